@@ -15,6 +15,7 @@ struct ArpSetting {
   int arp_ignore = 0;
   int arp_announce = 0;
   bool effective = false;  // both at least the configured values
+  friend bool operator==(const ArpSetting&, const ArpSetting&) = default;
 };
 
 struct VipStatus {
@@ -22,6 +23,7 @@ struct VipStatus {
   bool present = false;   // bound on the configured device with a host prefix
   uint64_t heals = 0;     // times rsagent re-bound it after something removed it
   std::string error;      // why it is missing / could not be bound; empty when fine
+  friend bool operator==(const VipStatus&, const VipStatus&) = default;
 };
 
 struct DrStatus {
@@ -30,6 +32,7 @@ struct DrStatus {
   std::vector<ArpSetting> arp;     // "all" first, then each facing interface
   bool arp_ok = false;             // every entry effective
   std::string arp_error;           // first problem, one line; empty when arp_ok
+  friend bool operator==(const DrStatus&, const DrStatus&) = default;
 
   const VipStatus* Find(const IpAddress& address) const {
     for (const auto& v : vips) {

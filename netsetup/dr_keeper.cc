@@ -1,0 +1,245 @@
+#include "netsetup/dr_keeper.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "netsetup/address_watch.h"
+#include "netsetup/dr_plan.h"
+#include "netsetup/net_admin.h"
+
+namespace rsagent::netsetup {
+namespace {
+
+using std::chrono::milliseconds;
+
+// How long the watch thread blocks in poll: bounds how late StopWatch returns.
+constexpr milliseconds kWatchPoll{200};
+// Sysctl changes have no netlink notification, so the status is also
+// re-read this often to notice ARP settings changed behind our back.
+constexpr milliseconds kStatusRefresh{1000};
+
+ArpValues Wanted(const conf::VipConfig& config) {
+  return {config.arp_ignore, config.arp_announce};
+}
+
+std::string DescribeArp(const ArpSetting& s, const ArpValues& wanted) {
+  return s.interface + ": arp_ignore=" + std::to_string(s.arp_ignore) +
+         " arp_announce=" + std::to_string(s.arp_announce) + " in effect, need at least " +
+         std::to_string(wanted.arp_ignore) + " and " + std::to_string(wanted.arp_announce);
+}
+
+// Fills status.arp/arp_ok/arp_error from the sysctls of "all" and each
+// facing interface.
+void InspectArp(const conf::VipConfig& config, const KernelState& state, const ArpSysctls& sysctls,
+                DrStatus& status) {
+  const ArpValues wanted = Wanted(config);
+  auto all = sysctls.Read("all");
+  if (!all) {
+    status.arp_error = all.error();
+    return;
+  }
+  status.arp.push_back(JudgeArp("all", *all, wanted));
+  for (const auto& name : FacingInterfaces(config, state)) {
+    auto own = sysctls.Read(name);
+    if (!own) {
+      // A link can vanish between the snapshot and the read; report, go on.
+      if (status.arp_error.empty()) status.arp_error = own.error();
+      continue;
+    }
+    status.arp.push_back(JudgeArp(name, EffectiveArp(*all, *own), wanted));
+  }
+  for (const auto& setting : status.arp) {
+    if (!setting.effective && status.arp_error.empty()) {
+      status.arp_error = DescribeArp(setting, wanted);
+    }
+  }
+  status.arp_ok = status.arp_error.empty();
+}
+
+DrStatus ComposeStatus(const conf::VipConfig& config, const Result<KernelState>& state,
+                       const ArpSysctls& sysctls, const std::vector<uint64_t>& heals,
+                       const std::vector<std::string>& errors) {
+  DrStatus status;
+  status.managed = config.manage;
+  const std::vector<IpAddress> missing =
+      state ? MissingVips(config, *state) : config.addresses;
+  for (size_t i = 0; i < config.addresses.size(); ++i) {
+    VipStatus vip;
+    vip.address = config.addresses[i];
+    vip.present = std::find(missing.begin(), missing.end(), vip.address) == missing.end();
+    vip.heals = i < heals.size() ? heals[i] : 0;
+    if (!state) {
+      vip.error = state.error();
+    } else if (!vip.present) {
+      const bool failed = i < errors.size() && !errors[i].empty();
+      vip.error = failed ? errors[i]
+                         : "not bound on " + config.device + " as /" +
+                               std::to_string(vip.address.max_prefix());
+    }
+    status.vips.push_back(vip);
+  }
+  if (state) {
+    InspectArp(config, *state, sysctls, status);
+  } else {
+    status.arp_error = state.error();
+  }
+  return status;
+}
+
+Result<std::unique_ptr<Rtnl>> OpenValidated(const conf::VipConfig& config) {
+  if (config.addresses.empty()) return Error{"[vip].addresses is empty: no VIP to bind"};
+  auto rtnl = Rtnl::Open();
+  if (!rtnl) return Error{rtnl.error()};
+  auto state = (*rtnl)->Read();
+  if (!state) return Error{state.error()};
+  if (auto s = ValidateVipConfig(config, *state); !s) return Error{s.error()};
+  return std::move(rtnl).value();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DrKeeper>> DrKeeper::Create(const conf::VipConfig& config) {
+  if (auto s = RequireNetAdmin(); !s) return Error{s.error()};
+  auto rtnl = OpenValidated(config);
+  if (!rtnl) return Error{rtnl.error()};
+  return std::unique_ptr<DrKeeper>(new DrKeeper(config, std::move(rtnl).value()));
+}
+
+Result<DrStatus> DrKeeper::InspectOnce(const conf::VipConfig& config) {
+  auto rtnl = Rtnl::Open();
+  if (!rtnl) return Error{rtnl.error()};
+  return ComposeStatus(config, (*rtnl)->Read(), ArpSysctls(), {}, {});
+}
+
+DrKeeper::DrKeeper(conf::VipConfig config, std::unique_ptr<Rtnl> rtnl)
+    : config_(std::move(config)),
+      rtnl_(std::move(rtnl)),
+      heals_(config_.addresses.size(), 0),
+      errors_(config_.addresses.size()) {}
+
+DrKeeper::~DrKeeper() { StopWatch(); }
+
+Status DrKeeper::ApplyArp(const KernelState& state) {
+  const ArpValues wanted = Wanted(config_);
+  if (auto s = sysctls_.Write("all", wanted); !s) return s;
+  for (const auto& name : FacingInterfaces(config_, state)) {
+    if (auto s = sysctls_.Write(name, wanted); !s) return s;
+  }
+  DrStatus check;
+  InspectArp(config_, state, sysctls_, check);
+  if (!check.arp_ok) return Error{"ARP suppression is not effective: " + check.arp_error};
+  return Status::Ok();
+}
+
+Status DrKeeper::Apply() {
+  std::lock_guard lock(mutex_);
+  auto state = rtnl_->Read();
+  if (!state) return Error{state.error()};
+  // The kernel may have changed since Create: validate again before touching it.
+  if (auto s = ValidateVipConfig(config_, *state); !s) return s;
+  // Order matters: a VIP bound while ARP is still answered would, for that
+  // moment, let this node announce the VIP and steal it from the director.
+  // So suppression is written and read back as effective before any bind.
+  if (auto s = ApplyArp(*state); !s) return s;
+  const int ifindex = state->FindLink(config_.device)->index;
+  std::vector<IpAddress> added;
+  for (const auto& vip : MissingVips(config_, *state)) {
+    if (auto s = rtnl_->AddAddress(ifindex, vip, vip.max_prefix()); !s) {
+      for (const auto& undo : added) (void)rtnl_->DeleteAddress(ifindex, undo, undo.max_prefix());
+      return s;
+    }
+    added.push_back(vip);
+    spdlog::info("bound VIP {}/{} on {}", vip.ToString(), vip.max_prefix(), config_.device);
+  }
+  return Status::Ok();
+}
+
+Status DrKeeper::RemoveVips() {
+  std::lock_guard lock(mutex_);
+  auto state = rtnl_->Read();
+  if (!state) return Error{state.error()};
+  const Link* device = state->FindLink(config_.device);
+  if (device == nullptr) return Error{"[vip].device \"" + config_.device + "\" does not exist"};
+  for (const auto& vip : config_.addresses) {
+    if (!state->HasAddress(device->index, vip, vip.max_prefix())) continue;
+    if (auto s = rtnl_->DeleteAddress(device->index, vip, vip.max_prefix()); !s) return s;
+    spdlog::info("removed VIP {}/{} from {}", vip.ToString(), vip.max_prefix(), config_.device);
+  }
+  return Status::Ok();
+}
+
+DrStatus DrKeeper::Inspect() const {
+  std::lock_guard lock(mutex_);
+  return ComposeStatus(config_, rtnl_->Read(), sysctls_, heals_, errors_);
+}
+
+void DrKeeper::Heal() {
+  std::lock_guard lock(mutex_);
+  auto state = rtnl_->Read();
+  if (!state) {
+    spdlog::error("cannot read addresses to heal VIPs: {}", state.error());
+    return;
+  }
+  const Link* device = state->FindLink(config_.device);
+  for (const auto& vip : MissingVips(config_, *state)) {
+    const size_t i = std::find(config_.addresses.begin(), config_.addresses.end(), vip) -
+                     config_.addresses.begin();
+    Status s = device ? rtnl_->AddAddress(device->index, vip, vip.max_prefix())
+                      : Status(Error{"device " + config_.device + " is gone"});
+    if (!s) {
+      if (errors_[i] != s.error()) spdlog::error("cannot re-bind VIP {}: {}", vip.ToString(), s.error());
+      errors_[i] = s.error();
+      continue;
+    }
+    errors_[i].clear();
+    ++heals_[i];
+    spdlog::warn("VIP {} was removed from {}; bound it again (heal #{})", vip.ToString(),
+                 config_.device, heals_[i]);
+  }
+}
+
+Status DrKeeper::StartWatch(std::function<void(const DrStatus&)> on_change) {
+  if (watch_thread_.joinable()) return Error{"the VIP watch is already running"};
+  stop_watch_ = false;
+  watch_thread_ = std::thread([this, on_change = std::move(on_change)] { WatchLoop(on_change); });
+  return Status::Ok();
+}
+
+void DrKeeper::StopWatch() {
+  stop_watch_ = true;
+  if (watch_thread_.joinable()) watch_thread_.join();
+}
+
+void DrKeeper::WatchLoop(std::function<void(const DrStatus&)> on_change) {
+  auto watch = AddressWatch::Open();
+  if (!watch) {
+    spdlog::error("VIP watch disabled: {}", watch.error());
+    return;
+  }
+  // Subscribed first, then healed: a removal in between is not missed.
+  if (config_.manage) Heal();
+  DrStatus last = Inspect();
+  on_change(last);
+  auto next_refresh = std::chrono::steady_clock::now() + kStatusRefresh;
+  while (!stop_watch_) {
+    auto event = (*watch)->Wait(kWatchPoll);
+    if (!event) {
+      spdlog::error("VIP watch: {}", event.error());
+    } else if (*event == AddressWatch::Event::kOverrun) {
+      spdlog::warn("VIP watch: netlink notifications were lost; re-reading the full state");
+    }
+    const bool changed = event && *event != AddressWatch::Event::kTimeout;
+    if (changed && config_.manage) Heal();
+    if (!changed && std::chrono::steady_clock::now() < next_refresh) continue;
+    next_refresh = std::chrono::steady_clock::now() + kStatusRefresh;
+    DrStatus now = Inspect();
+    if (now != last) {
+      last = now;
+      on_change(last);
+    }
+  }
+}
+
+}  // namespace rsagent::netsetup
