@@ -1,0 +1,28 @@
+// Runs a command (argv, or /bin/sh -c with shell=true); exit 0 passes. The
+// first non-empty line of its combined stdout+stderr is the reason, so
+// existing check scripts (the seed's check_multi_port.sh) run unchanged.
+//
+// The command runs in its own process group with stdin on /dev/null and no
+// other inherited fds. On the deadline, and also when the command exits, the
+// whole group is killed with SIGKILL, so neither a hung script nor a
+// background grandchild holding the output pipe can stall the probe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "probes/probe.h"
+
+namespace rsagent::probes {
+
+class ExecProbe : public Probe {
+ public:
+  // `argv` is run as is: argv[0] is looked up in PATH unless it has a '/'.
+  explicit ExecProbe(std::vector<std::string> argv) : argv_(std::move(argv)) {}
+  ProbeResult Check(Clock::time_point deadline) override;
+
+ private:
+  std::vector<std::string> argv_;
+};
+
+}  // namespace rsagent::probes
