@@ -34,6 +34,14 @@ struct DrStatus {
   std::string arp_error;           // first problem, one line; empty when arp_ok
   friend bool operator==(const DrStatus&, const DrStatus&) = default;
 
+  // Every VIP bound and ARP suppression effective: the node may take traffic.
+  bool Ready() const {
+    for (const auto& v : vips) {
+      if (!v.present) return false;
+    }
+    return arp_ok;
+  }
+
   const VipStatus* Find(const IpAddress& address) const {
     for (const auto& v : vips) {
       if (v.address == address) return &v;

@@ -1,0 +1,59 @@
+#include "netsetup/dr_status_format.h"
+
+#include <gtest/gtest.h>
+
+namespace rsagent::netsetup {
+namespace {
+
+DrStatus Sample() {
+  DrStatus status;
+  status.managed = true;
+  status.vips = {{*IpAddress::Parse("192.168.1.100"), true, 3, ""},
+                 {*IpAddress::Parse("192.168.1.101"), false, 0, "not bound on lo as /32"}};
+  status.arp = {{"all", 1, 2, true}, {"eth0", 1, 2, true}};
+  status.arp_ok = true;
+  return status;
+}
+
+TEST(DrStatusTest, ReadyNeedsEveryVipAndArp) {
+  DrStatus status = Sample();
+  EXPECT_FALSE(status.Ready());
+  status.vips[1].present = true;
+  EXPECT_TRUE(status.Ready());
+  status.arp_ok = false;
+  EXPECT_FALSE(status.Ready());
+}
+
+TEST(DrStatusToJsonTest, HasTheDocumentedShape) {
+  const nlohmann::json j = DrStatusToJson(Sample());
+  EXPECT_EQ(j["ready"], false);
+  EXPECT_EQ(j["managed"], true);
+  ASSERT_EQ(j["vips"].size(), 2u);
+  EXPECT_EQ(j["vips"][0]["address"], "192.168.1.100");
+  EXPECT_EQ(j["vips"][0]["present"], true);
+  EXPECT_EQ(j["vips"][0]["heals"], 3);
+  EXPECT_FALSE(j["vips"][0].contains("error"));
+  EXPECT_EQ(j["vips"][1]["error"], "not bound on lo as /32");
+  ASSERT_EQ(j["arp"].size(), 2u);
+  EXPECT_EQ(j["arp"][1]["interface"], "eth0");
+  EXPECT_EQ(j["arp"][1]["arp_ignore"], 1);
+  EXPECT_EQ(j["arp"][1]["arp_announce"], 2);
+  EXPECT_EQ(j["arp"][1]["effective"], true);
+  EXPECT_EQ(j["arp_ok"], true);
+  EXPECT_FALSE(j.contains("arp_error"));
+}
+
+TEST(FormatDrStatusTest, ShowsEachVipEachInterfaceAndTheVerdict) {
+  DrStatus status = Sample();
+  status.arp_ok = false;
+  status.arp_error = "eth0: arp_ignore=0 arp_announce=0 in effect, need at least 1 and 2";
+  const std::string text = FormatDrStatus(status);
+  EXPECT_NE(text.find("192.168.1.100"), std::string::npos) << text;
+  EXPECT_NE(text.find("not bound on lo as /32"), std::string::npos) << text;
+  EXPECT_NE(text.find("eth0"), std::string::npos) << text;
+  EXPECT_NE(text.find("ARP problem: eth0: arp_ignore=0"), std::string::npos) << text;
+  EXPECT_NE(text.find("DR ready: no\n"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace rsagent::netsetup
