@@ -1,0 +1,135 @@
+#include "conf/config_loader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "conf/config_sections.h"
+#include "conf/toml_reader.h"
+
+namespace rsagent::conf {
+namespace {
+
+// Far above any real config; stops a wrong path (a log, a device) early.
+constexpr off_t kMaxFileSize = 1 << 20;
+
+// toml++ reports a duplicate [probe.x] as a redefinition; say what it means here.
+std::string DescribeParseError(const toml::parse_error& error) {
+  std::string message = "invalid TOML: " + std::string(error.description());
+  if (message.find("cannot redefine") != std::string::npos) {
+    message += " (every table and key may be defined once; probe and service names must be "
+               "unique)";
+  }
+  return message;
+}
+
+void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
+  TableReader reader(root, "", "", errors);
+  if (const toml::node* node = reader.Node("agent")) {
+    if (const toml::table* table = node->as_table()) {
+      TableReader agent(*table, "agent", "agent", errors);
+      ReadAgentSection(agent, &config->agent);
+    } else {
+      reader.ErrorAt(node->source(), "agent",
+                     "expected a table [agent], got " + std::string(DescribeType(node->type())));
+    }
+  }
+
+  ServiceReferences references;
+  bool vip_ok = true;
+  if (const toml::node* node = reader.Node("vip")) {
+    if (const toml::table* table = node->as_table()) {
+      TableReader vip(*table, "vip", "vip", errors);
+      const size_t before = errors->size();
+      ReadVipSection(vip, &config->vip);
+      vip_ok = errors->size() == before;
+    } else {
+      reader.ErrorAt(node->source(), "vip",
+                     "expected a table [vip], got " + std::string(DescribeType(node->type())));
+      vip_ok = false;
+    }
+  }
+  if (vip_ok) references.vips = &config->vip.addresses;
+
+  for (TableReader& table : reader.NamedTables("probe")) {
+    std::optional<ProbeConfig> probe = ReadProbeSection(table);
+    references.probe_types[table.name()] = probe ? ProbeTypeName(probe->spec) : "";
+    if (probe) config->probes.push_back(std::move(*probe));
+  }
+
+  const size_t before_services = errors->size();
+  for (TableReader& table : reader.NamedTables("service")) {
+    config->services.push_back(ReadServiceSection(table, references));
+  }
+  if (config->services.empty() && errors->size() == before_services) {
+    errors->AddUnpositioned(
+        "no [service.NAME] table: a config must define at least one service (its port and the "
+        "probes that decide it)");
+  }
+  reader.ReportUnknownKeys("(top-level tables are [agent], [vip], [probe.NAME], [service.NAME])");
+}
+
+}  // namespace
+
+std::string ConfigError::ToString() const {
+  if (line == 0) return file + ": " + message;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+LoadResult LoadConfigString(std::string_view toml_text, const std::string& source_name) {
+  ErrorList errors(source_name);
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& error) {
+    errors.Add(error.source(), DescribeParseError(error));
+    return std::move(errors).Take();
+  }
+  Config config;
+  config.source = source_name;
+  ReadSections(root, &errors, &config);
+  if (errors.size() > 0) return std::move(errors).Take();
+  return config;
+}
+
+LoadResult LoadConfigFile(const std::string& path) {
+  auto unreadable = [&](const std::string& why) {
+    return std::vector<ConfigError>{{path, 0, 0, "cannot read config: " + why}};
+  };
+  // O_NONBLOCK: opening a FIFO by mistake must not hang the agent.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return unreadable(std::strerror(errno));
+  struct stat st {};
+  std::string text;
+  std::string problem;
+  if (fstat(fd, &st) != 0) {
+    problem = std::strerror(errno);
+  } else if (S_ISDIR(st.st_mode)) {
+    problem = std::strerror(EISDIR);
+  } else if (!S_ISREG(st.st_mode)) {
+    problem = "not a regular file";
+  } else if (st.st_size > kMaxFileSize) {
+    problem = "larger than " + std::to_string(kMaxFileSize) + " bytes";
+  } else {
+    text.resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = read(fd, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        if (n < 0) problem = std::strerror(errno);
+        break;
+      }
+      done += static_cast<size_t>(n);
+    }
+    text.resize(done);  // the file may have shrunk meanwhile
+  }
+  close(fd);
+  if (!problem.empty()) return unreadable(problem);
+  return LoadConfigString(text, path);
+}
+
+}  // namespace rsagent::conf

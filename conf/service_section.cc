@@ -1,0 +1,83 @@
+// [service.NAME]: what the directors balance, and the probes that decide it.
+#include <algorithm>
+
+#include "conf/config_sections.h"
+
+namespace rsagent::conf {
+namespace {
+
+Result<IpAddress> ParseAddress(std::string_view text) { return IpAddress::Parse(text); }
+
+void ReadProbeNames(TableReader& table, const ServiceReferences& references,
+                    ServiceConfig* service) {
+  if (!table.Require("probes", "a non-empty list of [probe.NAME] names")) return;
+  const std::optional<std::vector<LocatedString>> names = table.StringList("probes");
+  if (!names) return;
+  if (names->empty()) {
+    table.ErrorAt(table.Node("probes")->source(), table.KeyPath("probes"),
+                  "must name at least one probe");
+  }
+  for (size_t i = 0; i < names->size(); ++i) {
+    const LocatedString& name = (*names)[i];
+    auto first = std::find_if(names->begin(), names->begin() + static_cast<ptrdiff_t>(i),
+                              [&](const LocatedString& other) { return other.text == name.text; });
+    if (first != names->begin() + static_cast<ptrdiff_t>(i)) {
+      table.ErrorAt(name.where, name.path, "duplicate of " + first->path);
+    } else if (!references.probe_types.contains(name.text)) {
+      table.ErrorAt(name.where, name.path, "no probe named \"" + name.text + "\" (define [probe." +
+                                               name.text + "])");
+    }
+    service->probes.push_back(name.text);
+  }
+}
+
+void ReadRole(TableReader& table, const ServiceReferences& references, ServiceConfig* service) {
+  const std::optional<std::string> role = table.String("role");
+  if (!role) return;
+  const toml::source_region where = table.Node("role")->source();
+  if (*role == "writer") {
+    service->role = Role::kWriter;
+  } else if (*role == "reader") {
+    service->role = Role::kReader;
+  } else {
+    table.ErrorAt(where, table.KeyPath("role"),
+                  "\"" + *role + "\" is not a role (\"writer\" or \"reader\")");
+    return;
+  }
+  bool type_unknown = false;
+  for (const std::string& probe : service->probes) {
+    auto it = references.probe_types.find(probe);
+    if (it == references.probe_types.end() || it->second.empty()) type_unknown = true;
+    if (it != references.probe_types.end() && it->second == "mysql") return;
+  }
+  // A probe already reported as broken might have been the mysql one.
+  if (type_unknown) return;
+  table.ErrorAt(where, table.KeyPath("role"),
+                "role \"" + *role + "\" needs a mysql probe among `probes`; the role picks "
+                "which of its MySQL checks decide the service");
+}
+
+}  // namespace
+
+ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& references) {
+  ServiceConfig service;
+  service.name = table.name();
+  ReadProbeNames(table, references, &service);
+  if (table.Require("port", "the service port the directors balance, 1..65535")) {
+    if (auto v = table.Integer("port", 1, 65535)) service.port = static_cast<uint16_t>(*v);
+  }
+  if (auto v = table.Parsed<IpAddress>("vip", ParseAddress)) {
+    service.vip = *v;
+    if (references.vips != nullptr &&
+        std::find(references.vips->begin(), references.vips->end(), *v) ==
+            references.vips->end()) {
+      table.ErrorAt(table.Node("vip")->source(), table.KeyPath("vip"),
+                    v->ToString() + " is not listed in vip.addresses");
+    }
+  }
+  ReadRole(table, references, &service);
+  table.ReportUnknownKeys();
+  return service;
+}
+
+}  // namespace rsagent::conf
