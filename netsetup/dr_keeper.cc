@@ -183,11 +183,18 @@ void DrKeeper::Heal() {
     return;
   }
   const Link* device = state->FindLink(config_.device);
-  for (const auto& vip : MissingVips(config_, *state)) {
+  const std::vector<IpAddress> missing = MissingVips(config_, *state);
+  if (missing.empty()) return;
+  // Same invariant as Apply: never bind a VIP while this node answers ARP.
+  DrStatus arp;
+  InspectArp(config_, *state, sysctls_, arp);
+  for (const auto& vip : missing) {
     const size_t i = std::find(config_.addresses.begin(), config_.addresses.end(), vip) -
                      config_.addresses.begin();
-    Status s = device ? rtnl_->AddAddress(device->index, vip, vip.max_prefix())
-                      : Status(Error{"device " + config_.device + " is gone"});
+    Status s = !arp.arp_ok  ? Status(Error{"not re-bound, ARP suppression is not effective: " +
+                                           arp.arp_error})
+               : device     ? rtnl_->AddAddress(device->index, vip, vip.max_prefix())
+                            : Status(Error{"device " + config_.device + " is gone"});
     if (!s) {
       if (errors_[i] != s.error()) spdlog::error("cannot re-bind VIP {}: {}", vip.ToString(), s.error());
       errors_[i] = s.error();
