@@ -4,7 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +68,10 @@ class SpawnSetup {
   posix_spawnattr_t attr_;
   posix_spawn_file_actions_t actions_;
 };
+
+// glibc 2.36's <sys/pidfd.h> lacks extern "C" (fixed in 2.37), so its
+// pidfd_open cannot be linked from C++; the system call is the same.
+int PidfdOpen(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
 // Reads everything available without blocking; keeps the first kMaxOutput
 // bytes. Returns false at end of stream.
@@ -141,7 +145,7 @@ ProbeResult ExecProbe::Check(Clock::time_point deadline) {
   if (error != 0) return Failed(start, argv_[0] + ": " + ErrnoText(error));
   write_end.Reset();  // the child holds the only write end now: EOF when its group is gone
 
-  UniqueFd pidfd(pidfd_open(pid, 0));
+  UniqueFd pidfd(PidfdOpen(pid));
   if (!pidfd.valid()) {
     // Cannot watch the child (ancient kernel or fd limit): do not leave it running.
     kill(-pid, SIGKILL);
