@@ -1,0 +1,151 @@
+#include "probes/mysql_probe.h"
+
+#include <mysqld_error.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "probes/mysql_report.h"
+#include "probes/mysql_roles.h"
+#include "probes/probe_outcome.h"
+
+namespace rsagent::probes {
+
+namespace {
+
+// Tried in order until one parses: MariaDB's multi-source form first, then
+// MySQL 8.0.22+ (the only one 8.4 knows), then MySQL 5.7.
+constexpr const char* kReplicaStatusStatements[] = {
+    "SHOW ALL SLAVES STATUS", "SHOW REPLICA STATUS", "SHOW SLAVE STATUS"};
+
+constexpr const char* kVariablesStatement =
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'super_read_only')"
+    " OR Variable_name LIKE 'rpl_semi_sync%'";
+constexpr const char* kStatusStatement = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync%'";
+
+// Backoff between failed connects: the first retry on the next run after 1 s,
+// then doubling up to 30 s.
+constexpr auto kFirstRetry = std::chrono::seconds(1);
+constexpr auto kMaxRetry = std::chrono::seconds(30);
+
+bool IsIdentifier(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '$';
+  });
+}
+
+// pt-heartbeat's table (--utc): the newest row written by another server is
+// the true lag behind it, even through a relay or a stopped SQL thread.
+Result<std::string> HeartbeatStatement(const std::string& table) {
+  if (table.empty()) return std::string();
+  size_t dot = table.find('.');
+  std::string db = table.substr(0, dot);
+  std::string name = dot == std::string::npos ? "" : table.substr(dot + 1);
+  if (!IsIdentifier(db) || !IsIdentifier(name)) {
+    return Error{"heartbeat_table \"" + table + "\" is not db.table (letters, digits, _ and $)"};
+  }
+  return "SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) / 1000000 AS lag FROM `" + db +
+         "`.`" + name + "` WHERE server_id <> @@server_id";
+}
+
+MysqlTarget TargetOf(const conf::MysqlProbeSpec& spec) { return {spec.socket, spec.address}; }
+
+}  // namespace
+
+Result<std::unique_ptr<MysqlProbe>> MysqlProbe::Create(const conf::MysqlProbeSpec& spec) {
+  if (spec.socket.empty() == !spec.address.has_value()) {
+    return Error{"mysql probe needs exactly one of socket and address"};
+  }
+  auto heartbeat = HeartbeatStatement(spec.heartbeat_table);
+  if (!heartbeat.ok()) return Error{heartbeat.error()};
+  return std::unique_ptr<MysqlProbe>(new MysqlProbe(spec, std::move(heartbeat).value()));
+}
+
+MysqlProbe::MysqlProbe(conf::MysqlProbeSpec spec, std::string heartbeat_sql)
+    : spec_(std::move(spec)),
+      heartbeat_sql_(std::move(heartbeat_sql)),
+      connection_(TargetOf(spec_), std::nullopt, MysqlBackoff(kFirstRetry, kMaxRetry)) {}
+
+ProbeResult MysqlProbe::Check(Clock::time_point deadline) {
+  const Clock::time_point start = Clock::now();
+  MysqlFacts facts = Gather(deadline);
+  ProbeResult result = facts.answers ? Passed(start, "answers SELECT 1")
+                                     : Failed(start, "not answering: " + facts.error);
+  result.roles["writer"] = EvaluateWriter(facts, spec_);
+  result.roles["reader"] = EvaluateReader(facts, spec_);
+  ReportMysqlFacts(facts, &result);
+  result.details["connects"] = std::to_string(connection_.connects());
+  return result;
+}
+
+MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
+  MysqlFacts facts;
+  if (!connection_.connected() && !spec_.credentials.empty()) {
+    auto credentials = LoadMysqlCredentials(spec_.credentials, geteuid());
+    if (!credentials.ok()) {
+      facts.error = credentials.error();
+      return facts;
+    }
+    connection_.SetCredentials(std::move(credentials).value());
+  }
+  auto alive = connection_.Query("SELECT 1", deadline);
+  if (!alive.ok()) {
+    facts.error = alive.error();
+    return facts;
+  }
+  facts.answers = true;
+  facts.version = connection_.server_version();
+
+  auto variables = connection_.Query(kVariablesStatement, deadline);
+  if (!variables.ok()) {
+    facts.error = variables.error();
+    return facts;
+  }
+  auto status = connection_.Query(kStatusStatement, deadline);
+  if (!status.ok()) {
+    facts.error = status.error();
+    return facts;
+  }
+  NameValueMap variable_map = ToNameValueMap(*variables);
+  facts.read_only = variable_map["read_only"] == "ON";
+  if (auto it = variable_map.find("super_read_only"); it != variable_map.end()) {
+    facts.super_read_only = it->second == "ON";
+  }
+  facts.semi_sync = ParseSemiSync(variable_map, ToNameValueMap(*status));
+
+  if (Status s = ReadReplicaStatus(deadline, &facts); !s.ok()) {
+    facts.error = s.error();
+    return facts;
+  }
+  if (!heartbeat_sql_.empty()) {
+    auto rows = connection_.Query(heartbeat_sql_, deadline);
+    MysqlValue lag = rows.ok() && !rows->empty() ? FindColumn(rows->front(), {"lag"}) : std::nullopt;
+    if (lag) {
+      facts.heartbeat_lag_seconds = std::strtod(lag->c_str(), nullptr);
+    } else {
+      facts.heartbeat_error = rows.ok() ? "no row from another server in " + spec_.heartbeat_table
+                                        : rows.error();
+    }
+  }
+  return facts;
+}
+
+Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* facts) {
+  if (replica_statement_connection_ != connection_.connects()) {
+    replica_statement_ = 0;
+    replica_statement_connection_ = connection_.connects();
+  }
+  for (; replica_statement_ < std::size(kReplicaStatusStatements); ++replica_statement_) {
+    auto rows = connection_.Query(kReplicaStatusStatements[replica_statement_], deadline);
+    if (!rows.ok() && connection_.last_error_code() == ER_PARSE_ERROR) continue;
+    if (!rows.ok()) return Error{rows.error()};
+    auto channels = ParseReplicaRows(*rows);
+    if (!channels.ok()) return Error{channels.error()};
+    facts->channels = std::move(channels).value();
+    return Status::Ok();
+  }
+  return Error{"the server knows none of SHOW ALL SLAVES STATUS, SHOW REPLICA STATUS, SHOW SLAVE STATUS"};
+}
+
+}  // namespace rsagent::probes
