@@ -16,9 +16,20 @@ namespace {
 // Far above any real config; stops a wrong path (a log, a device) early.
 constexpr off_t kMaxFileSize = 1 << 20;
 
-// toml++ reports a duplicate [probe.x] as a redefinition; say what it means here.
+// toml++ says "Error while parsing table header: cannot redefine existing
+// table 'probe.x'"; keep its facts, in our words.
 std::string DescribeParseError(const toml::parse_error& error) {
-  std::string message = "invalid TOML: " + std::string(error.description());
+  std::string_view description = error.description();
+  constexpr std::string_view kPrefix = "Error while parsing ";
+  std::string message = "invalid TOML";
+  const size_t colon = description.find(": ");
+  if (description.starts_with(kPrefix) && colon != std::string_view::npos) {
+    message += " in " + std::string(description.substr(kPrefix.size(), colon - kPrefix.size()));
+    description.remove_prefix(colon);
+  } else {
+    message += ": ";
+  }
+  message += description;
   if (message.find("cannot redefine") != std::string::npos) {
     message += " (every table and key may be defined once; probe and service names must be "
                "unique)";

@@ -28,7 +28,9 @@ Result<std::string> ParseHostHeader(std::string_view text) {
 }
 
 // The heartbeat table is put into SQL, so only plain identifiers pass.
+// "" (the default) turns the heartbeat off.
 Result<std::string> ParseTableName(std::string_view text) {
+  if (text.empty()) return std::string();
   auto is_identifier = [](std::string_view part) {
     return !part.empty() && part.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
                                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") ==

@@ -1,0 +1,614 @@
+#include "conf/config_loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace rsagent::conf {
+namespace {
+
+using std::chrono::milliseconds;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// Every error of a config that must not load, as the user sees them.
+std::vector<std::string> Errors(std::string_view text) {
+  LoadResult result = LoadConfigString(text, "t.toml");
+  if (std::holds_alternative<Config>(result)) return {"<loaded without errors>"};
+  std::vector<std::string> lines;
+  for (const ConfigError& error : std::get<std::vector<ConfigError>>(result)) {
+    lines.push_back(error.ToString());
+  }
+  return lines;
+}
+
+// A config that must load; errors become the test's failure message.
+Config Load(std::string_view text, const std::string& name = "t.toml") {
+  LoadResult result = LoadConfigString(text, name);
+  if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
+    std::string all;
+    for (const ConfigError& error : *errors) all += error.ToString() + "\n";
+    ADD_FAILURE() << "config did not load:\n" << all;
+    return {};
+  }
+  return std::get<Config>(std::move(result));
+}
+
+// The smallest valid config, for tests that add one mistake to it.
+constexpr std::string_view kMinimal = R"([probe.p]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+
+[service.s]
+port = 80
+probes = ["p"]
+)";
+
+std::string WithMinimal(std::string_view extra) { return std::string(kMinimal) + "\n" + std::string(extra); }
+
+TEST(LoadConfig, MinimalConfigGetsTheModelDefaults) {
+  const Config config = Load(kMinimal);
+  EXPECT_EQ(config.source, "t.toml");
+  EXPECT_EQ(config.agent.listen.ToString(), AgentConfig{}.listen.ToString());
+  EXPECT_EQ(config.agent.http_threads, AgentConfig{}.http_threads);
+  EXPECT_EQ(config.vip.device, "lo");
+  EXPECT_THAT(config.vip.addresses, IsEmpty());
+  ASSERT_EQ(config.probes.size(), 1u);
+  ProbeConfig expected;
+  expected.name = "p";
+  expected.spec = TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80")}};
+  EXPECT_EQ(config.probes[0], expected);
+  ASSERT_EQ(config.services.size(), 1u);
+  EXPECT_EQ(config.services[0].port, 80);
+  EXPECT_EQ(config.services[0].role, Role::kNone);
+  EXPECT_FALSE(config.services[0].vip.has_value());
+}
+
+TEST(LoadConfig, ReadsEveryKey) {
+  const Config config = Load(R"(
+[agent]
+listen = "127.0.0.1:9999"
+allow = ["10.0.0.0/8", "::1/128"]
+state_dir = "/tmp/state"
+control_socket = "/tmp/c.sock"
+shutdown_grace = "2s"
+http_threads = 8
+log_level = "debug"
+
+[vip]
+addresses = ["192.168.1.100", "2001:db8::1"]
+device = "dummy0"
+manage = false
+arp_ignore = 8
+arp_announce = 1
+arp_interfaces = ["eth0", "eth1"]
+remove_on_stop = true
+
+[probe.web]
+type = "http"
+url = "https://[::1]:8443/health"
+interval = "2s"
+timeout = "1.5s"
+rise = 3
+fall = 4
+expect_status = [204, "300-302"]
+expect_body = "OK"
+host = "www.example.com"
+tls_verify = true
+
+[probe.script]
+type = "exec"
+command = "test -f /tmp/x"
+shell = true
+
+[probe.argv]
+type = "exec"
+command = ["/bin/true", "--flag"]
+
+[probe.db]
+type = "mysql"
+address = "127.0.0.1:3306"
+credentials = "/etc/rsagent/mysql.cnf"
+max_lag = "10s"
+heartbeat_table = "percona.heartbeat"
+semi_sync_fatal = true
+replication_required = true
+
+[service.db-writer]
+vip = "2001:db8::1"
+port = 3306
+probes = ["db", "script"]
+role = "writer"
+
+[service.web]
+port = 443
+probes = ["web", "argv"]
+)");
+  EXPECT_EQ(config.agent.listen.ToString(), "127.0.0.1:9999");
+  ASSERT_EQ(config.agent.allow.size(), 2u);
+  EXPECT_EQ(config.agent.allow[0].ToString(), "10.0.0.0/8");
+  EXPECT_EQ(config.agent.state_dir, "/tmp/state");
+  EXPECT_EQ(config.agent.control_socket, "/tmp/c.sock");
+  EXPECT_EQ(config.agent.shutdown_grace, milliseconds(2000));
+  EXPECT_EQ(config.agent.http_threads, 8);
+  EXPECT_EQ(config.agent.log_level, "debug");
+
+  ASSERT_EQ(config.vip.addresses.size(), 2u);
+  EXPECT_EQ(config.vip.addresses[1].ToString(), "2001:db8::1");
+  EXPECT_EQ(config.vip.device, "dummy0");
+  EXPECT_FALSE(config.vip.manage);
+  EXPECT_EQ(config.vip.arp_ignore, 8);
+  EXPECT_EQ(config.vip.arp_announce, 1);
+  EXPECT_THAT(config.vip.arp_interfaces, ElementsAre("eth0", "eth1"));
+  EXPECT_TRUE(config.vip.remove_on_stop);
+
+  // File order, not toml++'s sorted order.
+  ASSERT_EQ(config.probes.size(), 4u);
+  EXPECT_EQ(config.probes[0].name, "web");
+  EXPECT_EQ(config.probes[3].name, "db");
+  const ProbeConfig& web = config.probes[0];
+  EXPECT_EQ(web.interval, milliseconds(2000));
+  EXPECT_EQ(web.timeout, milliseconds(1500));
+  EXPECT_EQ(web.rise, 3);
+  EXPECT_EQ(web.fall, 4);
+  EXPECT_EQ(std::get<HttpProbeSpec>(web.spec),
+            (HttpProbeSpec{"https://[::1]:8443/health", {{204, 204}, {300, 302}}, "OK",
+                           "www.example.com", true}));
+  EXPECT_EQ(std::get<ExecProbeSpec>(config.FindProbe("script")->spec),
+            (ExecProbeSpec{{"test -f /tmp/x"}, true}));
+  EXPECT_EQ(std::get<ExecProbeSpec>(config.FindProbe("argv")->spec),
+            (ExecProbeSpec{{"/bin/true", "--flag"}, false}));
+  EXPECT_EQ(std::get<MysqlProbeSpec>(config.FindProbe("db")->spec),
+            (MysqlProbeSpec{"", *Endpoint::Parse("127.0.0.1:3306"), "/etc/rsagent/mysql.cnf",
+                            milliseconds(10'000), "percona.heartbeat", true, true}));
+
+  ASSERT_EQ(config.services.size(), 2u);
+  const ServiceConfig* writer = config.FindService("db-writer");
+  ASSERT_NE(writer, nullptr);
+  EXPECT_EQ(writer->vip, IpAddress::Parse("2001:db8::1").value());
+  EXPECT_EQ(writer->port, 3306);
+  EXPECT_THAT(writer->probes, ElementsAre("db", "script"));
+  EXPECT_EQ(writer->role, Role::kWriter);
+  EXPECT_EQ(config.FindService("nope"), nullptr);
+  EXPECT_EQ(config.services[1].name, "web");
+}
+
+TEST(LoadConfig, MalformedTomlIsOneErrorAtItsPosition) {
+  EXPECT_THAT(Errors("[probe.p]\ntype = \"tcp\"\nrise = \n"),
+              ElementsAre("t.toml:3:8: invalid TOML in key-value pair: expected value, saw '\\n'"));
+}
+
+TEST(LoadConfig, DuplicateTableNameSaysNamesMustBeUnique) {
+  EXPECT_THAT(Errors(WithMinimal("[probe.p]\ntype = \"tcp\"\n")),
+              ElementsAre("t.toml:9:1: invalid TOML in table header: cannot redefine existing table 'probe.p' "
+                          "(every table and key may be defined once; probe and service names "
+                          "must be unique)"));
+}
+
+TEST(LoadConfig, UnknownKeySuggestsTheClosestKnownKey) {
+  EXPECT_THAT(Errors(WithMinimal("[agent]\nlisten = \"0.0.0.0:9480\"\nlog_levl = \"info\"\n")),
+              ElementsAre("t.toml:11:1: agent.log_levl: unknown key; did you mean `log_level`?"));
+}
+
+TEST(LoadConfig, UnknownKeyWithoutACloseMatchListsTheKnownKeys) {
+  EXPECT_THAT(Errors(WithMinimal("[vip]\ncolour = 1\n")),
+              ElementsAre("t.toml:10:1: vip.colour: unknown key (expected one of: addresses, "
+                          "device, manage, arp_ignore, arp_announce, arp_interfaces, "
+                          "remove_on_stop)"));
+}
+
+TEST(LoadConfig, KeyOfAnotherProbeTypeIsUnknownForThisType) {
+  EXPECT_THAT(Errors(R"([probe.p]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+url = "http://127.0.0.1/"
+
+[service.s]
+port = 80
+probes = ["p"]
+)"),
+              ElementsAre(HasSubstr("t.toml:4:1: probe.p.url: unknown key for a tcp probe")));
+}
+
+TEST(LoadConfig, UnknownTopLevelTable) {
+  EXPECT_THAT(Errors(WithMinimal("[servce.x]\nport = 1\n")),
+              ElementsAre("t.toml:9:2: servce: unknown key (top-level tables are [agent], [vip], "
+                          "[probe.NAME], [service.NAME]); did you mean `service`?"));
+}
+
+TEST(LoadConfig, WrongTypeNamesTheExpectedType) {
+  EXPECT_THAT(Errors(R"([probe.p]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+rise = "2"
+interval = 1
+
+[service.s]
+port = 80
+probes = "p"
+)"),
+              ElementsAre("t.toml:4:8: probe.p.rise: expected an integer, got a string",
+                          "t.toml:5:12: probe.p.interval: expected a duration string with a "
+                          "unit, like \"500ms\" or \"2s\", got an integer",
+                          "t.toml:9:10: service.s.probes: expected an array of strings, got a "
+                          "string"));
+}
+
+TEST(LoadConfig, ServiceNamingAMissingProbePointsAtTheListElement) {
+  EXPECT_THAT(Errors(R"([probe.p]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+
+[service.s]
+port = 80
+probes = ["p", "nginx", "p"]
+)"),
+              ElementsAre("t.toml:7:16: service.s.probes[1]: no probe named \"nginx\" (define "
+                          "[probe.nginx])",
+                          "t.toml:7:25: service.s.probes[2]: duplicate of service.s.probes[0]"));
+}
+
+TEST(LoadConfig, PortOutOfRange) {
+  EXPECT_THAT(Errors(R"([probe.p]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+
+[service.s]
+port = 70000
+probes = ["p"]
+)"),
+              ElementsAre("t.toml:6:8: service.s.port: 70000 is out of range (expected "
+                          "1..65535)"));
+}
+
+TEST(LoadConfig, MissingRequiredKeysAreReportedAtTheTableHeader) {
+  EXPECT_THAT(Errors("[probe.p]\ninterval = \"1s\"\n\n[service.s]\n"),
+              ElementsAre("t.toml:1:1: probe.p: missing required key `type` (one of tcp, http, "
+                          "exec, mysql)",
+                          "t.toml:4:1: service.s: missing required key `probes` (a non-empty "
+                          "list of [probe.NAME] names)",
+                          "t.toml:4:1: service.s: missing required key `port` (the service port "
+                          "the directors balance, 1..65535)"));
+}
+
+TEST(LoadConfig, VipWithAMaskSaysItIsBoundAsAHostAddress) {
+  EXPECT_THAT(Errors(WithMinimal("[vip]\naddresses = [\"192.168.1.100/24\"]\n")),
+              ElementsAre("t.toml:10:14: vip.addresses[0]: \"192.168.1.100/24\" carries a mask; "
+                          "a VIP is bound as /32 and must be written without one: "
+                          "\"192.168.1.100\" (a mask would make the node claim the whole subnet "
+                          "as local)"));
+  EXPECT_THAT(Errors(WithMinimal("[vip]\naddresses = [\"2001:db8::1/64\"]\n")),
+              ElementsAre(HasSubstr("a VIP is bound as /128")));
+}
+
+TEST(LoadConfig, DuplicateListEntriesAreErrors) {
+  EXPECT_THAT(Errors(WithMinimal("[vip]\naddresses = [\"10.0.0.1\", \"10.0.0.1\"]\n")),
+              ElementsAre("t.toml:10:26: vip.addresses[1]: duplicate of vip.addresses[0]"));
+}
+
+TEST(LoadConfig, ServiceVipMustBeAManagedVip) {
+  EXPECT_THAT(Errors(R"([vip]
+addresses = ["192.168.1.100"]
+
+[probe.p]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+
+[service.s]
+vip = "192.168.1.101"
+port = 80
+probes = ["p"]
+)"),
+              ElementsAre("t.toml:9:7: service.s.vip: 192.168.1.101 is not listed in "
+                          "vip.addresses"));
+}
+
+TEST(LoadConfig, TimeoutMustNotExceedInterval) {
+  EXPECT_THAT(Errors(R"([probe.p]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+interval = "1s"
+timeout = "2s"
+
+[probe.q]
+type = "tcp"
+targets = ["127.0.0.1:81"]
+interval = "200ms"
+
+[service.s]
+port = 80
+probes = ["p", "q"]
+)"),
+              ElementsAre("t.toml:5:11: probe.p.timeout: timeout 2s exceeds interval 1s "
+                          "(timeout must not exceed interval)",
+                          "t.toml:10:12: probe.q.interval: the default timeout 500ms exceeds "
+                          "interval 200ms (timeout must not exceed interval)"));
+}
+
+TEST(LoadConfig, RangesOfEveryBoundedKey) {
+  EXPECT_THAT(Errors(WithMinimal(R"([agent]
+shutdown_grace = "11m"
+http_threads = 65
+log_level = "verbose"
+[vip]
+arp_ignore = 9
+arp_announce = 3
+device = "a-very-long-name0"
+[probe.r]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+rise = 0
+fall = 101
+interval = "50ms"
+timeout = "5ms"
+)")),
+              ElementsAre("t.toml:10:18: agent.shutdown_grace: 11m is out of range (expected "
+                          "0s..10m)",
+                          "t.toml:11:16: agent.http_threads: 65 is out of range (expected 1..64)",
+                          "t.toml:12:13: agent.log_level: \"verbose\" is not a log level (one of "
+                          "trace, debug, info, warn, error)",
+                          "t.toml:14:14: vip.arp_ignore: 9 is out of range (expected 0..8)",
+                          "t.toml:15:16: vip.arp_announce: 3 is out of range (expected 0..2)",
+                          "t.toml:16:10: vip.device: \"a-very-long-name0\" is longer than 15 "
+                          "characters, the kernel's limit for interface names",
+                          "t.toml:20:8: probe.r.rise: 0 is out of range (expected 1..100)",
+                          "t.toml:21:8: probe.r.fall: 101 is out of range (expected 1..100)",
+                          "t.toml:22:12: probe.r.interval: 50ms is out of range (expected "
+                          "100ms..1h)",
+                          "t.toml:23:11: probe.r.timeout: 5ms is out of range (expected "
+                          "10ms..1h)"));
+}
+
+TEST(LoadConfig, ExecCommandShapeErrorsSayWhichFormToUse) {
+  EXPECT_THAT(Errors(R"([probe.a]
+type = "exec"
+command = "pgrep nginx"
+
+[probe.b]
+type = "exec"
+shell = true
+command = ["/bin/true"]
+
+[probe.c]
+type = "exec"
+command = []
+
+[service.s]
+port = 80
+probes = ["a", "b", "c"]
+)"),
+              ElementsAre("t.toml:3:11: probe.a.command: a single string needs `shell = true` "
+                          "(it then runs via /bin/sh -c); without a shell write the argv as an "
+                          "array, e.g. [\"/usr/local/bin/check\", \"--quiet\"]",
+                          "t.toml:8:11: probe.b.command: with `shell = true` the command is one "
+                          "string for /bin/sh -c; remove `shell` to run this array as argv "
+                          "without a shell",
+                          "t.toml:12:11: probe.c.command: argv[0], the program to run, must not "
+                          "be empty"));
+}
+
+TEST(LoadConfig, MysqlNeedsExactlyOneOfSocketAndAddress) {
+  EXPECT_THAT(Errors(R"([probe.both]
+type = "mysql"
+socket = "/run/mysqld/mysqld.sock"
+address = "127.0.0.1:3306"
+
+[probe.neither]
+type = "mysql"
+
+[service.s]
+port = 3306
+probes = ["both", "neither"]
+)"),
+              ElementsAre("t.toml:4:11: probe.both.address: `socket` is set too; set exactly one "
+                          "of `socket` (a unix socket path) or `address` (\"IP:PORT\")",
+                          "t.toml:6:1: probe.neither: missing `socket` (a unix socket path) or "
+                          "`address` (\"IP:PORT\"); exactly one is required"));
+}
+
+TEST(LoadConfig, MysqlPathsAndHeartbeatTable) {
+  EXPECT_THAT(Errors(R"([probe.db]
+type = "mysql"
+socket = "mysqld.sock"
+credentials = "my.cnf"
+heartbeat_table = "heartbeat; DROP TABLE x"
+
+[service.s]
+port = 3306
+probes = ["db"]
+)"),
+              ElementsAre("t.toml:3:10: probe.db.socket: \"mysqld.sock\" must be an absolute path",
+                          "t.toml:4:15: probe.db.credentials: \"my.cnf\" must be an absolute path",
+                          "t.toml:5:19: probe.db.heartbeat_table: \"heartbeat; DROP TABLE x\" is "
+                          "not DATABASE.TABLE (letters, digits, '_' and '$' only)"));
+}
+
+TEST(LoadConfig, HttpUrlAndStatusErrors) {
+  EXPECT_THAT(Errors(R"([probe.h]
+type = "http"
+url = "http://example.com/"
+expect_status = [200, "300-200", 700, true]
+tls_verify = true
+
+[service.s]
+port = 80
+probes = ["h"]
+)"),
+              ElementsAre("t.toml:3:7: probe.h.url: \"http://example.com/\" is not a usable probe "
+                          "URL: the host must be a literal IP address (IPv6 in brackets) or "
+                          "localhost; names are not resolved",
+                          "t.toml:4:23: probe.h.expect_status[1]: \"300-200\" is not a status or "
+                          "range of statuses like \"200-299\" (within 100..599)",
+                          "t.toml:4:34: probe.h.expect_status[2]: 700 is not an HTTP status "
+                          "(100..599)",
+                          "t.toml:4:39: probe.h.expect_status[3]: expected a status (200) or a "
+                          "range (\"200-299\"), got a boolean"));
+}
+
+TEST(LoadConfig, TlsVerifyOnPlainHttpIsAnError) {
+  EXPECT_THAT(Errors(R"([probe.h]
+type = "http"
+url = "http://127.0.0.1/"
+tls_verify = true
+
+[service.s]
+port = 80
+probes = ["h"]
+)"),
+              ElementsAre("t.toml:4:14: probe.h.tls_verify: applies only to https:// URLs, and "
+                          "the url is http://"));
+}
+
+TEST(LoadConfig, RoleNeedsAMysqlProbe) {
+  EXPECT_THAT(Errors(WithMinimal("[service.db]\nport = 3306\nprobes = [\"p\"]\nrole = "
+                                 "\"writer\"\n[service.x]\nport = 1\nprobes = [\"p\"]\nrole = "
+                                 "\"master\"\n")),
+              ElementsAre("t.toml:12:8: service.db.role: role \"writer\" needs a mysql probe "
+                          "among `probes`; the role picks which of its MySQL checks decide the "
+                          "service",
+                          "t.toml:16:8: service.x.role: \"master\" is not a role (\"writer\" or "
+                          "\"reader\")"));
+}
+
+TEST(LoadConfig, NamesMustBePlainWords) {
+  EXPECT_THAT(Errors(WithMinimal("[probe.\"my probe\"]\ntype = \"tcp\"\n")),
+              ElementsAre("t.toml:9:8: probe.\"my probe\": invalid name (use letters, digits, "
+                          "'_' and '-')"));
+}
+
+TEST(LoadConfig, ProbeOfUnknownTypeIsReportedOnceNotAtEachUser) {
+  EXPECT_THAT(Errors(R"([probe.p]
+type = "ping"
+host = "x"
+
+[service.s]
+port = 80
+probes = ["p"]
+role = "reader"
+)"),
+              ElementsAre("t.toml:2:8: probe.p.type: \"ping\" is not a probe type (one of tcp, "
+                          "http, exec, mysql)"));
+}
+
+TEST(LoadConfig, EmptyFileNeedsAService) {
+  EXPECT_THAT(Errors(""), ElementsAre("t.toml: no [service.NAME] table: a config must define at "
+                                      "least one service (its port and the probes that decide "
+                                      "it)"));
+}
+
+TEST(LoadConfig, ReportsEveryErrorInFileOrder) {
+  const std::vector<std::string> errors = Errors(R"([agent]
+listen = "0.0.0.0"
+
+[probe.p]
+type = "tcp"
+targets = []
+rise = 0
+
+[service.s]
+port = 0
+probes = ["q"]
+extra = 1
+)");
+  EXPECT_THAT(errors,
+              ElementsAre(HasSubstr("t.toml:2:10: agent.listen:"),
+                          "t.toml:6:11: probe.p.targets: must list at least one \"IP:PORT\"",
+                          HasSubstr("t.toml:7:8: probe.p.rise:"),
+                          HasSubstr("t.toml:10:8: service.s.port:"),
+                          HasSubstr("t.toml:11:11: service.s.probes[0]: no probe named \"q\""),
+                          HasSubstr("t.toml:12:1: service.s.extra: unknown key")));
+}
+
+class ConfigFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rsagent-conf-test-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+};
+
+std::vector<std::string> FileErrors(const std::string& path) {
+  LoadResult result = LoadConfigFile(path);
+  if (std::holds_alternative<Config>(result)) return {"<loaded without errors>"};
+  std::vector<std::string> lines;
+  for (const ConfigError& error : std::get<std::vector<ConfigError>>(result)) {
+    lines.push_back(error.ToString());
+  }
+  return lines;
+}
+
+TEST_F(ConfigFileTest, LoadsAFileAndNamesItInErrors) {
+  const std::string path = dir_ / "rsagent.toml";
+  std::ofstream(path) << kMinimal;
+  LoadResult result = LoadConfigFile(path);
+  ASSERT_TRUE(std::holds_alternative<Config>(result));
+  EXPECT_EQ(std::get<Config>(result).source, path);
+
+  std::ofstream(path) << "[service.s]\nport = 80\nprobes = [\"x\"]\n";
+  EXPECT_THAT(FileErrors(path), ElementsAre(path + ":3:11: service.s.probes[0]: no probe named "
+                                                   "\"x\" (define [probe.x])"));
+}
+
+TEST_F(ConfigFileTest, MissingFileIsOneUnpositionedError) {
+  const std::string path = dir_ / "absent.toml";
+  EXPECT_THAT(FileErrors(path),
+              ElementsAre(path + ": cannot read config: No such file or directory"));
+}
+
+TEST_F(ConfigFileTest, DirectoryIsOneUnpositionedError) {
+  EXPECT_THAT(FileErrors(dir_), ElementsAre(dir_.string() + ": cannot read config: Is a directory"));
+}
+
+TEST_F(ConfigFileTest, FifoIsRejectedWithoutBlocking) {
+  const std::string path = dir_ / "fifo";
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  EXPECT_THAT(FileErrors(path), ElementsAre(path + ": cannot read config: not a regular file"));
+}
+
+TEST_F(ConfigFileTest, UnreadableFileSaysPermissionDenied) {
+  if (geteuid() == 0) GTEST_SKIP() << "root reads any file";
+  const std::string path = dir_ / "secret.toml";
+  std::ofstream(path) << kMinimal;
+  ASSERT_EQ(chmod(path.c_str(), 0), 0);
+  EXPECT_THAT(FileErrors(path), ElementsAre(path + ": cannot read config: Permission denied"));
+}
+
+TEST(EmbeddedDefault, LoadsCleanAndProbesNginx) {
+  const Config config = Load(DefaultConfigText(), kEmbeddedSourceName);
+  EXPECT_EQ(config.source, kEmbeddedSourceName);
+  EXPECT_THAT(config.vip.addresses, IsEmpty());
+  ASSERT_EQ(config.services.size(), 1u);
+  EXPECT_EQ(config.services[0].name, "web");
+  EXPECT_EQ(config.services[0].port, 80);
+  ASSERT_EQ(config.probes.size(), 2u);
+  EXPECT_EQ(std::get<HttpProbeSpec>(config.probes[0].spec).url, "http://127.0.0.1/");
+  EXPECT_EQ(std::get<TcpProbeSpec>(config.probes[1].spec).targets[0].ToString(), "127.0.0.1:80");
+}
+
+TEST(Examples, EveryExampleTomlLoadsClean) {
+  const std::filesystem::path examples =
+      (std::filesystem::path(__FILE__).parent_path() / "../../../conf/examples").lexically_normal();
+  int loaded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(examples)) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    LoadResult result = LoadConfigFile(entry.path());
+    if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
+      for (const ConfigError& error : *errors) ADD_FAILURE() << error.ToString();
+    }
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 2) << "web-node.toml and db-node.toml";
+}
+
+}  // namespace
+}  // namespace rsagent::conf
