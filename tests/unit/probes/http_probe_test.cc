@@ -1,0 +1,247 @@
+#include "probes/http_probe.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "tests/unit/probes/loopback.h"
+
+namespace rsagent::probes {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Runs a cpp-httplib server (plain or TLS) on 127.0.0.1 in a thread.
+class TestServer {
+ public:
+  explicit TestServer(std::unique_ptr<httplib::Server> server = std::make_unique<httplib::Server>())
+      : server_(std::move(server)) {
+    server_->Get("/ok", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("service ok", "text/plain");
+    });
+    server_->Get(R"(/status/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+      res.status = std::stoi(req.matches[1]);
+      res.set_content("status page", "text/plain");
+    });
+    server_->Get("/host", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex_);
+      last_host_ = req.get_header_value("Host");
+      res.set_content("seen", "text/plain");
+    });
+    server_->Get("/chunked", [](const httplib::Request&, httplib::Response& res) {
+      res.set_chunked_content_provider("text/plain", [](size_t, httplib::DataSink& sink) {
+        sink.write("first,", 6);
+        sink.write("healthy", 7);
+        sink.done();
+        return true;
+      });
+    });
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // stop() is a no-op before the accept loop runs; wait for it (bounded).
+    for (int i = 0; i < 200 && !server_->is_running(); ++i) usleep(10 * 1000);
+  }
+  ~TestServer() {
+    server_->stop();
+    thread_.join();
+  }
+
+  std::string Url(const std::string& path, const char* scheme = "http") const {
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  std::string last_host() {
+    std::lock_guard lock(mutex_);
+    return last_host_;
+  }
+
+ private:
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::string last_host_;
+};
+
+ProbeResult Probe(conf::HttpProbeSpec spec, milliseconds timeout = milliseconds(2000)) {
+  auto probe = HttpProbe::Create(spec);
+  EXPECT_TRUE(probe.ok()) << probe.error();
+  return (*probe)->Check(Clock::now() + timeout);
+}
+
+// Out of line: GCC 12 inlining the spec's default vector<StatusRange>
+// initializer reports a false -Wmaybe-uninitialized.
+[[gnu::noinline]] conf::HttpProbeSpec Spec(std::string url) {
+  conf::HttpProbeSpec spec;
+  spec.url = std::move(url);
+  return spec;
+}
+
+TEST(HttpProbe, PassesOnExpectedStatusAndBody) {
+  TestServer server;
+  auto spec = Spec(server.Url("/ok"));
+  spec.expect_body = "ok";
+  ProbeResult result = Probe(spec);
+  EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
+  EXPECT_EQ(result.outcome.reason, "HTTP 200");
+  EXPECT_EQ(result.details["http_status"], "200");
+  EXPECT_GT(result.latency.count(), 0);
+}
+
+TEST(HttpProbe, StatusOutsideTheRangesFails) {
+  TestServer server;
+  const std::string url = server.Url("/status/502");
+  ProbeResult result = Probe(Spec(url));
+  EXPECT_FALSE(result.outcome.ok);
+  EXPECT_EQ(result.outcome.reason, "HTTP 502 from " + url + " (expected 200-399)");
+
+  auto spec = Spec(server.Url("/status/500"));
+  spec.expect_status = {{200, 200}, {500, 503}};
+  EXPECT_TRUE(Probe(spec).outcome.ok);
+  spec.expect_status = {{200, 200}, {204, 204}};
+  EXPECT_EQ(Probe(spec).outcome.reason,
+            "HTTP 500 from " + spec.url + " (expected 200,204)");
+}
+
+TEST(HttpProbe, MissingBodyMarkerFails) {
+  TestServer server;
+  auto spec = Spec(server.Url("/ok"));
+  spec.expect_body = "database up";
+  ProbeResult result = Probe(spec);
+  EXPECT_FALSE(result.outcome.ok);
+  EXPECT_EQ(result.outcome.reason, "body does not contain \"database up\"");
+}
+
+TEST(HttpProbe, ReadsChunkedBodies) {
+  TestServer server;
+  auto spec = Spec(server.Url("/chunked"));
+  spec.expect_body = "first,healthy";
+  ProbeResult result = Probe(spec);
+  EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
+}
+
+TEST(HttpProbe, SendsTheHostHeader) {
+  TestServer server;
+  auto spec = Spec(server.Url("/host"));
+  ASSERT_TRUE(Probe(spec).outcome.ok);
+  EXPECT_EQ(server.last_host(), spec.url.substr(7, spec.url.find("/host") - 7));
+  spec.host_header = "www.example.test";
+  ASSERT_TRUE(Probe(spec).outcome.ok);
+  EXPECT_EQ(server.last_host(), "www.example.test");
+}
+
+TEST(HttpProbe, RefusedConnection) {
+  auto closed = testing::Refusing();
+  ProbeResult result = Probe(Spec("http://127.0.0.1:" + std::to_string(closed.port) + "/"));
+  EXPECT_FALSE(result.outcome.ok);
+  EXPECT_EQ(result.outcome.reason, "connect 127.0.0.1:" + std::to_string(closed.port) + ": connection refused");
+}
+
+// Runs a probe that will hang on the server; checks and prints how long it
+// took against its timeout.
+void ExpectReturnsByDeadline(const std::string& what, const conf::HttpProbeSpec& spec) {
+  const auto timeout = milliseconds(500);
+  const auto start = Clock::now();
+  ProbeResult result = Probe(spec, timeout);
+  const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  std::printf("http probe, %s: returned after %lldms, timeout %lldms\n", what.c_str(),
+              static_cast<long long>(took.count()), static_cast<long long>(timeout.count()));
+  EXPECT_FALSE(result.outcome.ok);
+  EXPECT_EQ(result.outcome.reason, "timed out after 500ms");
+  EXPECT_GE(took, timeout);
+  EXPECT_LT(took, timeout + milliseconds(150));
+}
+
+TEST(HttpProbe, ServerThatAcceptsAndNeverAnswers) {
+  auto silent = testing::Listening();  // the kernel completes the handshake; nobody reads
+  ExpectReturnsByDeadline("silent server",
+                          Spec("http://127.0.0.1:" + std::to_string(silent.port) + "/"));
+  ExpectReturnsByDeadline("silent server over https",
+                          Spec("https://127.0.0.1:" + std::to_string(silent.port) + "/"));
+}
+
+// Accepts one connection and sends a never-ending header a byte every 20ms:
+// every single read succeeds quickly, so only a whole-exchange deadline ends it.
+class TrickleServer {
+ public:
+  TrickleServer() : thread_([this] { Serve(); }) {}
+  ~TrickleServer() {
+    stop_ = true;
+    thread_.join();
+  }
+  uint16_t port() const { return listener_.port; }
+
+ private:
+  void Serve() {
+    if (!WaitFd(listener_.fd.get(), POLLIN, Clock::now() + std::chrono::seconds(5)).ok()) return;
+    UniqueFd client(accept4(listener_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    const std::string response = "HTTP/1.1 200 OK\r\nX-Slow: " + std::string(1000, 'a');
+    for (size_t i = 0; i < response.size() && !stop_; ++i) {
+      if (send(client.get(), &response[i], 1, MSG_NOSIGNAL) != 1) return;
+      usleep(20 * 1000);
+    }
+  }
+
+  testing::LoopbackSocket listener_ = testing::Listening();
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST(HttpProbe, TricklingServerIsBoundedByTheDeadline) {
+  TrickleServer server;
+  ExpectReturnsByDeadline("trickling server",
+                          Spec("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+}
+
+TEST(HttpProbe, RejectsUrlsItCannotProbe) {
+  EXPECT_FALSE(HttpProbe::Create(Spec("ftp://127.0.0.1/")).ok());
+  EXPECT_FALSE(HttpProbe::Create(Spec("http://example.com/")).ok());
+  EXPECT_TRUE(HttpProbe::Create(Spec("http://localhost:8080/health")).ok());
+}
+
+// A self-signed certificate for 127.0.0.1, made with the openssl command.
+class HttpsProbe : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char name[] = "/tmp/rsagent-https-test-XXXXXX";
+    dir_ = mkdtemp(name);
+    const std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " +
+        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0) GTEST_SKIP() << "openssl command not available";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::unique_ptr<httplib::Server> MakeServer() const {
+    return std::make_unique<httplib::SSLServer>((dir_ / "cert.pem").c_str(), (dir_ / "key.pem").c_str());
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(HttpsProbe, SelfSignedPassesWithoutVerification) {
+  TestServer server(MakeServer());
+  auto spec = Spec(server.Url("/ok", "https"));
+  spec.expect_body = "service ok";
+  ProbeResult result = Probe(spec);
+  EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
+}
+
+TEST_F(HttpsProbe, SelfSignedFailsWithVerification) {
+  TestServer server(MakeServer());
+  auto spec = Spec(server.Url("/ok", "https"));
+  spec.tls_verify = true;
+  ProbeResult result = Probe(spec);
+  EXPECT_FALSE(result.outcome.ok);
+  EXPECT_NE(result.outcome.reason.find("certificate verify failed"), std::string::npos)
+      << result.outcome.reason;
+}
+
+}  // namespace
+}  // namespace rsagent::probes
