@@ -4,6 +4,7 @@
 
 #include "probes/exec_probe.h"
 #include "probes/http_probe.h"
+#include "probes/mysql_probe.h"
 #include "probes/tcp_probe.h"
 
 namespace rsagent::probes {
@@ -31,7 +32,11 @@ ProbeOrError Make(const conf::ExecProbeSpec& spec) {
       std::make_unique<ExecProbe>(std::vector<std::string>{"/bin/sh", "-c", spec.command[0]}));
 }
 
-ProbeOrError Make(const conf::MysqlProbeSpec&) { return Error{"mysql probes are not built"}; }
+ProbeOrError Make(const conf::MysqlProbeSpec& spec) {
+  auto probe = MysqlProbe::Create(spec);
+  if (!probe.ok()) return Error{probe.error()};
+  return std::unique_ptr<Probe>(std::move(probe).value());
+}
 
 }  // namespace
 
