@@ -1,0 +1,18 @@
+// `rsagent run`: the daemon's life cycle — DR set-up, probes, HTTP, signals.
+#pragma once
+
+#include <string>
+
+#include "conf/config.h"
+
+namespace rsagent::agent {
+
+struct DaemonOptions {
+  std::string config_path;  // re-read on SIGHUP; empty for the embedded default
+  std::string version;
+};
+
+// Runs until SIGTERM/SIGINT; returns the process exit code.
+int RunDaemon(const conf::Config& config, const DaemonOptions& options);
+
+}  // namespace rsagent::agent

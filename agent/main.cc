@@ -1,0 +1,10 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "agent/cli.h"
+
+int main(int argc, char** argv) {
+  return rsagent::agent::RunCli(std::vector<std::string>(argv + 1, argv + argc), std::cout,
+                                std::cerr);
+}

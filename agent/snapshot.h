@@ -1,0 +1,79 @@
+// A consistent, immutable picture of every verdict at one instant. The HTTP
+// handlers, `rsagent status` and the metrics all render one of these; nothing
+// that answers a request ever runs a probe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conf/config.h"
+#include "netsetup/dr_status.h"
+#include "probes/probe.h"
+
+namespace rsagent::agent {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+using WallTime = std::chrono::system_clock::time_point;
+
+enum class AdminState { kNone, kDrain, kMaint };
+const char* AdminStateName(AdminState state);  // "none", "drain", "maint"
+
+struct AdminOverride {
+  AdminState state = AdminState::kNone;
+  WallTime since;
+};
+
+// Hysteresis state of one verdict a probe feeds: its own outcome (role "")
+// or a role-specific one ("writer", "reader").
+struct CheckView {
+  std::string role;
+  bool up = false;
+  bool stale = false;       // no result for too long: counts as DOWN
+  WallTime since;           // current state since
+  uint64_t transitions = 0;
+  std::string reason;       // of the last result (or why it is stale)
+};
+
+struct ProbeView {
+  std::string name;
+  std::string type;
+  std::vector<CheckView> checks;  // [0] is the probe's own outcome
+  bool has_result = false;
+  probes::ProbeResult last;       // valid when has_result
+  WallTime last_at;
+  uint64_t attempts = 0;
+  uint64_t failures = 0;
+
+  const CheckView* Find(const std::string& role) const;
+};
+
+struct ServiceView {
+  std::string name;
+  bool up = false;
+  std::string reason;  // one line; empty when up
+  std::optional<IpAddress> vip;
+  uint16_t port = 0;
+  conf::Role role = conf::Role::kNone;
+  std::vector<std::string> probes;
+  AdminOverride admin;
+  WallTime since;
+  uint64_t transitions = 0;
+};
+
+struct Snapshot {
+  WallTime taken;
+  WallTime started;
+  bool shutting_down = false;
+  bool all_up = false;  // every service UP (and at least one service)
+  std::vector<ServiceView> services;
+  std::vector<ProbeView> probes;
+  netsetup::DrStatus dr;
+
+  const ServiceView* FindService(const std::string& name) const;
+};
+
+}  // namespace rsagent::agent
