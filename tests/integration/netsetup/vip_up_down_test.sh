@@ -45,7 +45,7 @@ for rs in web1 web2; do
   lab_exec "$rs" "$RSAGENT" vip up -c "$TMP/$rs.toml" >"$TMP/$rs.up" 2>&1 ||
     fail "vip up on $rs: $(cat "$TMP/$rs.up")"
   log "vip up on $rs took $(($(now_ms) - start)) ms"
-  ip -n "${LAB_NS[$rs]}" -o addr show dev lo | grep -q " $VIP/32 " || fail "$VIP/32 not on $rs lo"
+  [[ $(ip -n "${LAB_NS[$rs]}" -o addr show dev lo) == *" $VIP/32 "* ]] || fail "$VIP/32 not on $rs lo"
   [[ $(lab_exec "$rs" sysctl -n net.ipv4.conf.all.arp_ignore) == 1 ]] || fail "arp_ignore not 1"
   [[ $(lab_exec "$rs" sysctl -n net.ipv4.conf.all.arp_announce) == 2 ]] || fail "arp_announce not 2"
 done

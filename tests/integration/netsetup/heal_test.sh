@@ -1,0 +1,46 @@
+# A running agent re-binds a VIP deleted behind its back (as `ip addr flush
+# dev lo` or a network restart would), at once, and counts it in /status.
+source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
+source "$RSAGENT_SOURCE_DIR/tests/integration/lib/netns.sh"
+source "$RSAGENT_SOURCE_DIR/tests/integration/netsetup/vip_config.sh"
+require_root
+require_cmd ip curl jq
+make_tmp
+
+VIP=192.168.1.100
+lab_switch
+lab_host web1 192.168.1.11
+NS=${LAB_NS[web1]}
+
+write_vip_config "$TMP/web1.toml" lo "$VIP"
+start_bg "$NS" "$TMP/agent.log" "$RSAGENT" run -c "$TMP/web1.toml"
+AGENT_PID=$BG_PID
+
+# Not `ip | grep -q`: grep exiting first makes ip die of SIGPIPE, failing the pipe.
+vip_bound() { [[ $(ip -n "$NS" -o addr show dev lo) == *" $VIP/32 "* ]]; }
+# vip_field FIELD -> vips[0].FIELD from the agent's /status.
+vip_field() {
+  ip netns exec "$NS" curl -s -m 2 http://127.0.0.1:9480/status |
+    jq -r ".vips[0].$1"
+}
+heals_are() { [[ $(vip_field heals) == "$1" ]]; }
+
+wait_until 10 vip_bound || fail "the agent did not bind $VIP: $(tail -5 "$TMP/agent.log")"
+wait_until 10 heals_are 0 || fail "/status does not show vips[0].heals = 0"
+log "agent up, $VIP bound, /status reachable after ${WAITED_MS} ms"
+
+round=0
+for removal in "addr del $VIP/32 dev lo" "addr del $VIP/32 dev lo" "addr flush dev lo"; do
+  ((++round))
+  ip -n "$NS" $removal
+  start=$(date +%s%N)
+  until vip_bound || (($(date +%s%N) - start > 5000000000)); do :; done  # polls for <= 5 s
+  elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+  vip_bound || fail "round $round: $VIP not bound again after ${elapsed_ms} ms"
+  log "round $round ($removal): $VIP bound again ${elapsed_ms} ms later"
+  ((elapsed_ms < 5000)) || fail "healing took ${elapsed_ms} ms"
+  wait_until 5 heals_are "$round" || fail "/status vips[0].heals is $(vip_field heals), want $round"
+done
+[[ $(vip_field present) == true ]] || fail "/status says the VIP is not present"
+kill -0 "$AGENT_PID" || fail "the agent died"
+pass "deleted VIP re-bound by the running agent, heals counted in /status"
