@@ -80,7 +80,7 @@ void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
         "no [service.NAME] table: a config must define at least one service (its port and the "
         "probes that decide it)");
   }
-  reader.ReportUnknownKeys("(top-level tables are [agent], [vip], [probe.NAME], [service.NAME])");
+  reader.ReportUnknownKeys();
 }
 
 }  // namespace

@@ -217,8 +217,10 @@ probes = ["p"]
 
 TEST(LoadConfig, UnknownTopLevelTable) {
   EXPECT_THAT(Errors(WithMinimal("[servce.x]\nport = 1\n")),
-              ElementsAre("t.toml:9:2: servce: unknown key (top-level tables are [agent], [vip], "
-                          "[probe.NAME], [service.NAME]); did you mean `service`?"));
+              ElementsAre("t.toml:9:2: servce: unknown key; did you mean `service`?"));
+  EXPECT_THAT(Errors(WithMinimal("[director]\nport = 1\n")),
+              ElementsAre("t.toml:9:2: director: unknown key (expected one of: agent, vip, probe, "
+                          "service)"));
 }
 
 TEST(LoadConfig, WrongTypeNamesTheExpectedType) {
