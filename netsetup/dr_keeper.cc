@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "netsetup/address_watch.h"
+#include "netsetup/dr_inspect.h"
 #include "netsetup/dr_plan.h"
 #include "netsetup/net_admin.h"
 
@@ -19,74 +20,6 @@ constexpr milliseconds kWatchPoll{200};
 // Sysctl changes have no netlink notification, so the status is also
 // re-read this often to notice ARP settings changed behind our back.
 constexpr milliseconds kStatusRefresh{1000};
-
-ArpValues Wanted(const conf::VipConfig& config) {
-  return {config.arp_ignore, config.arp_announce};
-}
-
-std::string DescribeArp(const ArpSetting& s, const ArpValues& wanted) {
-  return s.interface + ": arp_ignore=" + std::to_string(s.arp_ignore) +
-         " arp_announce=" + std::to_string(s.arp_announce) + " in effect, need at least " +
-         std::to_string(wanted.arp_ignore) + " and " + std::to_string(wanted.arp_announce);
-}
-
-// Fills status.arp/arp_ok/arp_error from the sysctls of "all" and each
-// facing interface.
-void InspectArp(const conf::VipConfig& config, const KernelState& state, const ArpSysctls& sysctls,
-                DrStatus& status) {
-  const ArpValues wanted = Wanted(config);
-  auto all = sysctls.Read("all");
-  if (!all) {
-    status.arp_error = all.error();
-    return;
-  }
-  status.arp.push_back(JudgeArp("all", *all, wanted));
-  for (const auto& name : FacingInterfaces(config, state)) {
-    auto own = sysctls.Read(name);
-    if (!own) {
-      // A link can vanish between the snapshot and the read; report, go on.
-      if (status.arp_error.empty()) status.arp_error = own.error();
-      continue;
-    }
-    status.arp.push_back(JudgeArp(name, EffectiveArp(*all, *own), wanted));
-  }
-  for (const auto& setting : status.arp) {
-    if (!setting.effective && status.arp_error.empty()) {
-      status.arp_error = DescribeArp(setting, wanted);
-    }
-  }
-  status.arp_ok = status.arp_error.empty();
-}
-
-DrStatus ComposeStatus(const conf::VipConfig& config, const Result<KernelState>& state,
-                       const ArpSysctls& sysctls, const std::vector<uint64_t>& heals,
-                       const std::vector<std::string>& errors) {
-  DrStatus status;
-  status.managed = config.manage;
-  const std::vector<IpAddress> missing =
-      state ? MissingVips(config, *state) : config.addresses;
-  for (size_t i = 0; i < config.addresses.size(); ++i) {
-    VipStatus vip;
-    vip.address = config.addresses[i];
-    vip.present = std::find(missing.begin(), missing.end(), vip.address) == missing.end();
-    vip.heals = i < heals.size() ? heals[i] : 0;
-    if (!state) {
-      vip.error = state.error();
-    } else if (!vip.present) {
-      const bool failed = i < errors.size() && !errors[i].empty();
-      vip.error = failed ? errors[i]
-                         : "not bound on " + config.device + " as /" +
-                               std::to_string(vip.address.max_prefix());
-    }
-    status.vips.push_back(vip);
-  }
-  if (state) {
-    InspectArp(config, *state, sysctls, status);
-  } else {
-    status.arp_error = state.error();
-  }
-  return status;
-}
 
 Result<std::unique_ptr<Rtnl>> OpenValidated(const conf::VipConfig& config) {
   if (config.addresses.empty()) return Error{"[vip].addresses is empty: no VIP to bind"};
@@ -122,13 +55,13 @@ DrKeeper::DrKeeper(conf::VipConfig config, std::unique_ptr<Rtnl> rtnl)
 DrKeeper::~DrKeeper() { StopWatch(); }
 
 Status DrKeeper::ApplyArp(const KernelState& state) {
-  const ArpValues wanted = Wanted(config_);
+  const ArpValues wanted{config_.arp_ignore, config_.arp_announce};
   if (auto s = sysctls_.Write("all", wanted); !s) return s;
   for (const auto& name : FacingInterfaces(config_, state)) {
     if (auto s = sysctls_.Write(name, wanted); !s) return s;
   }
   DrStatus check;
-  InspectArp(config_, state, sysctls_, check);
+  InspectArp(config_, state, sysctls_, &check);
   if (!check.arp_ok) return Error{"ARP suppression is not effective: " + check.arp_error};
   return Status::Ok();
 }
@@ -187,7 +120,7 @@ void DrKeeper::Heal() {
   if (missing.empty()) return;
   // Same invariant as Apply: never bind a VIP while this node answers ARP.
   DrStatus arp;
-  InspectArp(config_, *state, sysctls_, arp);
+  InspectArp(config_, *state, sysctls_, &arp);
   for (const auto& vip : missing) {
     const size_t i = std::find(config_.addresses.begin(), config_.addresses.end(), vip) -
                      config_.addresses.begin();
