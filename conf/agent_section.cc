@@ -12,7 +12,8 @@ Result<std::string> ParseLogLevel(std::string_view text) {
   for (std::string_view level : kLogLevels) {
     if (text == level) return std::string(text);
   }
-  return Error{"\"" + std::string(text) + "\" is not a log level (one of trace, debug, info, warn, error)"};
+  return Error{"\"" + std::string(text) +
+               "\" is not a log level (one of trace, debug, info, warn, error)"};
 }
 
 }  // namespace

@@ -7,8 +7,8 @@ namespace {
 
 template <typename T>
 const T* FindByName(const std::vector<T>& items, const std::string& name) {
-  auto it = std::find_if(items.begin(), items.end(),
-                         [&](const T& item) { return item.name == name; });
+  auto it =
+      std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });
   return it == items.end() ? nullptr : &*it;
 }
 

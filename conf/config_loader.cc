@@ -31,8 +31,9 @@ std::string DescribeParseError(const toml::parse_error& error) {
   }
   message += description;
   if (message.find("cannot redefine") != std::string::npos) {
-    message += " (every table and key may be defined once; probe and service names must be "
-               "unique)";
+    message +=
+        " (every table and key may be defined once; probe and service names must be "
+        "unique)";
   }
   return message;
 }

@@ -20,7 +20,8 @@ Result<std::string> ParseUrl(std::string_view text) {
 Result<std::string> ParseHostHeader(std::string_view text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
-      return Error{"\"" + std::string(text) + "\" is not a host name (no spaces or control characters)"};
+      return Error{"\"" + std::string(text) +
+                   "\" is not a host name (no spaces or control characters)"};
     }
   }
   if (text.empty()) return Error{"must not be empty; omit it to send the URL's host"};
@@ -32,9 +33,9 @@ Result<std::string> ParseHostHeader(std::string_view text) {
 Result<std::string> ParseTableName(std::string_view text) {
   if (text.empty()) return std::string();
   auto is_identifier = [](std::string_view part) {
-    return !part.empty() && part.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") ==
-                                std::string_view::npos;
+    return !part.empty() && part.find_first_not_of(
+                                "abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") == std::string_view::npos;
   };
   const size_t dot = text.find('.');
   if (dot == std::string_view::npos || !is_identifier(text.substr(0, dot)) ||
@@ -55,10 +56,10 @@ Result<StatusRange> ParseStatusRange(std::string_view text) {
   };
   const size_t dash = text.find('-');
   StatusRange range;
-  const bool ok = dash == std::string_view::npos
-                      ? number(text, &range.low) && number(text, &range.high)
-                      : number(text.substr(0, dash), &range.low) &&
-                            number(text.substr(dash + 1), &range.high);
+  const bool ok =
+      dash == std::string_view::npos
+          ? number(text, &range.low) && number(text, &range.high)
+          : number(text.substr(0, dash), &range.low) && number(text.substr(dash + 1), &range.high);
   if (!ok || range.low > range.high) {
     return Error{"\"" + std::string(text) +
                  "\" is not a status or range of statuses like \"200-299\" (within 100..599)"};
@@ -141,7 +142,7 @@ ExecProbeSpec ReadExec(TableReader& table) {
   const toml::node* node = table.Node("command");
   const std::string path = table.KeyPath("command");
   if (node == nullptr) {
-    table.Require("command", spec.shell ? "a string for /bin/sh -c" : "an array of strings (argv)");
+    table.Require("command", spec.shell ? "a string for /bin/sh -c" : "the argv, an array of strings");
   } else if (const auto* text = node->as_string()) {
     if (!spec.shell) {
       table.ErrorAt(node->source(), path,
@@ -236,8 +237,7 @@ std::optional<ProbeConfig> ReadProbeSection(TableReader& table) {
                   "\"" + *type + "\" is not a probe type (one of tcp, http, exec, mysql)");
     return std::nullopt;
   }
-  table.ReportUnknownKeys("for " + std::string(*type == "http" ? "an " : "a ") + *type +
-                          " probe");
+  table.ReportUnknownKeys("for " + std::string(*type == "http" ? "an " : "a ") + *type + " probe");
   return probe;
 }
 

@@ -24,8 +24,8 @@ void ReadProbeNames(TableReader& table, const ServiceReferences& references,
     if (first != names->begin() + static_cast<ptrdiff_t>(i)) {
       table.ErrorAt(name.where, name.path, "duplicate of " + first->path);
     } else if (!references.probe_types.contains(name.text)) {
-      table.ErrorAt(name.where, name.path, "no probe named \"" + name.text + "\" (define [probe." +
-                                               name.text + "])");
+      table.ErrorAt(name.where, name.path,
+                    "no probe named \"" + name.text + "\" (define [probe." + name.text + "])");
     }
     service->probes.push_back(name.text);
   }
@@ -53,8 +53,9 @@ void ReadRole(TableReader& table, const ServiceReferences& references, ServiceCo
   // A probe already reported as broken might have been the mysql one.
   if (type_unknown) return;
   table.ErrorAt(where, table.KeyPath("role"),
-                "role \"" + *role + "\" needs a mysql probe among `probes`; the role picks "
-                "which of its MySQL checks decide the service");
+                "role \"" + *role +
+                    "\" needs a mysql probe among `probes`; the role picks "
+                    "which of its MySQL checks decide the service");
 }
 
 }  // namespace
@@ -69,8 +70,7 @@ ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& re
   if (auto v = table.Parsed<IpAddress>("vip", ParseAddress)) {
     service.vip = *v;
     if (references.vips != nullptr &&
-        std::find(references.vips->begin(), references.vips->end(), *v) ==
-            references.vips->end()) {
+        std::find(references.vips->begin(), references.vips->end(), *v) == references.vips->end()) {
       table.ErrorAt(table.Node("vip")->source(), table.KeyPath("vip"),
                     v->ToString() + " is not listed in vip.addresses");
     }

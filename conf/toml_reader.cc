@@ -12,8 +12,8 @@ int ToInt(toml::source_index index) { return static_cast<int>(index); }
 
 bool IsValidName(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -196,9 +196,9 @@ std::vector<TableReader> TableReader::NamedTables(std::string_view key) {
       ErrorAt(name_key.source(), path + ".\"" + name + "\"",
               "invalid name (use letters, digits, '_' and '-')");
     } else if (!value.is_table()) {
-      ErrorAt(value.source(), child_path,
-              "expected a table [" + child_path + "], got " +
-                  std::string(DescribeType(value.type())));
+      ErrorAt(
+          value.source(), child_path,
+          "expected a table [" + child_path + "], got " + std::string(DescribeType(value.type())));
     } else {
       out.emplace_back(*value.as_table(), child_path, name, errors_);
     }

@@ -74,8 +74,7 @@ class TableReader {
 
   // Reports `key` missing, at the table header; false when it is.
   bool Require(std::string_view key, std::string_view expected);
-  void ErrorAt(const toml::source_region& where, const std::string& path,
-               std::string_view message);
+  void ErrorAt(const toml::source_region& where, const std::string& path, std::string_view message);
   void ErrorAtTable(std::string_view message) { ErrorAt(table_->source(), path_, message); }
   // Every key no getter asked for, with the closest known key as a hint.
   // `context` qualifies the message, e.g. "for a tcp probe".

@@ -49,7 +49,9 @@ port = 80
 probes = ["p"]
 )";
 
-std::string WithMinimal(std::string_view extra) { return std::string(kMinimal) + "\n" + std::string(extra); }
+std::string WithMinimal(std::string_view extra) {
+  return std::string(kMinimal) + "\n" + std::string(extra);
+}
 
 TEST(LoadConfig, MinimalConfigGetsTheModelDefaults) {
   const Config config = Load(kMinimal);
@@ -156,9 +158,10 @@ probes = ["web", "argv"]
   EXPECT_EQ(web.timeout, milliseconds(1500));
   EXPECT_EQ(web.rise, 3);
   EXPECT_EQ(web.fall, 4);
-  EXPECT_EQ(std::get<HttpProbeSpec>(web.spec),
-            (HttpProbeSpec{"https://[::1]:8443/health", {{204, 204}, {300, 302}}, "OK",
-                           "www.example.com", true}));
+  EXPECT_EQ(
+      std::get<HttpProbeSpec>(web.spec),
+      (HttpProbeSpec{
+          "https://[::1]:8443/health", {{204, 204}, {300, 302}}, "OK", "www.example.com", true}));
   EXPECT_EQ(std::get<ExecProbeSpec>(config.FindProbe("script")->spec),
             (ExecProbeSpec{{"test -f /tmp/x"}, true}));
   EXPECT_EQ(std::get<ExecProbeSpec>(config.FindProbe("argv")->spec),
@@ -184,10 +187,12 @@ TEST(LoadConfig, MalformedTomlIsOneErrorAtItsPosition) {
 }
 
 TEST(LoadConfig, DuplicateTableNameSaysNamesMustBeUnique) {
-  EXPECT_THAT(Errors(WithMinimal("[probe.p]\ntype = \"tcp\"\n")),
-              ElementsAre("t.toml:9:1: invalid TOML in table header: cannot redefine existing table 'probe.p' "
-                          "(every table and key may be defined once; probe and service names "
-                          "must be unique)"));
+  EXPECT_THAT(
+      Errors(WithMinimal("[probe.p]\ntype = \"tcp\"\n")),
+      ElementsAre(
+          "t.toml:9:1: invalid TOML in table header: cannot redefine existing table 'probe.p' "
+          "(every table and key may be defined once; probe and service names "
+          "must be unique)"));
 }
 
 TEST(LoadConfig, UnknownKeySuggestsTheClosestKnownKey) {
@@ -517,20 +522,20 @@ port = 0
 probes = ["q"]
 extra = 1
 )");
-  EXPECT_THAT(errors,
-              ElementsAre(HasSubstr("t.toml:2:10: agent.listen:"),
-                          "t.toml:6:11: probe.p.targets: must list at least one \"IP:PORT\"",
-                          HasSubstr("t.toml:7:8: probe.p.rise:"),
-                          HasSubstr("t.toml:10:8: service.s.port:"),
-                          HasSubstr("t.toml:11:11: service.s.probes[0]: no probe named \"q\""),
-                          HasSubstr("t.toml:12:1: service.s.extra: unknown key")));
+  EXPECT_THAT(
+      errors,
+      ElementsAre(HasSubstr("t.toml:2:10: agent.listen:"),
+                  "t.toml:6:11: probe.p.targets: must list at least one \"IP:PORT\"",
+                  HasSubstr("t.toml:7:8: probe.p.rise:"), HasSubstr("t.toml:10:8: service.s.port:"),
+                  HasSubstr("t.toml:11:11: service.s.probes[0]: no probe named \"q\""),
+                  HasSubstr("t.toml:12:1: service.s.extra: unknown key")));
 }
 
 class ConfigFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rsagent-conf-test-" + std::to_string(getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("rsagent-conf-test-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -567,7 +572,8 @@ TEST_F(ConfigFileTest, MissingFileIsOneUnpositionedError) {
 }
 
 TEST_F(ConfigFileTest, DirectoryIsOneUnpositionedError) {
-  EXPECT_THAT(FileErrors(dir_), ElementsAre(dir_.string() + ": cannot read config: Is a directory"));
+  EXPECT_THAT(FileErrors(dir_),
+              ElementsAre(dir_.string() + ": cannot read config: Is a directory"));
 }
 
 TEST_F(ConfigFileTest, FifoIsRejectedWithoutBlocking) {

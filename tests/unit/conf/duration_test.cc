@@ -35,8 +35,8 @@ TEST(ParseDuration, RejectsNegative) {
 }
 
 TEST(ParseDuration, RejectsGarbage) {
-  for (const char* text : {"", "s", "ms", "1.s", ".5s", "1 s", " 1s", "1e3ms", "1s2", "1d",
-                           "+1s", "1.2.3s", "abc", "1S", "0x10s"}) {
+  for (const char* text : {"", "s", "ms", "1.s", ".5s", "1 s", " 1s", "1e3ms", "1s2", "1d", "+1s",
+                           "1.2.3s", "abc", "1S", "0x10s"}) {
     EXPECT_FALSE(ParseDuration(text).ok()) << '"' << text << '"';
   }
 }
@@ -53,8 +53,7 @@ TEST(ParseDuration, RejectsOverflow) {
   EXPECT_FALSE(ParseDuration("99999999999999999999ms").ok());  // beyond int64
   EXPECT_FALSE(ParseDuration("9223372036854775807s").ok());    // int64 ms * 1000
   EXPECT_FALSE(ParseDuration("2562047788015.5h").ok());        // fits only without fraction
-  EXPECT_EQ(*ParseDuration("9223372036854775807ms"),
-            milliseconds(9223372036854775807LL));
+  EXPECT_EQ(*ParseDuration("9223372036854775807ms"), milliseconds(9223372036854775807LL));
 }
 
 TEST(FormatDuration, PicksTheLargestExactUnit) {
