@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# The mysql probe against a real MariaDB master-master pair (GTID, semi-sync),
+# one server per namespace, an agent beside each (services without a VIP:
+# netsetup has its own tests): writer/reader verdicts over
+# /health through read_only, a stopped SQL thread, a stopped peer with the
+# semi-sync fallback, a frozen and a killed mysqld; bad credentials and sockets.
+source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
+source "$RSAGENT_SOURCE_DIR/tests/integration/lib/mariadb.sh"
+require_root
+command -v mariadbd >/dev/null || { log "SKIP: no mariadbd"; exit 77; }
+require_cmd mariadb mariadb-install-db curl ip
+make_tmp
+
+# Two namespaces joined by one veth; nothing routes out of them.
+make_ns a NS_A
+make_ns b NS_B
+ip link add "$TEST_ID-a" netns "$NS_A" type veth peer name "$TEST_ID-b" netns "$NS_B"
+ip -n "$NS_A" addr add 10.77.0.1/24 dev "$TEST_ID-a" && ip -n "$NS_A" link set "$TEST_ID-a" up
+ip -n "$NS_B" addr add 10.77.0.2/24 dev "$TEST_ID-b" && ip -n "$NS_B" link set "$TEST_ID-b" up
+
+mdb_start a "$NS_A" 1 10.77.0.1
+mdb_start b "$NS_B" 2 10.77.0.2
+t0=$(now_ms)
+mdb_pair a b
+log "master-master pair replicating with semi-sync in $(($(now_ms) - t0)) ms"
+
+# The probe user with the grants docs/mysql.md gives for MariaDB 10.5+.
+for x in a b; do
+  mdb "$x" "SET sql_log_bin=0; CREATE USER 'rsagent'@'localhost' IDENTIFIED BY 'probe-pw';
+    GRANT SLAVE MONITOR ON *.* TO 'rsagent'@'localhost';"
+  printf '[client]\nuser = rsagent\npassword = probe-pw\n' >"$TMP/$x.cnf"
+  chmod 600 "$TMP/$x.cnf"
+done
+mdb a "CREATE DATABASE t; CREATE TABLE t.x (id INT AUTO_INCREMENT PRIMARY KEY, v INT)"
+
+write_config() {  # NAME [PROBE KEY=VALUE lines...]
+  local name="$1"
+  shift
+  cat >"$TMP/$name.toml" <<TOML
+[agent]
+listen = "127.0.0.1:9480"
+state_dir = "$TMP/state-$name"
+control_socket = "$TMP/control-$name.sock"
+shutdown_grace = "0s"
+
+[probe.mysql]
+type = "mysql"
+interval = "500ms"
+timeout = "400ms"
+rise = 2
+fall = 2
+$(printf '%s\n' "$@")
+
+[service.db-writer]
+port = 3306
+probes = ["mysql"]
+role = "writer"
+
+[service.db-reader]
+port = 3306
+probes = ["mysql"]
+role = "reader"
+TOML
+}
+
+for x in a b; do
+  write_config "$x" "socket = \"$(mdb_sock "$x")\"" "credentials = \"$TMP/$x.cnf\"" \
+    "replication_required = true"
+  mkdir -p "$TMP/state-$x"
+  start_bg "${MDB_NS[$x]}" "$TMP/agent-$x.log" "$RSAGENT" run -c "$TMP/$x.toml"
+done
+
+health() { http_code "${MDB_NS[$1]}" "http://127.0.0.1:9480/health/db-$2"; }
+health_is() { [[ $(health "$1" "$2") == "$3" ]]; }
+probe_once() { ip netns exec "${MDB_NS[$1]}" "$RSAGENT" probe mysql -c "$TMP/$1.toml" 2>&1 || true; }
+metric_is() {  # NODE NAME VALUE
+  ip netns exec "${MDB_NS[$1]}" curl -s -m 2 http://127.0.0.1:9480/metrics | grep -q "^$2{.*} $3\$"
+}
+expect_health() {  # NODE ROLE CODE SECONDS WHAT
+  wait_until "$4" health_is "$1" "$2" "$3" || {
+    tail -5 "$TMP/agent-$1.log" >&2
+    ip netns exec "${MDB_NS[$1]}" curl -s -m 2 http://127.0.0.1:9480/status >&2
+    fail "$5: $1 db-$2 is $(health "$1" "$2"), wanted $3; probe says: $(probe_once "$1")"
+  }
+  log "$5: $1 db-$2 -> $3 after ${WAITED_MS} ms"
+}
+
+# 1. Both masters healthy: both are writers and readers.
+for x in a b; do
+  expect_health "$x" writer 200 15 "start"
+  expect_health "$x" reader 200 5 "start"
+done
+pass "both writers and readers UP"
+
+# 2. read_only=1 takes the writer down and leaves the reader alone.
+mdb a "SET GLOBAL read_only=1"
+expect_health a writer 503 5 "read_only=1"
+health_is a reader 200 || fail "read_only=1 took the reader down"
+probe_once a | grep -q "writer: FAIL — read_only is ON" || fail "no read_only reason: $(probe_once a)"
+mdb a "SET GLOBAL read_only=0"
+expect_health a writer 200 5 "read_only=0"
+pass "read_only: writer DOWN with its reason, reader unaffected"
+
+# 3. SQL thread stopped while the peer writes: a is behind what it received.
+mdb a "STOP SLAVE SQL_THREAD"
+mdb b "INSERT INTO t.x (v) VALUES (1), (2), (3)"
+expect_health a writer 503 5 "SQL thread stopped + peer writes"
+expect_health a reader 503 5 "SQL thread stopped"
+out=$(probe_once a)
+grep -q "writer: FAIL — channel '' (default): not caught up, applied" <<<"$out" || fail "writer reason: $out"
+grep -q "reader: FAIL — channel '' (default): SQL thread No" <<<"$out" || fail "reader reason: $out"
+mdb a "START SLAVE SQL_THREAD"
+expect_health a writer 200 5 "START SLAVE"
+expect_health a reader 200 5 "START SLAVE"
+[[ $(mdb_value a "SELECT COUNT(*) FROM t.x") == 3 ]] || fail "a did not catch up"
+pass "stopped SQL thread: writer and reader DOWN until caught up"
+
+# 4. Peer stopped: a's IO thread reconnects, its reader goes down, and the
+# first commit waits out the semi-sync timeout, then falls back to async.
+mdb_stop b
+expect_health a reader 503 10 "peer stopped"
+out=$(probe_once a)
+grep -q "reader: FAIL — channel '' (default): IO thread Connecting" <<<"$out" || fail "IO reason: $out"
+t0=$(now_ms)
+mdb a "INSERT INTO t.x (v) VALUES (4)"
+commit_ms=$(($(now_ms) - t0))
+log "commit with the peer gone took $commit_ms ms (semi-sync timeout 3000 ms)"
+((commit_ms >= 2500)) || fail "commit did not wait for semi-sync"
+out=$(probe_once a)
+grep -q "semi_sync = fell back to async (1 commits without ack)" <<<"$out" || fail "no fallback: $out"
+health_is a writer 200 || fail "semi-sync fallback (not fatal) took the writer down"
+wait_until 3 metric_is a mysql_global_status_rpl_semi_sync_master_status 0 ||
+  fail "fallback not in /metrics"
+mdb_restart b
+expect_health a reader 200 15 "peer back"
+expect_health b writer 200 15 "peer back"
+wait_until 10 _mdb_semi_sync_on a || fail "semi-sync did not come back on a"
+pass "peer stopped: IO thread Connecting, semi-sync fallback reported, all back after restart"
+
+# 5. A frozen mysqld: every attempt hits its deadline, the verdict goes down
+# on time and /health keeps answering from the cached verdict.
+kill -STOP "${MDB_PID[a]}"
+t0=$(now_ms)
+expect_health a writer 503 5 "SIGSTOP"
+down_ms=$(($(now_ms) - t0))
+slowest=0
+for _ in 1 2 3 4 5; do
+  ms=$(ip netns exec "$NS_A" curl -s -o /dev/null -m 2 -w '%{time_total}' \
+    http://127.0.0.1:9480/health/db-writer | awk '{printf "%d", $1 * 1000}')
+  ((ms > slowest)) && slowest=$ms
+  sleep 0.2
+done
+t1=$(now_ms)
+probe_once a >"$TMP/frozen.txt"
+probe_ms=$(($(now_ms) - t1))
+log "frozen: DOWN after $down_ms ms (fall 2 x 500 ms + 400 ms timeout); slowest /health $slowest ms;" \
+  "one-shot probe returned in $probe_ms ms (timeout 400 ms): $(head -1 "$TMP/frozen.txt")"
+((down_ms < 3000)) || fail "frozen server not DOWN within 3 s"
+((slowest < 500)) || fail "/health slow while the probe hangs: $slowest ms"
+grep -q "timed out" "$TMP/frozen.txt" || fail "no timeout reason: $(cat "$TMP/frozen.txt")"
+kill -CONT "${MDB_PID[a]}"
+expect_health a writer 200 40 "SIGCONT"
+pass "SIGSTOP: probe times out, verdict DOWN on time, /health prompt"
+
+# 6. Killed and restarted: DOWN, then UP after rise, reconnecting with
+# backoff; once connected the agent holds one connection (no new ones).
+mdb_kill a
+expect_health a writer 503 5 "kill -9"
+sleep 3
+grep -q "next connect attempt in" <(ip netns exec "$NS_A" curl -s -m 2 http://127.0.0.1:9480/status) ||
+  fail "no backoff visible in /status"
+mdb_restart a
+expect_health a writer 200 40 "restart"
+c0=$(mdb_value a "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
+sleep 5
+c1=$(mdb_value a "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
+new=$((c1 - c0 - 1))  # minus the mdb call that read c0
+log "connections opened in 5 s of probing (10 runs): $new"
+((new == 0)) || fail "the agent opened $new connections in 5 s"
+pass "kill -9 + restart: DOWN, UP after rise, no reconnect storm"
+
+# 7. Bad input, each with a clear reason.
+bad_case() {  # WHAT GREP CONFIG-LINES...
+  local what="$1" want="$2"
+  shift 2
+  write_config bad "$@"
+  local out
+  out=$(ip netns exec "$NS_A" "$RSAGENT" probe mysql -c "$TMP/bad.toml" 2>&1 || true)
+  grep -qF "$want" <<<"$out" || fail "$what: wanted '$want', got: $out"
+  grep -q "probe-pw\|wrong-pw" <<<"$out" && fail "$what: password in the output"
+  log "$what: $(head -1 <<<"$out")"
+}
+printf '[client]\nuser = rsagent\npassword = wrong-pw\n' >"$TMP/wrong.cnf" && chmod 600 "$TMP/wrong.cnf"
+bad_case "wrong password" "Access denied for user 'rsagent'@'localhost'" \
+  "socket = \"$(mdb_sock a)\"" "credentials = \"$TMP/wrong.cnf\""
+bad_case "missing socket" "connect to $TMP/none.sock: Can't connect to local server through socket" \
+  "socket = \"$TMP/none.sock\"" "credentials = \"$TMP/a.cnf\""
+cp "$TMP/a.cnf" "$TMP/open.cnf" && chmod 644 "$TMP/open.cnf"
+bad_case "world-readable credentials" "mode 0644 lets group or others access it (chmod 600 $TMP/open.cnf)" \
+  "socket = \"$(mdb_sock a)\"" "credentials = \"$TMP/open.cnf\""
+pass "bad input: clear reasons, no password shown"
