@@ -54,15 +54,18 @@ make_tmp() {
   on_exit "rm -rf '$TMP'"
 }
 
-# make_ns NAME -> creates namespace "$TEST_ID-NAME" with lo up; prints its name.
-# Everything still running inside is killed (by pid) before it is deleted.
+# make_ns NAME [VAR] -> creates namespace "$TEST_ID-NAME" with lo up and
+# stores its name in VAR (default MADE_NS). Not `$(make_ns ...)`: in a
+# subshell its cleanup registration would be lost. Everything still running
+# inside is killed (by pid) before the namespace is deleted.
 make_ns() {
+  ((BASH_SUBSHELL == 0)) || fail "make_ns must not run in a subshell (cleanup would be lost)"
   local ns="$TEST_ID-$1"
   ip netns add "$ns"
   on_exit "ip netns delete '$ns'"
   on_exit "kill_ns_pids '$ns'"
   ip -n "$ns" link set lo up
-  echo "$ns"
+  printf -v "${2:-MADE_NS}" '%s' "$ns"
 }
 
 kill_ns_pids() {

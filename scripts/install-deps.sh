@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything rsagent needs to build, test and run its demo, from
+# Debian 12 packages. Idempotent: when every package is present it does not
+# touch apt at all.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  libnl-3-dev libnl-route-3-dev default-libmysqlclient-dev libcpp-httplib-dev
+  libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  libssl-dev
+  # real components the tests start and stop themselves
+  nginx-light mariadb-server mariadb-client keepalived
+  # network namespaces, ARP and packet-path checks
+  iproute2 arping nftables tcpdump curl procps psmisc util-linux python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages (${missing[*]}); run as root" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+# The tests run their own nginx/MariaDB/keepalived; keep apt from starting the
+# system services. Only a policy we created ourselves is removed again.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite: unit (also under ASan+UBSan), integration (root,
+# network namespaces, real nginx/MariaDB/keepalived). Ends with ctest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+jobs=$(nproc)
+# Warnings are errors here, as in CI.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRSAGENT_WERROR=ON
+cmake --build build -j"$jobs"
+# The unit tests again under AddressSanitizer + UBSan; the main ctest run
+# below executes them as the test "asan.unit".
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRSAGENT_WERROR=ON \
+  -DRSAGENT_SANITIZE=ON -DRSAGENT_UNIT_TESTS_ONLY=ON
+cmake --build build-asan -j"$jobs"
+
+ctest --test-dir build --output-on-failure -j2 "$@"
