@@ -142,7 +142,8 @@ ExecProbeSpec ReadExec(TableReader& table) {
   const toml::node* node = table.Node("command");
   const std::string path = table.KeyPath("command");
   if (node == nullptr) {
-    table.Require("command", spec.shell ? "a string for /bin/sh -c" : "the argv, an array of strings");
+    table.Require("command",
+                  spec.shell ? "a string for /bin/sh -c" : "the argv, an array of strings");
   } else if (const auto* text = node->as_string()) {
     if (!spec.shell) {
       table.ErrorAt(node->source(), path,
