@@ -26,6 +26,10 @@ Result<std::unique_ptr<AddressWatch>> AddressWatch::Open() {
       rc < 0) {
     return Error{std::string("netlink subscribe: ") + nl_geterror(rc)};
   }
+  // Room for a burst (flushing many addresses); an overrun is still handled.
+  if (int rc = nl_socket_set_buffer_size(sock, 1 << 20, 0); rc < 0) {
+    return Error{std::string("netlink buffer size: ") + nl_geterror(rc)};
+  }
   return watch;
 }
 

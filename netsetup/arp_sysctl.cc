@@ -16,8 +16,9 @@ ArpValues EffectiveArp(const ArpValues& all, const ArpValues& iface) {
 
 ArpSetting JudgeArp(const std::string& interface, const ArpValues& effective,
                     const ArpValues& wanted) {
-  return {interface, effective.arp_ignore, effective.arp_announce,
-          effective.arp_ignore >= wanted.arp_ignore && effective.arp_announce >= wanted.arp_announce};
+  return {
+      interface, effective.arp_ignore, effective.arp_announce,
+      effective.arp_ignore >= wanted.arp_ignore && effective.arp_announce >= wanted.arp_announce};
 }
 
 Result<ArpValues> ArpSysctls::Read(const std::string& interface) const {

@@ -15,8 +15,8 @@ std::string DescribeArp(const ArpSetting& s, const ArpValues& wanted) {
 
 }  // namespace
 
-void InspectArp(const conf::VipConfig& config, const KernelState& state,
-                const ArpSysctls& sysctls, DrStatus* status) {
+void InspectArp(const conf::VipConfig& config, const KernelState& state, const ArpSysctls& sysctls,
+                DrStatus* status) {
   const ArpValues wanted{config.arp_ignore, config.arp_announce};
   auto all = sysctls.Read("all");
   if (!all) {
@@ -46,8 +46,7 @@ DrStatus ComposeStatus(const conf::VipConfig& config, const Result<KernelState>&
                        const std::vector<std::string>& bind_errors) {
   DrStatus status;
   status.managed = config.manage;
-  const std::vector<IpAddress> missing =
-      state ? MissingVips(config, *state) : config.addresses;
+  const std::vector<IpAddress> missing = state ? MissingVips(config, *state) : config.addresses;
   for (size_t i = 0; i < config.addresses.size(); ++i) {
     VipStatus vip;
     vip.address = config.addresses[i];

@@ -17,8 +17,8 @@ namespace rsagent::netsetup {
 
 // Fills status->arp ("all" first, then each facing interface, with the
 // effective values), status->arp_ok and status->arp_error.
-void InspectArp(const conf::VipConfig& config, const KernelState& state,
-                const ArpSysctls& sysctls, DrStatus* status);
+void InspectArp(const conf::VipConfig& config, const KernelState& state, const ArpSysctls& sysctls,
+                DrStatus* status);
 
 // The whole status. `heals` and `bind_errors` are per config.addresses (may
 // be empty); a bind error explains a missing VIP. When `state` is an error,

@@ -18,7 +18,8 @@ using std::chrono::milliseconds;
 // How long the watch thread blocks in poll: bounds how late StopWatch returns.
 constexpr milliseconds kWatchPoll{200};
 // Sysctl changes have no netlink notification, so the status is also
-// re-read this often to notice ARP settings changed behind our back.
+// re-read this often to notice ARP settings changed behind our back (and a
+// failed re-bind is retried).
 constexpr milliseconds kStatusRefresh{1000};
 
 Result<std::unique_ptr<Rtnl>> OpenValidated(const conf::VipConfig& config) {
@@ -124,12 +125,18 @@ void DrKeeper::Heal() {
   for (const auto& vip : missing) {
     const size_t i = std::find(config_.addresses.begin(), config_.addresses.end(), vip) -
                      config_.addresses.begin();
-    Status s = !arp.arp_ok  ? Status(Error{"not re-bound, ARP suppression is not effective: " +
-                                           arp.arp_error})
-               : device     ? rtnl_->AddAddress(device->index, vip, vip.max_prefix())
-                            : Status(Error{"device " + config_.device + " is gone"});
+    Status s;
+    if (!arp.arp_ok) {
+      s = Error{"not re-bound, ARP suppression is not effective: " + arp.arp_error};
+    } else if (device == nullptr) {
+      s = Error{"device " + config_.device + " is gone"};
+    } else {
+      s = rtnl_->AddAddress(device->index, vip, vip.max_prefix());
+    }
     if (!s) {
-      if (errors_[i] != s.error()) spdlog::error("cannot re-bind VIP {}: {}", vip.ToString(), s.error());
+      if (errors_[i] != s.error()) {  // log a persisting failure once, not every second
+        spdlog::error("cannot re-bind VIP {}: {}", vip.ToString(), s.error());
+      }
       errors_[i] = s.error();
       continue;
     }
@@ -171,9 +178,11 @@ void DrKeeper::WatchLoop(std::function<void(const DrStatus&)> on_change) {
       spdlog::warn("VIP watch: netlink notifications were lost; re-reading the full state");
     }
     const bool changed = event && *event != AddressWatch::Event::kTimeout;
-    if (changed && config_.manage) Heal();
-    if (!changed && std::chrono::steady_clock::now() < next_refresh) continue;
-    next_refresh = std::chrono::steady_clock::now() + kStatusRefresh;
+    const bool refresh = std::chrono::steady_clock::now() >= next_refresh;
+    if (!changed && !refresh) continue;
+    // Healing on every refresh too retries a bind or a read that failed.
+    if (config_.manage) Heal();
+    if (refresh) next_refresh = std::chrono::steady_clock::now() + kStatusRefresh;
     DrStatus now = Inspect();
     if (now != last) {
       last = now;

@@ -56,9 +56,9 @@ class DrKeeper {
   const conf::VipConfig config_;
   const ArpSysctls sysctls_;
   mutable std::mutex mutex_;
-  std::unique_ptr<Rtnl> rtnl_;          // guarded by mutex_
-  std::vector<uint64_t> heals_;         // per config_.addresses; guarded by mutex_
-  std::vector<std::string> errors_;     // last bind failure per VIP; guarded by mutex_
+  std::unique_ptr<Rtnl> rtnl_;       // guarded by mutex_
+  std::vector<uint64_t> heals_;      // per config_.addresses; guarded by mutex_
+  std::vector<std::string> errors_;  // last bind failure per VIP; guarded by mutex_
   std::atomic<bool> stop_watch_{false};
   std::thread watch_thread_;
 };

@@ -37,9 +37,8 @@ std::string FormatDrStatus(const DrStatus& status) {
 nlohmann::json DrStatusToJson(const DrStatus& status) {
   nlohmann::json vips = nlohmann::json::array();
   for (const auto& vip : status.vips) {
-    nlohmann::json v = {{"address", vip.address.ToString()},
-                        {"present", vip.present},
-                        {"heals", vip.heals}};
+    nlohmann::json v = {
+        {"address", vip.address.ToString()}, {"present", vip.present}, {"heals", vip.heals}};
     if (!vip.error.empty()) v["error"] = vip.error;
     vips.push_back(std::move(v));
   }
@@ -50,8 +49,11 @@ nlohmann::json DrStatusToJson(const DrStatus& status) {
                    {"arp_announce", a.arp_announce},
                    {"effective", a.effective}});
   }
-  nlohmann::json j = {{"ready", status.Ready()}, {"managed", status.managed}, {"vips", vips},
-                      {"arp", arp},              {"arp_ok", status.arp_ok}};
+  nlohmann::json j = {{"ready", status.Ready()},
+                      {"managed", status.managed},
+                      {"vips", vips},
+                      {"arp", arp},
+                      {"arp_ok", status.arp_ok}};
   if (!status.arp_error.empty()) j["arp_error"] = status.arp_error;
   return j;
 }

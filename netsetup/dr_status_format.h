@@ -2,9 +2,8 @@
 // `rsagent vip status --json` and of the "vips"/"arp" parts of /status).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "netsetup/dr_status.h"
 

@@ -19,9 +19,7 @@ namespace {
 
 constexpr timeval kReceiveTimeout{2, 0};
 
-Error NlError(const std::string& what, int code) {
-  return Error{what + ": " + nl_geterror(code)};
-}
+Error NlError(const std::string& what, int code) { return Error{what + ": " + nl_geterror(code)}; }
 
 struct CacheDeleter {
   void operator()(nl_cache* cache) const { nl_cache_free(cache); }
@@ -52,6 +50,19 @@ Result<AddrPtr> MakeAddr(int ifindex, const IpAddress& address, int prefix) {
   return addr;
 }
 
+// A dump racing with changes (an `ip addr flush` in progress) is reported as
+// interrupted; a fresh one a moment later is consistent.
+template <typename Alloc>
+int DumpRetrying(Alloc alloc, nl_cache** cache) {
+  constexpr int kAttempts = 3;
+  int rc = 0;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    rc = alloc(cache);
+    if (rc != -NLE_DUMP_INTR) break;
+  }
+  return rc;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Rtnl>> Rtnl::Open() {
@@ -71,16 +82,16 @@ Rtnl::~Rtnl() { nl_socket_free(sock_); }
 Result<KernelState> Rtnl::Read() {
   KernelState state;
   nl_cache* raw = nullptr;
-  if (int rc = rtnl_link_alloc_cache(sock_, AF_UNSPEC, &raw); rc < 0) {
-    return NlError("reading links", rc);
-  }
+  auto dump_links = [&](nl_cache** c) { return rtnl_link_alloc_cache(sock_, AF_UNSPEC, c); };
+  if (int rc = DumpRetrying(dump_links, &raw); rc < 0) return NlError("reading links", rc);
   CachePtr links(raw);
   for (nl_object* obj = nl_cache_get_first(links.get()); obj; obj = nl_cache_get_next(obj)) {
     auto* link = reinterpret_cast<rtnl_link*>(obj);
     state.links.push_back(Link{rtnl_link_get_ifindex(link), rtnl_link_get_name(link),
                                (rtnl_link_get_flags(link) & IFF_LOOPBACK) != 0});
   }
-  if (int rc = rtnl_addr_alloc_cache(sock_, &raw); rc < 0) return NlError("reading addresses", rc);
+  auto dump_addresses = [&](nl_cache** c) { return rtnl_addr_alloc_cache(sock_, c); };
+  if (int rc = DumpRetrying(dump_addresses, &raw); rc < 0) return NlError("reading addresses", rc);
   CachePtr addresses(raw);
   for (nl_object* obj = nl_cache_get_first(addresses.get()); obj; obj = nl_cache_get_next(obj)) {
     auto* addr = reinterpret_cast<rtnl_addr*>(obj);

@@ -82,8 +82,8 @@ TEST_F(DrInspectTest, ABindFailureExplainsAMissingVip) {
 }
 
 TEST_F(DrInspectTest, AnUnreadableKernelMarksEveryVipMissing) {
-  const DrStatus s = ComposeStatus(config_, Error{"netlink: boom"}, ArpSysctls(root_.string()),
-                                   {}, {});
+  const DrStatus s =
+      ComposeStatus(config_, Error{"netlink: boom"}, ArpSysctls(root_.string()), {}, {});
   for (const auto& vip : s.vips) {
     EXPECT_FALSE(vip.present);
     EXPECT_EQ(vip.error, "netlink: boom");

@@ -92,7 +92,8 @@ TEST(MissingVipsTest, AVipCountsOnlyAsAHostAddressOnTheDevice) {
   state.addresses.push_back({3, Ip("2001:db8::1"), 128, false});   // wrong device
   state.addresses.push_back({1, Ip("2001:db8::2"), 128, false});   // right
   auto config = Vips({"192.168.1.100", "192.168.1.101", "2001:db8::1", "2001:db8::2"});
-  EXPECT_EQ(MissingVips(config, state), (std::vector<IpAddress>{Ip("192.168.1.101"), Ip("2001:db8::1")}));
+  EXPECT_EQ(MissingVips(config, state),
+            (std::vector<IpAddress>{Ip("192.168.1.101"), Ip("2001:db8::1")}));
 }
 
 TEST(MissingVipsTest, AllAreMissingWhenTheDeviceIsGone) {
