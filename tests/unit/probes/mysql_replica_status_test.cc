@@ -234,7 +234,6 @@ constexpr const char* kMariadbDefault = R"(
           Relay_Master_Log_File: binlog.000001
                Slave_IO_Running: Yes
               Slave_SQL_Running: Yes
-           Replicate_Rewrite_DB:
                 Replicate_Do_DB:
             Replicate_Ignore_DB:
              Replicate_Do_Table:
@@ -276,6 +275,7 @@ constexpr const char* kMariadbDefault = R"(
                Slave_DDL_Groups: 2
  Slave_Non_Transactional_Groups: 0
      Slave_Transactional_Groups: 1
+           Replicate_Rewrite_DB:
            Retried_transactions: 0
              Max_relay_log_size: 1073741824
            Executed_log_entries: 18
@@ -299,7 +299,6 @@ constexpr const char* kMariadbWest = R"(
           Relay_Master_Log_File: binlog.000004
                Slave_IO_Running: Yes
               Slave_SQL_Running: No
-           Replicate_Rewrite_DB:
                 Replicate_Do_DB:
             Replicate_Ignore_DB:
              Replicate_Do_Table:
@@ -341,6 +340,7 @@ constexpr const char* kMariadbWest = R"(
                Slave_DDL_Groups: 0
  Slave_Non_Transactional_Groups: 0
      Slave_Transactional_Groups: 4
+           Replicate_Rewrite_DB:
            Retried_transactions: 0
              Max_relay_log_size: 1073741824
            Executed_log_entries: 30
