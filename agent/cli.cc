@@ -10,6 +10,7 @@
 #include "agent/logging.h"
 #include "agent/probe_command.h"
 #include "conf/config_loader.h"
+#include "netsetup/vip_command.h"
 
 namespace rsagent::agent {
 
@@ -25,6 +26,9 @@ commands:
   run [-c FILE]                   run the daemon in the foreground
   check-config [-c FILE]          validate the config; errors as FILE:LINE:COL: message
   probe NAME [-c FILE] [--json]   run one probe once and print the result
+  vip up|down|status [-c FILE] [--json]
+                                  one-shot DR set-up: ARP suppression + VIPs on lo
+                                  (down removes only the VIPs rsagent manages)
   --version                       print the version
   --help                          this text
 
@@ -102,6 +106,13 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
     }
     return RunProbeCommand(*config, args.positional[0], args.json, out, err);
   }
+  if (args.command == "vip") {
+    if (args.positional.size() != 1) {
+      err << "usage: rsagent vip up|down|status [-c FILE] [--json]\n";
+      return 2;
+    }
+    return netsetup::RunVipCommand(args.positional[0], *config, args.json, out, err);
+  }
   // run
   SetupLogging(config->agent.log_level);
   if (embedded) {
@@ -131,7 +142,7 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
     (cmd.empty() ? err : out) << kUsage;
     return cmd.empty() ? 2 : 0;
   }
-  if (cmd == "run" || cmd == "check-config" || cmd == "probe") return RunCommand(*args, out, err);
+  if (cmd == "run" || cmd == "check-config" || cmd == "probe" || cmd == "vip") return RunCommand(*args, out, err);
   err << "rsagent: unknown command \"" << cmd << "\"\n" << kUsage;
   return 2;
 }

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "agent/dr_supervisor.h"
 #include "agent/health_model.h"
 #include "agent/http_server.h"
 #include "agent/probe_fleet.h"
@@ -39,7 +40,7 @@ int WaitSignal(const sigset_t& set, std::chrono::milliseconds limit) {
 }
 
 void Reload(const DaemonOptions& options, HealthModel& model, ProbeFleet& fleet,
-            conf::Config& current) {
+            DrSupervisor& dr, conf::Config& current) {
   if (options.config_path.empty()) {
     spdlog::warn("reload: running on the embedded default, nothing to re-read");
     return;
@@ -53,6 +54,12 @@ void Reload(const DaemonOptions& options, HealthModel& model, ProbeFleet& fleet,
   conf::Config next = std::get<conf::Config>(std::move(loaded));
   if (!(next.agent.listen == current.agent.listen)) {
     spdlog::warn("reload: agent.listen changed; it takes effect at the next restart");
+  }
+  // VIPs first: a [vip] that cannot be applied rejects the whole reload
+  // before any probe changes.
+  if (Status s = dr.Reconfigure(next.vip); !s) {
+    spdlog::error("reload rejected: {}", s.error());
+    return;
   }
   if (Status s = fleet.Sync(next.probes); !s) {
     spdlog::error("reload rejected: {}", s.error());
@@ -79,6 +86,12 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
                             Clock::time_point finished) {
     model.Record(probe, result, finished);
   });
+  // ARP suppression and VIPs before anything answers health checks.
+  auto dr = DrSupervisor::Start(config.vip, model);
+  if (!dr) {
+    spdlog::error("{}", dr.error());
+    return 1;
+  }
   if (Status s = fleet.Sync(config.probes); !s) {
     spdlog::error("{}", s.error());
     return 1;
@@ -106,9 +119,10 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
   });
 
   for (;;) {
-    const int sig = WaitSignal(signals, std::chrono::milliseconds(1000));
+    const int sig = WaitSignal(signals, kRefreshEvery);
+    (*dr)->Tick();
     if (sig == SIGHUP) {
-      Reload(options, model, fleet, config);
+      Reload(options, model, fleet, **dr, config);
     } else if (sig == SIGTERM || sig == SIGINT) {
       break;
     }
@@ -131,6 +145,7 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
       break;
     }
   }
+  (*dr)->OnStop();
   spdlog::info("stopped");
   return 0;
 }

@@ -38,6 +38,7 @@ struct VipConfig {
   // empty means every IPv4 interface except `device` and lo.
   std::vector<std::string> arp_interfaces;
   bool remove_on_stop = false;  // never by default: DR flows break mid-connection
+  friend bool operator==(const VipConfig&, const VipConfig&) = default;
 };
 
 struct StatusRange {
