@@ -89,7 +89,13 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
     }
     connection_.SetCredentials(std::move(credentials).value());
   }
+  const bool reused = connection_.connected();
   auto alive = connection_.Query("SELECT 1", deadline);
+  if (!alive.ok() && reused && !connection_.connected() && Clock::now() < deadline) {
+    // The server restarted since the last run: this run's one connect
+    // attempt goes to a fresh connection instead of reporting the old one.
+    alive = connection_.Query("SELECT 1", deadline);
+  }
   if (!alive.ok()) {
     facts.error = alive.error();
     return facts;
