@@ -16,8 +16,7 @@ declare -gA LAB_NS=() LAB_MAC=()
 LAB_IFACE=lp0
 
 lab_switch() {
-  make_ns sw >/dev/null
-  LAB_SW="$TEST_ID-sw"
+  make_ns sw LAB_SW
   # No STP, no forwarding delay, no IGMP snooping: frames flow the moment a
   # port is up, so tests need no settling sleep.
   ip -n "$LAB_SW" link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
@@ -26,10 +25,10 @@ lab_switch() {
 
 lab_host() {
   local name="$1" addr="$2"
-  local ns="$TEST_ID-$name"
   local mac
   mac=$(printf '02:5a:00:00:00:%02x' $((${#LAB_NS[@]} + 1)))
-  make_ns "$name" >/dev/null
+  make_ns "$name"
+  local ns="$MADE_NS"
   ip link add "$LAB_IFACE" netns "$ns" address "$mac" type veth peer name "p-$name" netns "$LAB_SW"
   ip -n "$LAB_SW" link set "p-$name" master br0 up
   ip -n "$ns" addr add "$addr/24" dev "$LAB_IFACE"

@@ -24,6 +24,7 @@ vip_field() {
     jq -r ".vips[0].$1"
 }
 heals_are() { [[ $(vip_field heals) == "$1" ]]; }
+heals_at_least() { local h; h=$(vip_field heals) && ((h >= $1)); }
 
 wait_until 10 vip_bound || fail "the agent did not bind $VIP: $(tail -5 "$TMP/agent.log")"
 wait_until 10 heals_are 0 || fail "/status does not show vips[0].heals = 0"
@@ -39,7 +40,17 @@ for removal in "addr del $VIP/32 dev lo" "addr del $VIP/32 dev lo" "addr flush d
   vip_bound || fail "round $round: $VIP not bound again after ${elapsed_ms} ms"
   log "round $round ($removal): $VIP bound again ${elapsed_ms} ms later"
   ((elapsed_ms < 5000)) || fail "healing took ${elapsed_ms} ms"
-  wait_until 5 heals_are "$round" || fail "/status vips[0].heals is $(vip_field heals), want $round"
+  # A flush took 127.0.0.1 too, which is not rsagent's to restore; put it back
+  # (as the network restart that flushed it would) to reach /status.
+  [[ $removal != *flush* ]] || ip -n "$NS" addr add 127.0.0.1/8 dev lo
+  if [[ $removal == *flush* ]]; then
+    # `ip addr flush` repeats until lo is empty, so it may delete the re-bound
+    # VIP again: each deletion is a heal.
+    wait_until 5 heals_at_least "$round" || fail "/status vips[0].heals is $(vip_field heals), want >= $round"
+  else
+    wait_until 5 heals_are "$round" || fail "/status vips[0].heals is $(vip_field heals), want $round"
+  fi
+  log "round $round: /status vips[0].heals = $(vip_field heals)"
 done
 [[ $(vip_field present) == true ]] || fail "/status says the VIP is not present"
 kill -0 "$AGENT_PID" || fail "the agent died"
