@@ -4,7 +4,7 @@ source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/netns.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/netsetup/vip_config.sh"
 require_root
-require_cmd ip curl jq
+require_cmd ip curl python3
 make_tmp
 
 VIP=192.168.1.100
@@ -21,7 +21,7 @@ vip_bound() { [[ $(ip -n "$NS" -o addr show dev lo) == *" $VIP/32 "* ]]; }
 # vip_field FIELD -> vips[0].FIELD from the agent's /status.
 vip_field() {
   ip netns exec "$NS" curl -s -m 2 http://127.0.0.1:9480/status |
-    jq -r ".vips[0].$1"
+    python3 -c "import json, sys; print(json.dumps(json.load(sys.stdin)['vips'][0]['$1']))"
 }
 heals_are() { [[ $(vip_field heals) == "$1" ]]; }
 heals_at_least() { local h; h=$(vip_field heals) && ((h >= $1)); }
