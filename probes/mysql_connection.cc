@@ -109,11 +109,7 @@ Status MysqlConnection::Fail(const std::string& what, bool timed_out) {
 }
 
 Status MysqlConnection::Connect(Clock::time_point deadline) {
-  auto now = Clock::now();
-  if (!backoff_.MayAttempt(now)) {
-    auto wait = std::chrono::ceil<std::chrono::seconds>(backoff_.next_attempt() - now).count();
-    return Error{last_connect_error_ + "; next connect attempt in " + std::to_string(wait) + "s"};
-  }
+  if (!backoff_.MayAttempt(Clock::now())) return Error{last_connect_error_ + NextAttempt()};
   mysql_ = mysql_init(nullptr);
   if (mysql_ == nullptr) return Error{"connect: out of memory"};
   // Whole seconds are the library's own safety net for its few blocking
@@ -142,7 +138,7 @@ Status MysqlConnection::Connect(Clock::time_point deadline) {
     Close();  // even a server-side refusal (bad password) leaves nothing to reuse
     last_connect_error_ = failed.error();
     backoff_.Failed(Clock::now());
-    return failed;
+    return Error{last_connect_error_ + NextAttempt()};
   }
   backoff_.Succeeded();
   ++connects_;
@@ -176,6 +172,11 @@ Result<std::vector<MysqlRow>> MysqlConnection::Query(std::string_view sql,
   mysql_free_result(result);
   last_error_code_ = 0;
   return rows;
+}
+
+std::string MysqlConnection::NextAttempt() const {
+  auto wait = std::chrono::ceil<std::chrono::seconds>(backoff_.next_attempt() - Clock::now());
+  return "; next connect attempt in " + std::to_string(std::max<long long>(wait.count(), 0)) + "s";
 }
 
 std::string MysqlConnection::server_version() const {

@@ -58,6 +58,7 @@ class MysqlConnection {
   // Records the error; closes the connection unless the server just refused the statement.
   Status Fail(const std::string& what, bool timed_out);
   void Close();
+  std::string NextAttempt() const;  // "; next connect attempt in 2s"
 
   MysqlTarget target_;
   std::optional<MysqlCredentials> credentials_;

@@ -171,6 +171,8 @@ grep -q "next connect attempt in" <(ip netns exec "$NS_A" curl -s -m 2 http://12
   fail "no backoff visible in /status"
 mdb_restart a
 expect_health a writer 200 40 "restart"
+# b's IO thread reconnecting to a also counts in Connections: let it first.
+wait_until 10 _mdb_replicating b || fail "b did not reconnect to a"
 c0=$(mdb_value a "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
 sleep 5
 c1=$(mdb_value a "SHOW GLOBAL STATUS LIKE 'Connections'" | cut -f2)
@@ -178,6 +180,33 @@ new=$((c1 - c0 - 1))  # minus the mdb call that read c0
 log "connections opened in 5 s of probing (10 runs): $new"
 ((new == 0)) || fail "the agent opened $new connections in 5 s"
 pass "kill -9 + restart: DOWN, UP after rise, no reconnect storm"
+
+# 6b. True lag from a pt-heartbeat table: b's row, applied on a, read with
+# only SELECT on the table. A stopped SQL thread makes it grow past max_lag.
+mdb a "CREATE DATABASE hb; CREATE TABLE hb.heartbeat (ts varchar(26) NOT NULL,
+  server_id int unsigned NOT NULL PRIMARY KEY, file varchar(255) DEFAULT NULL,
+  position bigint unsigned DEFAULT NULL, relay_master_log_file varchar(255) DEFAULT NULL,
+  exec_master_log_pos bigint unsigned DEFAULT NULL)"
+mdb a "SET sql_log_bin=0; GRANT SELECT ON hb.heartbeat TO 'rsagent'@'localhost'"
+beat() {  # what pt-heartbeat --update --utc writes
+  mdb b "REPLACE INTO hb.heartbeat (ts, server_id)
+    VALUES (DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%f'), @@server_id)"
+}
+write_config hb "socket = \"$(mdb_sock a)\"" "credentials = \"$TMP/a.cnf\"" \
+  'heartbeat_table = "hb.heartbeat"' 'max_lag = "1s"'
+hb_probe() { ip netns exec "$NS_A" "$RSAGENT" probe mysql -c "$TMP/hb.toml" 2>&1 || true; }
+wait_until 10 [ "$(mdb_value b "SELECT COUNT(*) FROM hb.heartbeat")" = 0 ] ||
+  fail "heartbeat table did not replicate"
+beat
+wait_until 5 grep -q "reader: PASS" <(hb_probe) || fail "heartbeat reader: $(hb_probe)"
+log "heartbeat: $(hb_probe | grep heartbeat_lag)"
+mdb a "STOP SLAVE SQL_THREAD"
+sleep 1.5
+beat
+out=$(hb_probe)
+grep -q "reader: FAIL — heartbeat lag 1\.[0-9]*s > max_lag 1s" <<<"$out" || fail "heartbeat lag: $out"
+mdb a "START SLAVE SQL_THREAD"
+pass "heartbeat table: true lag, DOWN above max_lag"
 
 # 7. Bad input, each with a clear reason.
 bad_case() {  # WHAT GREP CONFIG-LINES...
