@@ -72,7 +72,8 @@ std::vector<MysqlRow> ReadRows(MYSQL_RES* result) {
     unsigned long* lengths = mysql_fetch_lengths(result);
     MysqlRow row;
     for (unsigned i = 0; i < columns; ++i) {
-      row[fields[i].name] = values[i] ? MysqlValue(std::string(values[i], lengths[i])) : std::nullopt;
+      row[fields[i].name] =
+          values[i] ? MysqlValue(std::string(values[i], lengths[i])) : std::nullopt;
     }
     rows.push_back(std::move(row));
   }

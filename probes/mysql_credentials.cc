@@ -21,7 +21,8 @@ std::string Trim(const std::string& s) {
 }
 
 std::string Unquote(const std::string& value) {
-  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front()) {
     return value.substr(1, value.size() - 2);
   }
   return value;
@@ -78,7 +79,8 @@ Result<MysqlCredentials> LoadMysqlCredentials(const std::string& path, uid_t age
     problem = "owned by uid " + std::to_string(st.st_uid) + ", not root or the agent's uid " +
               std::to_string(agent_uid) + " (chown root " + path + ")";
   } else if ((st.st_mode & 077) != 0) {
-    problem = "mode " + Octal(st.st_mode) + " lets group or others access it (chmod 600 " + path + ")";
+    problem =
+        "mode " + Octal(st.st_mode) + " lets group or others access it (chmod 600 " + path + ")";
   } else {
     char buf[4096];
     ssize_t n;

@@ -13,8 +13,8 @@
 namespace rsagent::probes {
 
 struct MysqlFacts {
-  bool answers = false;          // SELECT 1 came back
-  std::string error;             // why not, or why a later query failed
+  bool answers = false;  // SELECT 1 came back
+  std::string error;     // why not, or why a later query failed
   std::string version;
   bool read_only = false;
   std::optional<bool> super_read_only;  // MySQL only

@@ -16,8 +16,8 @@ namespace {
 
 // Tried in order until one parses: MariaDB's multi-source form first, then
 // MySQL 8.0.22+ (the only one 8.4 knows), then MySQL 5.7.
-constexpr const char* kReplicaStatusStatements[] = {
-    "SHOW ALL SLAVES STATUS", "SHOW REPLICA STATUS", "SHOW SLAVE STATUS"};
+constexpr const char* kReplicaStatusStatements[] = {"SHOW ALL SLAVES STATUS", "SHOW REPLICA STATUS",
+                                                    "SHOW SLAVE STATUS"};
 
 constexpr const char* kVariablesStatement =
     "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'super_read_only')"
@@ -45,8 +45,8 @@ Result<std::string> HeartbeatStatement(const std::string& table) {
   if (!IsIdentifier(db) || !IsIdentifier(name)) {
     return Error{"heartbeat_table \"" + table + "\" is not db.table (letters, digits, _ and $)"};
   }
-  return "SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) / 1000000 AS lag FROM `" + db +
-         "`.`" + name + "` WHERE server_id <> @@server_id";
+  return "SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) / 1000000 AS lag FROM `" +
+         db + "`.`" + name + "` WHERE server_id <> @@server_id";
 }
 
 MysqlTarget TargetOf(const conf::MysqlProbeSpec& spec) { return {spec.socket, spec.address}; }
@@ -126,12 +126,13 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
   }
   if (!heartbeat_sql_.empty()) {
     auto rows = connection_.Query(heartbeat_sql_, deadline);
-    MysqlValue lag = rows.ok() && !rows->empty() ? FindColumn(rows->front(), {"lag"}) : std::nullopt;
+    MysqlValue lag =
+        rows.ok() && !rows->empty() ? FindColumn(rows->front(), {"lag"}) : std::nullopt;
     if (lag) {
       facts.heartbeat_lag_seconds = std::strtod(lag->c_str(), nullptr);
     } else {
-      facts.heartbeat_error = rows.ok() ? "no row from another server in " + spec_.heartbeat_table
-                                        : rows.error();
+      facts.heartbeat_error =
+          rows.ok() ? "no row from another server in " + spec_.heartbeat_table : rows.error();
     }
   }
   return facts;
@@ -151,7 +152,8 @@ Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* fac
     facts->channels = std::move(channels).value();
     return Status::Ok();
   }
-  return Error{"the server knows none of SHOW ALL SLAVES STATUS, SHOW REPLICA STATUS, SHOW SLAVE STATUS"};
+  return Error{
+      "the server knows none of SHOW ALL SLAVES STATUS, SHOW REPLICA STATUS, SHOW SLAVE STATUS"};
 }
 
 }  // namespace rsagent::probes

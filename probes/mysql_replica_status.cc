@@ -44,7 +44,8 @@ Result<ReplicaChannel> ParseReplicaRow(const MysqlRow& row) {
     *r.out = value.value_or("");
   }
   bool lag_present = false;
-  MysqlValue lag = FindColumn(row, {"Seconds_Behind_Master", "Seconds_Behind_Source"}, &lag_present);
+  MysqlValue lag =
+      FindColumn(row, {"Seconds_Behind_Master", "Seconds_Behind_Source"}, &lag_present);
   if (!lag_present) return Error{"replica status has no column Seconds_Behind_Master"};
   c.seconds_behind = ToInt(lag);
   c.received.offset = static_cast<uint64_t>(ToInt(read_pos).value_or(0));

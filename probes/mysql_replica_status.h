@@ -21,13 +21,13 @@ struct BinlogPosition {
 };
 
 struct ReplicaChannel {
-  std::string name;        // Connection_name / Channel_Name; "" = the default one
+  std::string name;  // Connection_name / Channel_Name; "" = the default one
   std::string source_host;
-  std::string io_running;  // "Yes", "No", "Connecting"
-  std::string sql_running;  // "Yes", "No"
+  std::string io_running;                 // "Yes", "No", "Connecting"
+  std::string sql_running;                // "Yes", "No"
   std::optional<int64_t> seconds_behind;  // NULL = unknown, never 0
-  BinlogPosition received;  // Master_Log_File : Read_Master_Log_Pos
-  BinlogPosition applied;   // Relay_Master_Log_File : Exec_Master_Log_Pos
+  BinlogPosition received;                // Master_Log_File : Read_Master_Log_Pos
+  BinlogPosition applied;                 // Relay_Master_Log_File : Exec_Master_Log_Pos
   int last_io_errno = 0;
   std::string last_io_error;
   int last_sql_errno = 0;

@@ -21,20 +21,25 @@ class Reporter {
   void Add(std::string name, std::optional<bool> value) {
     if (value) Add(std::move(name), *value ? 1.0 : 0.0);
   }
-  void Detail(std::string key, std::string value) { result_->details[std::move(key)] = std::move(value); }
+  void Detail(std::string key, std::string value) {
+    result_->details[std::move(key)] = std::move(value);
+  }
 
  private:
   ProbeResult* result_;
 };
 
 std::string DescribeChannel(const ReplicaChannel& c) {
-  std::string text = "from " + c.source_host + ": io=" + c.io_running + " sql=" + c.sql_running +
-                     " lag=" + (c.seconds_behind ? std::to_string(*c.seconds_behind) + "s" : "NULL") +
-                     " applied=" + c.applied.file + ":" + std::to_string(c.applied.offset) +
-                     " received=" + c.received.file + ":" + std::to_string(c.received.offset);
+  std::string text =
+      "from " + c.source_host + ": io=" + c.io_running + " sql=" + c.sql_running +
+      " lag=" + (c.seconds_behind ? std::to_string(*c.seconds_behind) + "s" : "NULL") +
+      " applied=" + c.applied.file + ":" + std::to_string(c.applied.offset) +
+      " received=" + c.received.file + ":" + std::to_string(c.received.offset);
   if (!c.gtid_received.empty()) text += " gtid_received=" + c.gtid_received;
-  if (c.last_io_errno != 0) text += " io_error=" + std::to_string(c.last_io_errno) + " " + c.last_io_error;
-  if (c.last_sql_errno != 0) text += " sql_error=" + std::to_string(c.last_sql_errno) + " " + c.last_sql_error;
+  if (c.last_io_errno != 0)
+    text += " io_error=" + std::to_string(c.last_io_errno) + " " + c.last_io_error;
+  if (c.last_sql_errno != 0)
+    text += " sql_error=" + std::to_string(c.last_sql_errno) + " " + c.last_sql_error;
   return text;
 }
 
@@ -58,9 +63,11 @@ void ReportMysqlFacts(const MysqlFacts& facts, ProbeResult* result) {
     r.Add("mysql_slave_status_slave_io_running", c.IoRunning() ? 1.0 : 0.0, channel);
     r.Add("mysql_slave_status_slave_sql_running", c.SqlRunning() ? 1.0 : 0.0, channel);
     if (c.seconds_behind) {
-      r.Add("mysql_slave_status_seconds_behind_master", static_cast<double>(*c.seconds_behind), channel);
+      r.Add("mysql_slave_status_seconds_behind_master", static_cast<double>(*c.seconds_behind),
+            channel);
     }
-    r.Add("mysql_slave_status_read_master_log_pos", static_cast<double>(c.received.offset), channel);
+    r.Add("mysql_slave_status_read_master_log_pos", static_cast<double>(c.received.offset),
+          channel);
     r.Add("mysql_slave_status_exec_master_log_pos", static_cast<double>(c.applied.offset), channel);
     r.Add("mysql_slave_status_applied_all_received", c.AppliedAllReceived() ? 1.0 : 0.0, channel);
     r.Detail(c.name.empty() ? "replication" : "replication." + c.name, DescribeChannel(c));

@@ -67,7 +67,8 @@ Outcome EvaluateReader(const MysqlFacts& facts, const conf::MysqlProbeSpec& spec
   for (const ReplicaChannel& c : facts.channels) {
     const std::string channel = "channel " + c.DisplayName() + ": ";
     if (!c.IoRunning()) {
-      return Down(channel + "IO thread " + c.io_running + ErrorSuffix(c.last_io_errno, c.last_io_error));
+      return Down(channel + "IO thread " + c.io_running +
+                  ErrorSuffix(c.last_io_errno, c.last_io_error));
     }
     if (!c.SqlRunning()) {
       return Down(channel + "SQL thread " + c.sql_running +
@@ -76,8 +77,8 @@ Outcome EvaluateReader(const MysqlFacts& facts, const conf::MysqlProbeSpec& spec
     if (heartbeat) continue;
     if (!c.seconds_behind) return Down(channel + "lag unknown (Seconds_Behind_Master is NULL)");
     if (static_cast<double>(*c.seconds_behind) > max_lag) {
-      return Down(channel + "lag " + Seconds(static_cast<double>(*c.seconds_behind)) + " > max_lag " +
-                  Seconds(max_lag));
+      return Down(channel + "lag " + Seconds(static_cast<double>(*c.seconds_behind)) +
+                  " > max_lag " + Seconds(max_lag));
     }
   }
   return {true, facts.channels.empty() ? "not a replica" : "replicating"};

@@ -7,7 +7,8 @@ namespace rsagent::probes {
 namespace {
 
 // The value under the old or the new name (lower case).
-const std::string* Find(const NameValueMap& map, std::string_view old_name, std::string_view new_name) {
+const std::string* Find(const NameValueMap& map, std::string_view old_name,
+                        std::string_view new_name) {
   for (std::string_view name : {old_name, new_name}) {
     auto it = map.find(name);
     if (it != map.end()) return &it->second;
@@ -15,7 +16,8 @@ const std::string* Find(const NameValueMap& map, std::string_view old_name, std:
   return nullptr;
 }
 
-std::optional<bool> Flag(const NameValueMap& map, std::string_view old_name, std::string_view new_name) {
+std::optional<bool> Flag(const NameValueMap& map, std::string_view old_name,
+                         std::string_view new_name) {
   const std::string* value = Find(map, old_name, new_name);
   if (value == nullptr) return std::nullopt;
   return *value == "ON" || *value == "1";
@@ -39,8 +41,10 @@ std::string Count(std::optional<double> n) {
 
 SemiSyncState ParseSemiSync(const NameValueMap& variables, const NameValueMap& status) {
   SemiSyncState s;
-  s.source_enabled = Flag(variables, "rpl_semi_sync_master_enabled", "rpl_semi_sync_source_enabled");
-  s.replica_enabled = Flag(variables, "rpl_semi_sync_slave_enabled", "rpl_semi_sync_replica_enabled");
+  s.source_enabled =
+      Flag(variables, "rpl_semi_sync_master_enabled", "rpl_semi_sync_source_enabled");
+  s.replica_enabled =
+      Flag(variables, "rpl_semi_sync_slave_enabled", "rpl_semi_sync_replica_enabled");
   s.source_active = Flag(status, "rpl_semi_sync_master_status", "rpl_semi_sync_source_status");
   s.replica_active = Flag(status, "rpl_semi_sync_slave_status", "rpl_semi_sync_replica_status");
   s.clients = Number(status, "rpl_semi_sync_master_clients", "rpl_semi_sync_source_clients");

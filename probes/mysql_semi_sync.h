@@ -16,13 +16,15 @@ struct SemiSyncState {
   std::optional<bool> source_active;   // Rpl_semi_sync_master_status
   std::optional<bool> replica_enabled;
   std::optional<bool> replica_active;
-  std::optional<double> clients;       // semi-sync replicas connected
-  std::optional<double> yes_tx;        // commits acknowledged by a replica
-  std::optional<double> no_tx;         // commits that fell back to async
+  std::optional<double> clients;  // semi-sync replicas connected
+  std::optional<double> yes_tx;   // commits acknowledged by a replica
+  std::optional<double> no_tx;    // commits that fell back to async
 
   // Enabled as a source but currently async: commits are not waiting for an
   // ack (the replica is gone or too slow, and the timeout expired).
-  bool FellBackToAsync() const { return source_enabled.value_or(false) && !source_active.value_or(false); }
+  bool FellBackToAsync() const {
+    return source_enabled.value_or(false) && !source_active.value_or(false);
+  }
   std::string Describe() const;  // one line for /status
 };
 

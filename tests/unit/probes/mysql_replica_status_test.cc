@@ -387,7 +387,8 @@ TEST(MysqlReplicaStatusTest, Mysql84NamedChannelBehindWhatItReceived) {
 }
 
 TEST(MysqlReplicaStatusTest, MariadbMultiSourceRows) {
-  auto channels = ParseReplicaRows({RowFromVertical(kMariadbDefault), RowFromVertical(kMariadbWest)});
+  auto channels =
+      ParseReplicaRows({RowFromVertical(kMariadbDefault), RowFromVertical(kMariadbWest)});
   ASSERT_TRUE(channels.ok()) << channels.error();
   ASSERT_EQ(channels->size(), 2u);
   const ReplicaChannel& first = (*channels)[0];

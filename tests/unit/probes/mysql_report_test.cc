@@ -5,10 +5,12 @@
 namespace rsagent::probes {
 namespace {
 
-const Sample* FindSample(const ProbeResult& r, const std::string& name, const std::string& channel = "") {
+const Sample* FindSample(const ProbeResult& r, const std::string& name,
+                         const std::string& channel = "") {
   for (const Sample& s : r.samples) {
     auto it = s.labels.find("channel");
-    if (s.name == name && (it == s.labels.end() ? channel.empty() : it->second == channel)) return &s;
+    if (s.name == name && (it == s.labels.end() ? channel.empty() : it->second == channel))
+      return &s;
   }
   return nullptr;
 }
@@ -50,7 +52,7 @@ TEST(MysqlReportTest, UnknownValuesAreLeftOutNotZero) {
   ProbeResult r;
   ReportMysqlFacts(Facts(), &r);
   EXPECT_EQ(FindSample(r, "mysql_slave_status_seconds_behind_master", "west"), nullptr);  // NULL
-  EXPECT_EQ(FindSample(r, "mysql_global_variables_super_read_only"), nullptr);  // MariaDB
+  EXPECT_EQ(FindSample(r, "mysql_global_variables_super_read_only"), nullptr);            // MariaDB
   EXPECT_EQ(FindSample(r, "mysql_global_status_rpl_semi_sync_master_clients"), nullptr);
   EXPECT_EQ(FindSample(r, "mysql_heartbeat_lag_seconds"), nullptr);
 }

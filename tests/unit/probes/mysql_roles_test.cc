@@ -41,7 +41,8 @@ TEST(MysqlRolesTest, HealthyMasterIsWriterAndReader) {
 TEST(MysqlRolesTest, NotAnsweringIsDownForBoth) {
   MysqlFacts f;
   f.error = "connect to /run/mysqld/mysqld.sock: timed out";
-  EXPECT_EQ(EvaluateWriter(f, Spec()).reason, "not answering: connect to /run/mysqld/mysqld.sock: timed out");
+  EXPECT_EQ(EvaluateWriter(f, Spec()).reason,
+            "not answering: connect to /run/mysqld/mysqld.sock: timed out");
   EXPECT_FALSE(EvaluateReader(f, Spec()).ok);
 }
 
@@ -61,7 +62,8 @@ TEST(MysqlRolesTest, RecoveredMasterBehindIsNotAWriter) {
   Outcome writer = EvaluateWriter(f, Spec());
   EXPECT_FALSE(writer.ok);
   EXPECT_EQ(writer.reason,
-            "channel '' (default): not caught up, applied binlog.000001:900 of received binlog.000001:1037");
+            "channel '' (default): not caught up, applied binlog.000001:900 of received "
+            "binlog.000001:1037");
 }
 
 TEST(MysqlRolesTest, PeerGoneKeepsTheWriterButNotTheReader) {
@@ -82,7 +84,8 @@ TEST(MysqlRolesTest, SqlThreadStoppedOnErrorIsDownForBoth) {
   f.channels[0].last_sql_errno = 1062;
   f.channels[0].last_sql_error = "Duplicate entry '5' for key 'PRIMARY'";
   EXPECT_EQ(EvaluateWriter(f, Spec()).reason,
-            "channel '' (default): SQL thread stopped (error 1062: Duplicate entry '5' for key 'PRIMARY')");
+            "channel '' (default): SQL thread stopped (error 1062: Duplicate entry '5' for key "
+            "'PRIMARY')");
   EXPECT_FALSE(EvaluateReader(f, Spec()).ok);
 }
 
@@ -135,13 +138,16 @@ TEST(MysqlRolesTest, ReplicationRequired) {
   EXPECT_EQ(EvaluateReader(f, Spec()).reason, "not a replica");
   conf::MysqlProbeSpec required = Spec();
   required.replication_required = true;
-  EXPECT_EQ(EvaluateWriter(f, required).reason, "no replication channel configured (replication_required)");
+  EXPECT_EQ(EvaluateWriter(f, required).reason,
+            "no replication channel configured (replication_required)");
   EXPECT_FALSE(EvaluateReader(f, required).ok);
 }
 
 TEST(MysqlRolesTest, FailedStatusQueryIsDown) {
   MysqlFacts f = Replicating();
-  f.error = "SHOW ALL SLAVES STATUS: Access denied; you need (at least one of) the SLAVE MONITOR privilege(s)";
+  f.error =
+      "SHOW ALL SLAVES STATUS: Access denied; you need (at least one of) the SLAVE MONITOR "
+      "privilege(s)";
   EXPECT_EQ(EvaluateWriter(f, Spec()).reason, f.error);
   EXPECT_EQ(EvaluateReader(f, Spec()).reason, f.error);
 }

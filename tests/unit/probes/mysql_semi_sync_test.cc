@@ -10,8 +10,10 @@ TEST(MysqlSemiSyncTest, MariadbMasterSlaveNamesActive) {
   NameValueMap variables{{"rpl_semi_sync_master_enabled", "ON"},
                          {"rpl_semi_sync_master_timeout", "3000"},
                          {"rpl_semi_sync_slave_enabled", "ON"}};
-  NameValueMap status{{"rpl_semi_sync_master_clients", "1"}, {"rpl_semi_sync_master_no_tx", "0"},
-                      {"rpl_semi_sync_master_status", "ON"}, {"rpl_semi_sync_master_yes_tx", "4"},
+  NameValueMap status{{"rpl_semi_sync_master_clients", "1"},
+                      {"rpl_semi_sync_master_no_tx", "0"},
+                      {"rpl_semi_sync_master_status", "ON"},
+                      {"rpl_semi_sync_master_yes_tx", "4"},
                       {"rpl_semi_sync_slave_status", "ON"}};
   SemiSyncState s = ParseSemiSync(variables, status);
   EXPECT_EQ(s.source_enabled, true);
@@ -27,8 +29,10 @@ TEST(MysqlSemiSyncTest, Mysql8SourceReplicaNamesFellBack) {
   // MySQL 8.0.26+ with the rpl_semi_sync_source/replica plugins.
   NameValueMap variables{{"rpl_semi_sync_source_enabled", "ON"},
                          {"rpl_semi_sync_replica_enabled", "OFF"}};
-  NameValueMap status{{"rpl_semi_sync_source_clients", "0"}, {"rpl_semi_sync_source_no_tx", "12"},
-                      {"rpl_semi_sync_source_status", "OFF"}, {"rpl_semi_sync_source_yes_tx", "300"}};
+  NameValueMap status{{"rpl_semi_sync_source_clients", "0"},
+                      {"rpl_semi_sync_source_no_tx", "12"},
+                      {"rpl_semi_sync_source_status", "OFF"},
+                      {"rpl_semi_sync_source_yes_tx", "300"}};
   SemiSyncState s = ParseSemiSync(variables, status);
   EXPECT_EQ(s.replica_enabled, false);
   EXPECT_EQ(s.no_tx, 12.0);
@@ -45,8 +49,9 @@ TEST(MysqlSemiSyncTest, NoPluginIsDisabledNotFallenBack) {
 }
 
 TEST(MysqlSemiSyncTest, ShowStatusRowsMeetVariablesInLowerCase) {
-  NameValueMap status = ToNameValueMap({{{"Variable_name", "Rpl_semi_sync_master_status"}, {"Value", "OFF"}},
-                                        {{"Variable_name", "Rpl_semi_sync_master_clients"}, {"Value", "0"}}});
+  NameValueMap status =
+      ToNameValueMap({{{"Variable_name", "Rpl_semi_sync_master_status"}, {"Value", "OFF"}},
+                      {{"Variable_name", "Rpl_semi_sync_master_clients"}, {"Value", "0"}}});
   SemiSyncState s = ParseSemiSync({{"rpl_semi_sync_master_enabled", "ON"}}, status);
   EXPECT_EQ(s.source_active, false);
   EXPECT_TRUE(s.FellBackToAsync());
