@@ -7,6 +7,7 @@
 #   mdb_start NAME NS SERVER_ID BIND_ADDR  install + start; registers cleanup
 #   mdb NAME SQL                           run SQL as root over the socket
 #   mdb_value NAME SQL                     first column of the first row
+#   mdb_slave_field NAME FIELD             one column of SHOW SLAVE STATUS
 #   mdb_stop NAME / mdb_kill NAME          graceful / SIGKILL
 #   mdb_restart NAME                       start again on the same datadir
 #   mdb_pair A B                           master-master, GTID + semi-sync
@@ -51,7 +52,8 @@ _mdb_launch() {  # NAME
   dir=$(mdb_dir "$name")
   start_bg "${MDB_NS[$name]}" "$dir/stdout.log" mariadbd --defaults-file="$dir/my.cnf"
   MDB_PID[$name]=$BG_PID
-  wait_until 30 mdb "$name" "SELECT 1" || fail "mariadb $name did not start: $(tail -5 "$dir/error.log")"
+  wait_until 30 mdb "$name" "SELECT 1" ||
+    fail "mariadb $name did not start: $(tail -5 "$dir/error.log")"
   log "mariadb $name up (pid ${MDB_PID[$name]}) in ${WAITED_MS} ms"
 }
 
@@ -68,9 +70,10 @@ mdb_start() {  # NAME NS SERVER_ID BIND_ADDR
   _mdb_launch "$name"
 }
 
+# SQL goes on stdin, not argv: the test passwords in it stay out of ps.
 mdb() {  # NAME SQL
   ip netns exec "${MDB_NS[$1]}" mariadb --no-defaults -S "$(mdb_sock "$1")" -uroot \
-    --connect-timeout=2 -N -B -e "$2"
+    --connect-timeout=2 -N -B <<<"$2"
 }
 
 mdb_value() { mdb "$1" "$2" | head -1; }
@@ -111,7 +114,8 @@ mdb_pair() {  # A B
       MASTER_HEARTBEAT_PERIOD=1; START SLAVE;"
   done
   for x in "$a" "$b"; do
-    wait_until 20 _mdb_replicating "$x" || { mdb "$x" "SHOW SLAVE STATUS\G" >&2; fail "replication on $x did not start"; }
+    wait_until 20 _mdb_replicating "$x" ||
+      fail "replication on $x did not start: $(mdb_slave_field "$x" Last_IO_Error)"
   done
   wait_until 20 _mdb_semi_sync_on "$a" || fail "semi-sync on $a did not come up"
   wait_until 20 _mdb_semi_sync_on "$b" || fail "semi-sync on $b did not come up"
