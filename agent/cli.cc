@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 
+#include "agent/admin_commands.h"
 #include "agent/daemon.h"
 #include "agent/logging.h"
 #include "agent/probe_command.h"
@@ -29,6 +30,14 @@ commands:
   vip up|down|status [-c FILE] [--json]
                                   one-shot DR set-up: ARP suppression + VIPs on lo
                                   (down removes only the VIPs rsagent manages)
+  status [--json]                 services, probes, VIPs and overrides of the running agent
+  drain SERVICE|--all             verdict DOWN (reason drain): the directors send new
+                                  connections elsewhere, existing ones finish
+  maint SERVICE|--all             the same, for work on the box
+  undrain SERVICE|--all           end a drain or maint: back into rotation
+  reload                          re-read the config; prints its errors if rejected
+                                  (status..reload ask the agent over agent.control_socket,
+                                  root only; overrides persist in agent.state_dir)
   --version                       print the version
   --help                          this text
 
@@ -54,6 +63,8 @@ Result<Args> Parse(const std::vector<std::string>& argv) {
       args.config_path = a.substr(9);
     } else if (a == "--json") {
       args.json = true;
+    } else if (a == "--all") {
+      args.positional.push_back(a);  // drain/undrain/maint: the target
     } else if (a.starts_with("-") && a != "-" && !(args.command.empty() &&
                                                    (a == "--version" || a == "-V" ||
                                                     a == "--help" || a == "-h"))) {
@@ -87,6 +98,19 @@ std::optional<conf::Config> LoadConfig(const Args& args, std::ostream& err, bool
     return std::nullopt;
   }
   return std::get<conf::Config>(std::move(loaded));
+}
+
+// Admin commands only need the socket path; a config with errors must not
+// keep `reload` from reaching the agent (which reports those errors), so
+// they fall back to the default path.
+int RunAdmin(const Args& args, std::ostream& out, std::ostream& err) {
+  std::string socket = conf::AgentConfig{}.control_socket;
+  const std::string path = args.config_path.value_or(conf::kDefaultConfigPath);
+  if (access(path.c_str(), F_OK) == 0) {
+    auto loaded = conf::LoadConfigFile(path);
+    if (auto* config = std::get_if<conf::Config>(&loaded)) socket = config->agent.control_socket;
+  }
+  return RunAdminCommand(args.command, args.positional, args.json, socket, out, err);
 }
 
 int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
@@ -143,6 +167,7 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
     return cmd.empty() ? 2 : 0;
   }
   if (cmd == "run" || cmd == "check-config" || cmd == "probe" || cmd == "vip") return RunCommand(*args, out, err);
+  if (IsAdminCommand(cmd)) return RunAdmin(*args, out, err);
   err << "rsagent: unknown command \"" << cmd << "\"\n" << kUsage;
   return 2;
 }

@@ -5,11 +5,15 @@
 
 #include <thread>
 
+#include <mutex>
+
+#include "agent/admin.h"
+#include "agent/control_server.h"
 #include "agent/dr_supervisor.h"
 #include "agent/health_model.h"
 #include "agent/http_server.h"
 #include "agent/probe_fleet.h"
-#include "conf/config_loader.h"
+#include "agent/reload.h"
 #include "conf/duration.h"
 
 namespace rsagent::agent {
@@ -39,38 +43,6 @@ int WaitSignal(const sigset_t& set, std::chrono::milliseconds limit) {
   return sig > 0 ? sig : 0;
 }
 
-void Reload(const DaemonOptions& options, HealthModel& model, ProbeFleet& fleet,
-            DrSupervisor& dr, conf::Config& current) {
-  if (options.config_path.empty()) {
-    spdlog::warn("reload: running on the embedded default, nothing to re-read");
-    return;
-  }
-  auto loaded = conf::LoadConfigFile(options.config_path);
-  if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
-    for (const auto& e : *errors) spdlog::error("reload rejected: {}", e.ToString());
-    spdlog::error("reload rejected: keeping the running config");
-    return;
-  }
-  conf::Config next = std::get<conf::Config>(std::move(loaded));
-  if (!(next.agent.listen == current.agent.listen)) {
-    spdlog::warn("reload: agent.listen changed; it takes effect at the next restart");
-  }
-  // VIPs first: a [vip] that cannot be applied rejects the whole reload
-  // before any probe changes.
-  if (Status s = dr.Reconfigure(next.vip); !s) {
-    spdlog::error("reload rejected: {}", s.error());
-    return;
-  }
-  if (Status s = fleet.Sync(next.probes); !s) {
-    spdlog::error("reload rejected: {}", s.error());
-    return;
-  }
-  model.Reconfigure(next, Clock::now());
-  current = std::move(next);
-  spdlog::info("reloaded {}: {} probes, {} services", current.source, current.probes.size(),
-               current.services.size());
-}
-
 }  // namespace
 
 int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
@@ -97,6 +69,29 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     return 1;
   }
 
+  // The DR supervisor belongs to the main loop; reloads from the control
+  // socket's thread take the same lock.
+  std::mutex dr_mu;
+  Admin admin(
+      model, OverrideStore(config.agent.state_dir),
+      [&] {
+        std::lock_guard lock(dr_mu);
+        return ReloadConfig(options.config_path, model, fleet, **dr, config);
+      },
+      options.version);
+  // Overrides before the health port opens: a drained node never answers UP.
+  if (Status s = admin.Restore(); !s) {
+    spdlog::error("{}", s.error());
+    return 1;
+  }
+  auto control = ControlServer::Start(
+      config.agent.control_socket,
+      [&admin](const ControlRequest& request) { return admin.Handle(request); });
+  if (!control) {
+    spdlog::error("{}", control.error());
+    return 1;
+  }
+
   auto server = HttpServer::Start(
       HttpOptions{.listen = config.agent.listen,
                   .allow = config.agent.allow,
@@ -120,9 +115,12 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
 
   for (;;) {
     const int sig = WaitSignal(signals, kRefreshEvery);
-    (*dr)->Tick();
+    {
+      std::lock_guard lock(dr_mu);
+      (*dr)->Tick();
+    }
     if (sig == SIGHUP) {
-      Reload(options, model, fleet, **dr, config);
+      (void)admin.Reload();  // logs its outcome
     } else if (sig == SIGTERM || sig == SIGINT) {
       break;
     }
@@ -132,10 +130,14 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
   // sending new connections before the health port disappears. VIPs stay:
   // removing them would break flows still in progress.
   model.SetShuttingDown(Clock::now());
+  const auto grace = [&] {
+    std::lock_guard lock(dr_mu);  // a reload may be changing `config`
+    return config.agent.shutdown_grace;
+  }();
   spdlog::info("stopping: answering DOWN for {} so the directors drain this node "
                "(send the signal again to exit now)",
-               conf::FormatDuration(config.agent.shutdown_grace));
-  const auto deadline = Clock::now() + config.agent.shutdown_grace;
+               conf::FormatDuration(grace));
+  const auto deadline = Clock::now() + grace;
   while (Clock::now() < deadline) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

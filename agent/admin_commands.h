@@ -1,0 +1,17 @@
+// `rsagent status|drain|undrain|maint|reload`: asks the running agent over
+// its control socket and prints the answer. Returns the exit code: 0 done,
+// 1 refused or failed (a rejected reload prints each config error), 2 usage.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace rsagent::agent {
+
+bool IsAdminCommand(const std::string& command);
+
+int RunAdminCommand(const std::string& command, const std::vector<std::string>& args, bool json,
+                    const std::string& socket_path, std::ostream& out, std::ostream& err);
+
+}  // namespace rsagent::agent

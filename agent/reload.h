@@ -1,0 +1,25 @@
+// Reload (SIGHUP or `rsagent reload`): re-reads the config file and applies
+// it — VIPs first, then probes, then the health model — or rejects it whole,
+// keeping the running config, and says why.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agent/dr_supervisor.h"
+#include "agent/health_model.h"
+#include "agent/probe_fleet.h"
+
+namespace rsagent::agent {
+
+struct ReloadOutcome {
+  std::vector<std::string> errors;  // empty when applied; FILE:LINE:COL: message for config errors
+  std::string summary;              // one line for the operator
+  bool ok() const { return errors.empty(); }
+};
+
+// On success `current` is the new config. Everything is logged as well.
+ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, ProbeFleet& fleet,
+                           DrSupervisor& dr, conf::Config& current);
+
+}  // namespace rsagent::agent
