@@ -11,6 +11,7 @@
 #include "agent/logging.h"
 #include "agent/probe_command.h"
 #include "conf/config_loader.h"
+#include "conf/control_socket_path.h"
 #include "netsetup/vip_command.h"
 
 namespace rsagent::agent {
@@ -100,16 +101,11 @@ std::optional<conf::Config> LoadConfig(const Args& args, std::ostream& err, bool
   return std::get<conf::Config>(std::move(loaded));
 }
 
-// Admin commands only need the socket path; a config with errors must not
-// keep `reload` from reaching the agent (which reports those errors), so
-// they fall back to the default path.
+// Admin commands only need the socket path, read leniently: a config with
+// errors must not keep `reload` from reaching the agent, which reports them.
 int RunAdmin(const Args& args, std::ostream& out, std::ostream& err) {
-  std::string socket = conf::AgentConfig{}.control_socket;
-  const std::string path = args.config_path.value_or(conf::kDefaultConfigPath);
-  if (access(path.c_str(), F_OK) == 0) {
-    auto loaded = conf::LoadConfigFile(path);
-    if (auto* config = std::get_if<conf::Config>(&loaded)) socket = config->agent.control_socket;
-  }
+  const std::string socket =
+      conf::ControlSocketPath(args.config_path.value_or(conf::kDefaultConfigPath));
   return RunAdminCommand(args.command, args.positional, args.json, socket, out, err);
 }
 
