@@ -3,11 +3,14 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <iostream>
 #include <optional>
 #include <ostream>
 
 #include "agent/admin_commands.h"
 #include "agent/daemon.h"
+#include "agent/diagnose/diagnose_command.h"
+#include "agent/diagnose/system_host.h"
 #include "agent/logging.h"
 #include "agent/probe_command.h"
 #include "conf/config_loader.h"
@@ -37,6 +40,8 @@ commands:
   maint SERVICE|--all             the same, for work on the box
   undrain SERVICE|--all           end a drain or maint: back into rotation
   reload                          re-read the config; prints its errors if rejected
+  diagnose [-c FILE] [--json]     DR and MySQL pitfalls, PASS/WARN/FAIL with the fix;
+                                  exit 1 on any FAIL
                                   (status..reload ask the agent over agent.control_socket,
                                   root only; overrides persist in agent.state_dir)
   --version                       print the version
@@ -164,6 +169,14 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
   }
   if (cmd == "run" || cmd == "check-config" || cmd == "probe" || cmd == "vip") return RunCommand(*args, out, err);
   if (IsAdminCommand(cmd)) return RunAdmin(*args, out, err);
+  if (cmd == "diagnose") {
+    diagnose::SystemHost host;
+    return diagnose::RunDiagnose(
+        {.config_path = args->config_path.value_or(conf::kDefaultConfigPath),
+         .json = args->json,
+         .colour = &out == &std::cout && isatty(STDOUT_FILENO)},
+        host, out);
+  }
   err << "rsagent: unknown command \"" << cmd << "\"\n" << kUsage;
   return 2;
 }
