@@ -1,0 +1,25 @@
+# Helpers for the packaging tests (source after lib/common.sh).
+#
+# RSAGENT_BUILD_DIR (set by ctest) is the build tree the tests run in; the
+# packages are made from it with cpack, into the test's own directory.
+
+: "${RSAGENT_BUILD_DIR:?set RSAGENT_BUILD_DIR to the build tree (ctest does)}"
+
+# build_package GENERATOR OUTDIR [RELEASE] -> prints the package's path.
+# RELEASE (default: the configured one) bumps the Debian revision / RPM
+# release, as a rebuild of the same upstream version does.
+build_package() {
+  local gen="$1" out="$2" release="${3:-}" defs=()
+  if [[ -n $release ]]; then
+    defs=(-D "CPACK_DEBIAN_PACKAGE_RELEASE=$release" -D "CPACK_RPM_PACKAGE_RELEASE=$release")
+  fi
+  mkdir -p "$out"
+  cpack --config "$RSAGENT_BUILD_DIR/CPackConfig.cmake" -G "$gen" -B "$out" "${defs[@]}" \
+    >"$out/cpack-$gen.log" 2>&1 || { cat "$out/cpack-$gen.log" >&2; fail "cpack -G $gen"; }
+  local ext=deb
+  [[ $gen == RPM ]] && ext=rpm
+  local pkg
+  pkg=$(ls -t "$out"/*."$ext" | head -n 1)
+  [[ -f $pkg ]] || fail "cpack -G $gen made no .$ext"
+  echo "$pkg"
+}
