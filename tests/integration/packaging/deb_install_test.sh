@@ -11,7 +11,7 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/packages.sh"
 
 require_root
-require_cmd cpack debootstrap chroot mount umount
+require_cmd cpack debootstrap chroot mount umount curl
 make_tmp
 
 # The first bookworm mirror of the host's apt sources (one-line or deb822).
@@ -20,6 +20,10 @@ mirror=$(sed -n 's/^deb \(\[[^]]*\] \)\?\(http[^ ]*\) bookworm .*/\2/p' \
 [[ -n $mirror ]] ||
   mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
 [[ -n $mirror ]] || fail "no Debian mirror in /etc/apt/sources.list{,.d}"
+if ! curl -fsS -m 10 -o /dev/null "$mirror/dists/bookworm/Release"; then
+  log "SKIP: the Debian mirror $mirror cannot be reached"
+  exit 77
+fi
 
 start=$(now_ms)
 deb1=$(build_package DEB "$TMP/out1")
