@@ -109,6 +109,9 @@ void ControlServer::Serve() {
 
 void ControlServer::ServeOne(int fd) {
   ControlResponse response;
+  // The request is read before the caller is judged: closing with unread
+  // data would reset the connection and lose the refusal's explanation.
+  auto line = ReadLine(fd, kMaxControlLine, Clock::now() + kControlIoTimeout);
   ucred peer{};
   socklen_t length = sizeof peer;
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0) {
@@ -117,8 +120,7 @@ void ControlServer::ServeOne(int fd) {
     spdlog::warn("control socket: refused uid {} (pid {})", peer.uid, peer.pid);
     response.message = "permission denied: the control socket is for root only (you are uid " +
                        std::to_string(peer.uid) + ")";
-  } else if (auto line = ReadLine(fd, kMaxControlLine, Clock::now() + kControlIoTimeout);
-             !line) {
+  } else if (!line) {
     response.message = "reading the request: " + line.error();
   } else if (auto request = DecodeRequest(*line); !request) {
     response.message = "bad request: " + request.error();

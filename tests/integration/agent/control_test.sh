@@ -75,7 +75,17 @@ fi
 echo "$out" >&2
 grep -q "root" <<<"$out" || fail "refusal does not say root only: $out"
 http_is "$NS" $H/health/web 200 || fail "a refused drain changed the verdict"
-pass "uid 65534 refused"
+pass "uid 65534 refused by the socket's mode"
+
+# Even with the modes opened up, the agent checks the peer's uid itself.
+chmod 755 "$TMP/run" && chmod 666 "$SOCK"
+out=$(ip netns exec "$NS" setpriv --reuid 65534 --regid 65534 --clear-groups \
+  "$RSAGENT" drain web -c "$TMP/rsagent.toml" 2>&1) && fail "uid 65534 could drain via an open socket: $out"
+chmod 750 "$TMP/run" && chmod 600 "$SOCK"
+echo "$out" >&2
+grep -q "you are uid 65534" <<<"$out" || fail "peer-credential refusal: $out"
+http_is "$NS" $H/health/web 200 || fail "a refused drain changed the verdict"
+pass "uid 65534 refused by the peer-credential check"
 
 t0=$(now_ms)
 ctl drain web
@@ -149,6 +159,15 @@ grep -q "bogus" "$TMP/reload-err.txt" || fail "reload returned only the first er
 grep -q "rejected" "$TMP/reload-err.txt" || fail "reload does not say rejected"
 http_is "$NS" $H/health/web2 200 || fail "old config no longer serving web2"
 pass "invalid reload rejected with its errors; the old config still serves"
+
+# SIGHUP takes the same path.
+write_config '
+[service.web3]
+port = 83
+probes = ["port"]'
+kill -HUP "$AGENT_PID"
+wait_until 3 http_is "$NS" $H/health/web3 200 || fail "SIGHUP did not apply the fixed config"
+pass "SIGHUP reload applied (${WAITED_MS} ms to web3 UP)"
 
 # A corrupt overrides file: the agent refuses to start and names the file.
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
