@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The main job, on this one machine: a real nginx and rsagent in a network
+# namespace of their own (nothing leaves it). Shows the director's view —
+# /health turning 503 when nginx dies and 200 when it is back — with the
+# agent on its embedded default config (a plain nginx box).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build --target rsagent -j"$(nproc)"
+RSAGENT=$ROOT/build/agent/rsagent
+
+NS="rsagent-demo-$$"
+TMP=$(mktemp -d /tmp/rsagent-demo.XXXX)
+PIDS=()
+cleanup() {
+  set +e
+  # Everything in the namespace, by pid: nginx workers outlive a killed master.
+  for pid in $(ip netns pids "$NS" 2>/dev/null) "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  ip netns delete "$NS" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_ns() { ip netns exec "$NS" "$@"; }
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+code() { in_ns curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:9480$1" || true; }
+ms() { echo $(($(date +%s%N) / 1000000)); }
+wait_code() {  # wait_code PATH CODE SECONDS
+  local deadline=$((SECONDS + $3))
+  while ((SECONDS <= deadline)); do
+    [[ $(code "$1") == "$2" ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+start_nginx() {
+  mkdir -p "$TMP/nginx"
+  cat >"$TMP/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  server { listen 127.0.0.1:80; location / { return 200 "hello from nginx\n"; } }
+}
+CONF
+  ip netns exec "$NS" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+}
+
+say "A network namespace of our own ($NS) with a real nginx on 127.0.0.1:80"
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+start_nginx
+
+say "rsagent run (embedded default config: probes http://127.0.0.1/ and port 80)"
+args=()
+# The embedded default is used when /etc/rsagent/rsagent.toml does not exist;
+# on a machine that has one, the demo gives the agent the same default
+# explicitly rather than the machine's own config.
+if [[ -e /etc/rsagent/rsagent.toml ]]; then
+  python3 -c 'import re,sys; print(re.search(r"R\"toml\((.*?)\)toml\"", open(sys.argv[1]).read(), re.S).group(1))' \
+    conf/default_config.cc >"$TMP/default.toml"
+  args=(-c "$TMP/default.toml")
+fi
+ip netns exec "$NS" "$RSAGENT" run "${args[@]}" >"$TMP/agent.log" 2>&1 &
+PIDS+=($!)
+t0=$(ms)
+wait_code /health 200 10 || { echo "agent never reported UP"; cat "$TMP/agent.log"; exit 1; }
+sed 's/^/    agent| /' "$TMP/agent.log"
+echo "UP after $(($(ms) - t0)) ms (rise 2 x interval 1s from start)"
+
+say "What keepalived's HTTP_GET sees"
+in_ns curl -s -i http://127.0.0.1:9480/health/web | tr -d '\r'
+
+say "/status (excerpt) and /metrics (excerpt)"
+in_ns curl -s http://127.0.0.1:9480/status | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for s in d["services"]:
+    print("service %-8s %-5s since %s  %s" % (s["name"], s["state"].upper(), s["since"], s["reason"]))
+for p in d["probes"]:
+    last = p["last"] or {}
+    print("probe   %-8s %-5s %-5s last %.2f ms  %s" % (p["name"], "UP" if p["up"] else "DOWN",
+          p["type"], last.get("latency_ms", 0), p["reason"]))'
+in_ns curl -s http://127.0.0.1:9480/metrics | grep -E '^rsagent_(service_up|probe_up|probe_latency)'
+
+say "Fault: nginx killed (master and worker)"
+workers=$(pgrep -P "$NGINX_PID" || true)
+t0=$(ms)
+kill -9 "$NGINX_PID" $workers
+{ wait "$NGINX_PID"; } 2>/dev/null || true
+wait_code /health 503 10 || { echo "agent did not notice"; exit 1; }
+echo "/health -> 503 after $(($(ms) - t0)) ms (bound: fall 2 x interval 1s + timeout 500ms)"
+in_ns curl -s -i http://127.0.0.1:9480/health/web | tr -d '\r' | grep -E '^(HTTP|X-Rsagent)'
+
+say "Recovery: nginx started again"
+start_nginx
+t0=$(ms)
+wait_code /health 200 10 || { echo "agent did not recover"; exit 1; }
+echo "/health -> 200 after $(($(ms) - t0)) ms (rise 2 x interval 1s)"
+
+say "The agent's log"
+sed 's/^/    agent| /' "$TMP/agent.log"
+
+say "Done: everything is torn down on exit"
