@@ -12,16 +12,21 @@ using SteadyClock = std::chrono::steady_clock;
 
 AdminState StateFor(ControlCommand command) {
   switch (command) {
-    case ControlCommand::kDrain: return AdminState::kDrain;
-    case ControlCommand::kMaint: return AdminState::kMaint;
-    default: return AdminState::kNone;
+    case ControlCommand::kDrain:
+      return AdminState::kDrain;
+    case ControlCommand::kMaint:
+      return AdminState::kMaint;
+    default:
+      return AdminState::kNone;
   }
 }
 
 }  // namespace
 
 Admin::Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version)
-    : model_(model), store_(std::move(store)), reload_(std::move(reload)),
+    : model_(model),
+      store_(std::move(store)),
+      reload_(std::move(reload)),
       version_(std::move(version)) {}
 
 Status Admin::Restore() {
@@ -86,8 +91,8 @@ ControlResponse Admin::SetOverride(const ControlRequest& request) {
   }
 
   const AdminState state = StateFor(request.command);
-  const WallTime now = std::chrono::time_point_cast<WallTime::duration>(
-      std::chrono::system_clock::now());
+  const WallTime now =
+      std::chrono::time_point_cast<WallTime::duration>(std::chrono::system_clock::now());
   Overrides next = overrides_;
   for (const auto& name : targets) {
     auto it = next.find(name);
@@ -114,8 +119,7 @@ ControlResponse Admin::SetOverride(const ControlRequest& request) {
 
 void Admin::PruneLocked(const Snapshot& snapshot) {
   const size_t before = overrides_.size();
-  std::erase_if(overrides_,
-                [&](const auto& entry) { return !snapshot.FindService(entry.first); });
+  std::erase_if(overrides_, [&](const auto& entry) { return !snapshot.FindService(entry.first); });
   if (overrides_.size() == before) return;
   if (Status s = store_.Save(overrides_); !s) spdlog::error("overrides: {}", s.error());
 }

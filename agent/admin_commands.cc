@@ -15,8 +15,8 @@ constexpr std::chrono::seconds kControlTimeout{10};
 }  // namespace
 
 bool IsAdminCommand(const std::string& command) {
-  return command == "status" || command == "drain" || command == "undrain" ||
-         command == "maint" || command == "reload";
+  return command == "status" || command == "drain" || command == "undrain" || command == "maint" ||
+         command == "reload";
 }
 
 int RunAdminCommand(const std::string& command, const std::vector<std::string>& args, bool json,

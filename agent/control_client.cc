@@ -1,8 +1,8 @@
 #include "agent/control_client.h"
 
-#include "agent/unix_socket.h"
-
 #include <cerrno>
+
+#include "agent/unix_socket.h"
 
 namespace rsagent::agent {
 

@@ -84,13 +84,6 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     spdlog::error("{}", s.error());
     return 1;
   }
-  auto control = ControlServer::Start(
-      config.agent.control_socket,
-      [&admin](const ControlRequest& request) { return admin.Handle(request); });
-  if (!control) {
-    spdlog::error("{}", control.error());
-    return 1;
-  }
 
   auto server = HttpServer::Start(
       HttpOptions{.listen = config.agent.listen,
@@ -105,6 +98,14 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
   spdlog::info("rsagent {} serving health on {} ({} probes, {} services, config {})",
                options.version, config.agent.listen.ToString(), config.probes.size(),
                config.services.size(), config.source);
+  // Last: from here on a reload may change `config` from the socket's thread.
+  auto control = ControlServer::Start(
+      config.agent.control_socket,
+      [&admin](const ControlRequest& request) { return admin.Handle(request); });
+  if (!control) {
+    spdlog::error("{}", control.error());
+    return 1;
+  }
 
   std::jthread ticker([&model](std::stop_token stop) {
     while (!stop.stop_requested()) {

@@ -48,8 +48,8 @@ std::string SerializeOverrides(const Overrides& overrides) {
   nlohmann::json entries = nlohmann::json::object();
   for (const auto& [service, admin] : overrides) {
     if (admin.state == AdminState::kNone) continue;
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-        admin.since.time_since_epoch());
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(admin.since.time_since_epoch());
     entries[service] = {{"state", AdminStateName(admin.state)}, {"since_unix_ms", ms.count()}};
   }
   nlohmann::json doc{{"version", kFormatVersion}, {"overrides", entries}};

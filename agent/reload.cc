@@ -20,8 +20,9 @@ ReloadOutcome Reject(std::vector<std::string> errors) {
 ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, ProbeFleet& fleet,
                            DrSupervisor& dr, conf::Config& current) {
   if (config_path.empty()) {
-    return Reject({"running on the embedded default: there is no file to re-read "
-                   "(start the agent with -c FILE)"});
+    return Reject(
+        {"running on the embedded default: there is no file to re-read "
+         "(start the agent with -c FILE)"});
   }
   auto loaded = conf::LoadConfigFile(config_path);
   if (auto* config_errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {

@@ -62,7 +62,8 @@ std::string Vips(const nlohmann::json& status) {
   }
   const auto& arp = Member(status, "arp");
   std::string line = "ARP suppression: ";
-  line += arp.is_object() && arp.value("ok", false) ? "effective" : "NOT effective: " + Text(arp, "error");
+  line += arp.is_object() && arp.value("ok", false) ? "effective"
+                                                    : "NOT effective: " + Text(arp, "error");
   return table.Render() + line + "\n";
 }
 

@@ -14,7 +14,8 @@ class ArpCheck : public Check {
   std::vector<Finding> Run(const conf::Config& config, Host& host) override {
     if (config.vip.addresses.empty()) return {};
     auto state = host.Addresses();
-    if (!state) return {{"arp", Verdict::kFail, "cannot read links: " + state.error(), "run as root"}};
+    if (!state)
+      return {{"arp", Verdict::kFail, "cannot read links: " + state.error(), "run as root"}};
     auto all = Read(host, "all");
     if (!all) return {{"arp", Verdict::kFail, all.error(), "run as root"}};
     const netsetup::ArpValues wanted{config.vip.arp_ignore, config.vip.arp_announce};
@@ -33,9 +34,9 @@ class ArpCheck : public Check {
         continue;
       }
       out.push_back({"arp", Verdict::kFail,
-                     iface + ": effective " + values + ", needs arp_ignore>=" +
-                         std::to_string(wanted.arp_ignore) + " arp_announce>=" +
-                         std::to_string(wanted.arp_announce) +
+                     iface + ": effective " + values +
+                         ", needs arp_ignore>=" + std::to_string(wanted.arp_ignore) +
+                         " arp_announce>=" + std::to_string(wanted.arp_announce) +
                          ": this node answers ARP for the VIP",
                      "sysctl -w net.ipv4.conf.all.arp_ignore=" + std::to_string(wanted.arp_ignore) +
                          " net.ipv4.conf.all.arp_announce=" + std::to_string(wanted.arp_announce) +

@@ -11,9 +11,12 @@ namespace {
 
 const char* Colour(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPass: return "\033[32m";
-    case Verdict::kWarn: return "\033[33m";
-    case Verdict::kFail: return "\033[31m";
+    case Verdict::kPass:
+      return "\033[32m";
+    case Verdict::kWarn:
+      return "\033[33m";
+    case Verdict::kFail:
+      return "\033[31m";
   }
   return "";
 }
@@ -24,9 +27,9 @@ std::variant<conf::Config, Finding> CheckConfig(const std::string& path) {
   if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
     std::string fix;
     for (const auto& e : *errors) fix += (fix.empty() ? "" : "; ") + e.ToString();
-    return Finding{"config", Verdict::kFail,
-                   path + ": " + std::to_string(errors->size()) + " error(s)",
-                   "edit the file: " + fix + "   (check with: rsagent check-config -c " + path + ")"};
+    return Finding{
+        "config", Verdict::kFail, path + ": " + std::to_string(errors->size()) + " error(s)",
+        "edit the file: " + fix + "   (check with: rsagent check-config -c " + path + ")"};
   }
   return std::get<conf::Config>(std::move(loaded));
 }
@@ -40,7 +43,8 @@ std::string FormatFindings(const std::vector<Finding>& findings, bool colour) {
   for (const auto& f : findings) {
     std::string verdict = VerdictName(f.verdict);
     if (colour) verdict = Colour(f.verdict) + verdict + "\033[0m";
-    out += verdict + "  " + f.check + std::string(width - f.check.size() + 2, ' ') + f.message + "\n";
+    out +=
+        verdict + "  " + f.check + std::string(width - f.check.size() + 2, ' ') + f.message + "\n";
     if (!f.fix.empty()) out += "      fix: " + f.fix + "\n";
   }
   return out;

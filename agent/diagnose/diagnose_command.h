@@ -14,7 +14,7 @@ namespace rsagent::agent::diagnose {
 struct DiagnoseOptions {
   std::string config_path;  // the file to check; must exist
   bool json = false;
-  bool colour = false;      // only when stdout is a terminal
+  bool colour = false;  // only when stdout is a terminal
 };
 
 int RunDiagnose(const DiagnoseOptions& options, Host& host, std::ostream& out);

@@ -10,7 +10,7 @@ enum class Verdict { kPass, kWarn, kFail };
 const char* VerdictName(Verdict verdict);  // "PASS", "WARN", "FAIL"
 
 struct Finding {
-  std::string check;    // "vip", "arp", "listener", ...
+  std::string check;  // "vip", "arp", "listener", ...
   Verdict verdict = Verdict::kPass;
   std::string message;  // what was found, one line
   std::string fix;      // empty for PASS

@@ -28,7 +28,8 @@ class HealthPortCheck : public Check {
                "systemctl start rsagent"}};
     }
     return {{"health-port", Verdict::kPass,
-             "directors can reach " + listen.ToString() + " (listening: " + on.addresses + ")", ""}};
+             "directors can reach " + listen.ToString() + " (listening: " + on.addresses + ")",
+             ""}};
   }
 };
 

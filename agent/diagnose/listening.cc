@@ -19,8 +19,9 @@ PortListeners ListenersOn(const std::vector<Listener>& listeners, uint16_t port,
   bool non_loopback = false;
   for (const auto& l : listeners) {
     if (l.port != port) continue;
-    const std::string text = l.address.is_v4() ? l.address.ToString() + ":" + std::to_string(port)
-                                               : "[" + l.address.ToString() + "]:" + std::to_string(port);
+    const std::string text = l.address.is_v4()
+                                 ? l.address.ToString() + ":" + std::to_string(port)
+                                 : "[" + l.address.ToString() + "]:" + std::to_string(port);
     if (out.addresses.find(text) == std::string::npos) {
       out.addresses += (out.addresses.empty() ? "" : ", ") + text;
     }

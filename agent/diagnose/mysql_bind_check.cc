@@ -47,10 +47,10 @@ class MysqlBindCheck : public Check {
                            " (bind-address = 127.0.0.1, Debian's default)",
                        kFix});
       } else {
-        out.push_back({"mysql-bind", Verdict::kWarn,
-                       what + "cannot read @@bind_address" +
-                           (vars ? std::string() : ": " + vars.error()),
-                       "give the probe credentials (probe." + m.probe->name + ".credentials)"});
+        out.push_back(
+            {"mysql-bind", Verdict::kWarn,
+             what + "cannot read @@bind_address" + (vars ? std::string() : ": " + vars.error()),
+             "give the probe credentials (probe." + m.probe->name + ".credentials)"});
       }
     }
     return out;

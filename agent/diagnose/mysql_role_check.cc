@@ -12,13 +12,15 @@ bool Has(const std::string& text, const char* part) { return text.find(part) != 
 
 // The fix for a role verdict's reason (probes/mysql_roles.cc words them).
 std::string FixFor(const std::string& role, const std::string& reason) {
-  if (Has(reason, "not answering")) return "start the server, or fix the probe's socket/credentials";
+  if (Has(reason, "not answering"))
+    return "start the server, or fix the probe's socket/credentials";
   if (Has(reason, "read_only is ON")) {
     return "mysql -e 'SET GLOBAL read_only=OFF' on this writer (and read_only=1 in my.cnf only "
            "on the other master)";
   }
   if (Has(reason, "IO thread")) return "mysql -e 'START SLAVE IO_THREAD'; check the error above";
-  if (Has(reason, "SQL thread")) return "fix the SQL error above, then mysql -e 'START SLAVE SQL_THREAD'";
+  if (Has(reason, "SQL thread"))
+    return "fix the SQL error above, then mysql -e 'START SLAVE SQL_THREAD'";
   if (Has(reason, "not caught up") || Has(reason, "lag")) {
     return "wait for the replica to catch up (SHOW SLAVE STATUS), or raise max_lag";
   }
@@ -47,8 +49,8 @@ class MysqlRoleCheck : public Check {
       out.push_back({"mysql-role", Verdict::kPass, what + verdict->second.reason, ""});
       auto semi = result.details.find("semi_sync");
       if (semi != result.details.end() && Has(semi->second, "fell back")) {
-        out.push_back({"mysql-semisync", Verdict::kWarn, m.service->name + ": semi-sync " + semi->second,
-                       FixFor(role, "semi-sync")});
+        out.push_back({"mysql-semisync", Verdict::kWarn,
+                       m.service->name + ": semi-sync " + semi->second, FixFor(role, "semi-sync")});
       }
     }
     return out;

@@ -33,13 +33,12 @@ class RpFilterCheck : public Check {
         out.push_back({"rp_filter", Verdict::kPass,
                        iface + ": rp_filter=1 (strict; harmless on a single-homed node)", ""});
       } else {
-        out.push_back({"rp_filter", Verdict::kFail,
-                       iface + ": rp_filter=1 (strict) on a node with " +
-                           std::to_string(facing.size()) +
-                           " interfaces: DR packets whose client is routed via another "
-                           "interface are dropped",
-                       "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf." + iface +
-                           ".rp_filter=2"});
+        out.push_back(
+            {"rp_filter", Verdict::kFail,
+             iface + ": rp_filter=1 (strict) on a node with " + std::to_string(facing.size()) +
+                 " interfaces: DR packets whose client is routed via another "
+                 "interface are dropped",
+             "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf." + iface + ".rp_filter=2"});
       }
     }
     return out;

@@ -71,8 +71,7 @@ Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(
     if (!loaded) return Error{loaded.error()};
     credentials = *loaded;
   }
-  probes::MysqlConnection connection({.socket = spec.socket, .address = spec.address},
-                                     credentials,
+  probes::MysqlConnection connection({.socket = spec.socket, .address = spec.address}, credentials,
                                      probes::MysqlBackoff(kMysqlTimeout, kMysqlTimeout));
   auto rows = connection.Query(
       "SHOW GLOBAL VARIABLES WHERE Variable_name IN "

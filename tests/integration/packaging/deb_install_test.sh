@@ -11,87 +11,38 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/packages.sh"
 
 require_root
-require_cmd cpack debootstrap chroot mount umount curl
+require_cmd cpack debootstrap chroot mount mountpoint umount curl
 make_tmp
 
-# The first bookworm mirror of the host's apt sources (one-line or deb822).
-mirror=$(sed -n 's/^deb \(\[[^]]*\] \)\?\(http[^ ]*\) bookworm .*/\2/p' \
-  /etc/apt/sources.list 2>/dev/null | head -n 1 || true)
-[[ -n $mirror ]] ||
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
-[[ -n $mirror ]] || fail "no Debian mirror in /etc/apt/sources.list{,.d}"
-if ! curl -fsS -m 10 -o /dev/null "$mirror/dists/bookworm/Release"; then
-  log "SKIP: the Debian mirror $mirror cannot be reached"
-  exit 77
-fi
+require_mirror
 
 start=$(now_ms)
 deb1=$(build_package DEB "$TMP/out1")
 deb2=$(build_package DEB "$TMP/out2" 99)
 log "built $(basename "$deb1") and $(basename "$deb2") in $(($(now_ms) - start)) ms"
 
-# Unmounts whatever is still mounted below the root, deepest first, then
-# removes it without crossing into another file system.
 root="$TMP/root"
-remove_root() {
-  local m
-  for m in $(awk -v r="$root" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/self/mounts | sort -r); do
-    umount -l "$m"
-  done
-  rm -rf --one-file-system "$root"
-}
-on_exit remove_root
-
-cache="${RSAGENT_TEST_CACHE:-/var/cache/rsagent-test}"
-tarball="$cache/bookworm-minbase.tgz"
-start=$(now_ms)
-if [[ ! -f $tarball ]]; then
-  mkdir -p "$cache"
-  debootstrap --variant=minbase --make-tarball="$tarball.$$" bookworm "$TMP/mk" "$mirror" \
-    >"$TMP/make-tarball.log" 2>&1 || { tail -n 20 "$TMP/make-tarball.log" >&2; fail "debootstrap --make-tarball"; }
-  mv "$tarball.$$" "$tarball"
-  log "cached $tarball in $(($(now_ms) - start)) ms"
-fi
-start=$(now_ms)
-debootstrap --variant=minbase --unpack-tarball="$tarball" bookworm "$root" "$mirror" \
-  >"$TMP/debootstrap.log" 2>&1 || { tail -n 20 "$TMP/debootstrap.log" >&2; fail "debootstrap"; }
-log "debootstrap from the cached tarball: $(($(now_ms) - start)) ms"
-
-mount -t proc proc "$root/proc"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-# The host's suites (updates, security too), so the library versions the
-# binary was built against resolve.
-rm -f "$root/etc/apt/sources.list"
-cp /etc/apt/sources.list "$root/etc/apt/" 2>/dev/null || true
-cp /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list "$root/etc/apt/sources.list.d/" 2>/dev/null || true
+make_debian_root "$root"
 cp "$deb1" "$deb2" "$root/tmp/"
-in_root() { chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@" </dev/null; }
-apt_in_root() {
-  in_root apt-get -y -q --no-install-recommends "$@" >>"$TMP/apt.log" 2>&1 ||
-    { tail -n 30 "$TMP/apt.log" >&2; fail "apt-get $*"; }
-}
 # Everything but the package manager's own records and logs.
 snapshot() {
   (cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./var/lib/dpkg -o \
     -path ./var/lib/apt -o -path ./var/cache/apt -o -path ./var/log \) -prune -o -print | sort)
 }
 
-start=$(now_ms)
-apt_in_root update
-log "apt-get update in the root: $(($(now_ms) - start)) ms"
 snapshot >"$TMP/before.txt"
 
 start=$(now_ms)
-apt_in_root install "/tmp/$(basename "$deb1")"
+apt_in_root "$root" install "/tmp/$(basename "$deb1")"
 log "apt-get install of the .deb with its dependencies: $(($(now_ms) - start)) ms"
-version=$(in_root rsagent --version) || fail "rsagent --version"
+version=$(in_root "$root" rsagent --version) || fail "rsagent --version"
 [[ $version == "rsagent $("$RSAGENT" --version | cut -d' ' -f2)" ]] || fail "version: $version"
-missing=$(in_root ldd /usr/sbin/rsagent | grep 'not found' || true)
+missing=$(in_root "$root" ldd /usr/sbin/rsagent | grep 'not found' || true)
 [[ -z $missing ]] || fail "libraries apt did not bring: $missing"
-checked=$(in_root rsagent check-config 2>&1) || fail "check-config on the shipped config: $checked"
+checked=$(in_root "$root" rsagent check-config 2>&1) || fail "check-config on the shipped config: $checked"
 [[ $checked == "/etc/rsagent/rsagent.toml: OK "*" 0 VIPs)" ]] || fail "check-config: $checked"
 for example in web-node db-node; do
-  in_root rsagent check-config -c "/usr/share/doc/rsagent/examples/$example.toml" >/dev/null ||
+  in_root "$root" rsagent check-config -c "/usr/share/doc/rsagent/examples/$example.toml" >/dev/null ||
     fail "example $example.toml does not check"
 done
 pass "installed: $version, $checked"
@@ -109,7 +60,7 @@ expected="755 root:root /usr/sbin/rsagent
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-a.conf
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-b.conf
 750 root:root /var/lib/rsagent"
-actual=$(in_root stat -c '%a %U:%G %n' $(cut -d' ' -f3 <<<"$expected")) || fail "missing files"
+actual=$(in_root "$root" stat -c '%a %U:%G %n' $(cut -d' ' -f3 <<<"$expected")) || fail "missing files"
 [[ $actual == "$expected" ]] || fail "modes differ:
 $(diff <(echo "$expected") <(echo "$actual"))"
 pass "files and modes as declared"
@@ -119,9 +70,9 @@ echo '# edited by the operator' >>"$root/etc/rsagent/rsagent.toml"
 cp "$root/etc/rsagent/rsagent.toml" "$TMP/edited.toml"
 echo '{"web":"drain"}' >"$root/var/lib/rsagent/overrides.json"
 start=$(now_ms)
-apt_in_root install "/tmp/$(basename "$deb2")"
+apt_in_root "$root" install "/tmp/$(basename "$deb2")"
 log "upgrade: $(($(now_ms) - start)) ms"
-upgraded=$(in_root dpkg-query -W -f='${Version}' rsagent)
+upgraded=$(in_root "$root" dpkg-query -W -f='${Version}' rsagent)
 [[ $upgraded == *-99 ]] || fail "upgrade installed $upgraded"
 cmp -s "$TMP/edited.toml" "$root/etc/rsagent/rsagent.toml" || fail "upgrade replaced the edited config"
 [[ $(cat "$root/var/lib/rsagent/overrides.json") == '{"web":"drain"}' ]] || fail "upgrade lost the drain state"
@@ -132,7 +83,7 @@ pass "upgrade to $upgraded kept the edited config and the drain state"
 # put in /etc/rsagent stays.
 echo '[client]' >"$root/etc/rsagent/mysql.cnf"
 start=$(now_ms)
-apt_in_root purge --autoremove rsagent
+apt_in_root "$root" purge --autoremove rsagent
 log "purge with --autoremove: $(($(now_ms) - start)) ms"
 [[ -f $root/etc/rsagent/mysql.cnf ]] || fail "purge removed the operator's mysql.cnf"
 rm -r "$root/etc/rsagent"

@@ -25,8 +25,9 @@ class ControlServerTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static ControlResponse Echo(const ControlRequest& request) {
-    return ControlResponse{.ok = true, .message = std::string(ControlCommandName(request.command)) +
-                                                  " " + request.service};
+    return ControlResponse{
+        .ok = true,
+        .message = std::string(ControlCommandName(request.command)) + " " + request.service};
   }
 
   std::string dir_;
@@ -46,7 +47,11 @@ TEST_F(ControlServerTest, AnswersTheAllowedUid) {
 TEST_F(ControlServerTest, RefusesOtherUidsWithoutRunningTheHandler) {
   bool called = false;
   auto server = ControlServer::Start(
-      path_, [&](const ControlRequest&) { called = true; return ControlResponse{.ok = true}; },
+      path_,
+      [&](const ControlRequest&) {
+        called = true;
+        return ControlResponse{.ok = true};
+      },
       getuid() + 1);
   ASSERT_TRUE(server) << server.error();
   auto response = CallControl(path_, {.command = ControlCommand::kStatus}, std::chrono::seconds(2));

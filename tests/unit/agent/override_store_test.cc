@@ -38,8 +38,8 @@ TEST_F(OverrideStoreTest, MissingFileMeansNoOverrides) {
 
 TEST_F(OverrideStoreTest, SaveThenLoadRoundTripsAndCreatesTheDirectory) {
   OverrideStore store(root_ + "/state");
-  ASSERT_TRUE(store.Save({{"web", {AdminState::kDrain, kSince}},
-                          {"db", {AdminState::kMaint, kSince}}}));
+  ASSERT_TRUE(
+      store.Save({{"web", {AdminState::kDrain, kSince}}, {"db", {AdminState::kMaint, kSince}}}));
   struct stat st;
   ASSERT_EQ(stat((root_ + "/state").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0750u);
@@ -85,7 +85,8 @@ TEST(ParseOverrides, RejectsWrongShapes) {
   EXPECT_FALSE(ParseOverrides("[]"));
   EXPECT_FALSE(ParseOverrides(R"({"version":2,"overrides":{}})"));
   EXPECT_FALSE(ParseOverrides(R"({"version":1})"));
-  auto bad_state = ParseOverrides(R"({"version":1,"overrides":{"web":{"state":"off","since_unix_ms":1}}})");
+  auto bad_state =
+      ParseOverrides(R"({"version":1,"overrides":{"web":{"state":"off","since_unix_ms":1}}})");
   ASSERT_FALSE(bad_state);
   EXPECT_NE(bad_state.error().find("\"web\""), std::string::npos);
   EXPECT_FALSE(ParseOverrides(R"({"version":1,"overrides":{"web":{"state":"drain"}}})"));

@@ -46,12 +46,13 @@ FakeHost WebHost() {
   FakeHost host;
   host.kernel.links = {{1, "lo", true}, {2, "eth0", false}};
   host.kernel.addresses = {{2, *IpAddress::Parse("192.168.1.21"), 24, false}};
-  host.sysctls = {{"all/arp_ignore", 1}, {"all/arp_announce", 2}, {"eth0/arp_ignore", 0},
-                  {"eth0/arp_announce", 0}, {"all/rp_filter", 0}, {"eth0/rp_filter", 1}};
+  host.sysctls = {{"all/arp_ignore", 1},    {"all/arp_announce", 2}, {"eth0/arp_ignore", 0},
+                  {"eth0/arp_announce", 0}, {"all/rp_filter", 0},    {"eth0/rp_filter", 1}};
   return host;
 }
 
-std::vector<Finding> RunCheck(std::unique_ptr<Check> check, const conf::Config& config, Host& host) {
+std::vector<Finding> RunCheck(std::unique_ptr<Check> check, const conf::Config& config,
+                              Host& host) {
   return check->Run(config, host);
 }
 
@@ -69,8 +70,7 @@ TEST(VipCheck, Slash24IsFailWithTheExactFix) {
   auto f = RunCheck(MakeVipCheck(), Load(kWebNode), host);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].verdict, Verdict::kFail);
-  EXPECT_EQ(f[0].fix,
-            "ip addr del 192.168.1.100/24 dev lo && ip addr add 192.168.1.100/32 dev lo");
+  EXPECT_EQ(f[0].fix, "ip addr del 192.168.1.100/24 dev lo && ip addr add 192.168.1.100/32 dev lo");
 }
 
 TEST(VipCheck, MissingOrOnARealInterfaceFails) {
@@ -165,14 +165,14 @@ TEST(MysqlRoleCheck, JudgesTheConfiguredRole) {
 
 TEST(AutoIncrementCheck, MasterMasterNeedsInterleavedKeys) {
   FakeHost host;
-  host.mysql_variables = std::map<std::string, std::string>{
-      {"auto_increment_increment", "1"}, {"auto_increment_offset", "1"}};
+  host.mysql_variables = std::map<std::string, std::string>{{"auto_increment_increment", "1"},
+                                                            {"auto_increment_offset", "1"}};
   EXPECT_EQ(RunCheck(MakeAutoIncrementCheck(), Load(kDbNode), host)[0].verdict, Verdict::kFail);
-  host.mysql_variables = std::map<std::string, std::string>{
-      {"auto_increment_increment", "2"}, {"auto_increment_offset", "3"}};
+  host.mysql_variables = std::map<std::string, std::string>{{"auto_increment_increment", "2"},
+                                                            {"auto_increment_offset", "3"}};
   EXPECT_EQ(RunCheck(MakeAutoIncrementCheck(), Load(kDbNode), host)[0].verdict, Verdict::kFail);
-  host.mysql_variables = std::map<std::string, std::string>{
-      {"auto_increment_increment", "2"}, {"auto_increment_offset", "2"}};
+  host.mysql_variables = std::map<std::string, std::string>{{"auto_increment_increment", "2"},
+                                                            {"auto_increment_offset", "2"}};
   EXPECT_EQ(RunCheck(MakeAutoIncrementCheck(), Load(kDbNode), host)[0].verdict, Verdict::kPass);
 }
 
@@ -181,7 +181,8 @@ TEST(HealthPortCheck, LoopbackListenIsUnreachableForDirectors) {
   auto config = Load(std::string("[agent]\nlisten = \"127.0.0.1:9480\"\n") + kWebNode);
   EXPECT_EQ(RunCheck(MakeHealthPortCheck(), config, host)[0].verdict, Verdict::kFail);
   config = Load(kWebNode);  // 0.0.0.0:9480
-  EXPECT_EQ(RunCheck(MakeHealthPortCheck(), config, host)[0].verdict, Verdict::kFail);  // not listening
+  EXPECT_EQ(RunCheck(MakeHealthPortCheck(), config, host)[0].verdict,
+            Verdict::kFail);  // not listening
   host.listeners = {Listening("0.0.0.0", 9480)};
   EXPECT_EQ(RunCheck(MakeHealthPortCheck(), config, host)[0].verdict, Verdict::kPass);
 }
