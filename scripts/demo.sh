@@ -67,16 +67,15 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 start_nginx
 
-say "rsagent run (embedded default config: probes http://127.0.0.1/ and port 80)"
-args=()
-# The embedded default is used when /etc/rsagent/rsagent.toml does not exist;
-# on a machine that has one, the demo gives the agent the same default
-# explicitly rather than the machine's own config.
-if [[ -e /etc/rsagent/rsagent.toml ]]; then
+say "rsagent run with the embedded default config (probes http://127.0.0.1/ and port 80)"
+# The embedded default, with the agent's state and control socket moved to
+# the demo's temp dir so the demo never touches a real agent's files.
+{
+  printf '[agent]\nstate_dir = "%s"\ncontrol_socket = "%s"\n\n' "$TMP/state" "$TMP/control.sock"
   python3 -c 'import re,sys; print(re.search(r"R\"toml\((.*?)\)toml\"", open(sys.argv[1]).read(), re.S).group(1))' \
-    conf/default_config.cc >"$TMP/default.toml"
-  args=(-c "$TMP/default.toml")
-fi
+    conf/default_config.cc
+} >"$TMP/rsagent.toml"
+args=(-c "$TMP/rsagent.toml")
 ip netns exec "$NS" "$RSAGENT" run "${args[@]}" >"$TMP/agent.log" 2>&1 &
 PIDS+=($!)
 t0=$(ms)

@@ -29,6 +29,8 @@ cat >"$TMP/rsagent.toml" <<CONF
 [agent]
 listen = "127.0.0.1:9480"
 shutdown_grace = "2s"
+state_dir = "$TMP/state"
+control_socket = "$TMP/control.sock"
 
 [probe.nginx]
 type = "http"

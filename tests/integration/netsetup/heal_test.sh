@@ -33,7 +33,9 @@ log "agent up, $VIP bound, /status reachable after ${WAITED_MS} ms"
 round=0
 for removal in "addr del $VIP/32 dev lo" "addr del $VIP/32 dev lo" "addr flush dev lo"; do
   ((++round))
-  ip -n "$NS" $removal
+  # `ip addr flush` gives up ("Flush remains incomplete") when the agent
+  # re-binds the VIP faster than it can delete it: that is the agent winning.
+  ip -n "$NS" $removal || [[ $removal == *flush* ]]
   start=$(date +%s%N)
   until vip_bound || (($(date +%s%N) - start > 5000000000)); do :; done  # polls for <= 5 s
   elapsed_ms=$((($(date +%s%N) - start) / 1000000))
