@@ -3,9 +3,8 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 #include <mutex>
+#include <thread>
 
 #include "agent/admin.h"
 #include "agent/control_server.h"
