@@ -85,9 +85,11 @@ set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/post.sh)
 set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/preun.sh)
 set(CPACK_RPM_POST_UNINSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/postun.sh)
 set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/rsagent/rsagent.toml")
-# Directories other packages own (filesystem, systemd, man-db).
+# Directories other packages own (filesystem, systemd, man-db). Not
+# /usr/lib/sysctl.d: only procps-ng/systemd may have made it, and the
+# package does not require either, so it owns the directory too.
 list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
-     /usr/sbin /usr/lib/systemd /usr/lib/systemd/system /usr/lib/sysctl.d /usr/share/man
-     /usr/share/man/man5 /usr/share/man/man8)
+     /usr/sbin /usr/lib/systemd /usr/lib/systemd/system /usr/share/man /usr/share/man/man5
+     /usr/share/man/man8)
 
 include(CPack)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The .rpm built from this build tree, installed with rpm (--nodeps: the
+# root is Debian, its libraries are not in an rpm database) into a fresh
+# root so its scriptlets run chrooted: files and modes, the state directory
+# from %post; an upgrade keeps an edited config (%config(noreplace)) and the
+# drain state; erase keeps state that exists and otherwise leaves nothing.
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/packages.sh"
+
+require_root
+require_cmd cpack rpm rpmbuild debootstrap chroot umount curl
+make_tmp
+require_mirror
+
+rpm1=$(build_package RPM "$TMP/out1")
+rpm2=$(build_package RPM "$TMP/out2" 99)
+root="$TMP/root"
+make_debian_root "$root"
+rpm_in_root() { rpm --root "$root" "$@" >>"$TMP/rpm.log" 2>&1 || { cat "$TMP/rpm.log" >&2; fail "rpm $*"; }; }
+snapshot() {
+  (cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./var/lib/rpm -o \
+    -path ./var/lib/apt -o -path ./var/cache/apt -o -path ./var/log \) -prune -o -print | sort)
+}
+rpm_in_root --initdb
+snapshot >"$TMP/before.txt"
+
+rpm_in_root -i --nodeps "$rpm1"
+expected="755 root:root /usr/sbin/rsagent
+644 root:root /etc/rsagent/rsagent.toml
+644 root:root /usr/lib/systemd/system/rsagent.service
+644 root:root /usr/lib/sysctl.d/90-rsagent-arp.conf
+750 root:root /var/lib/rsagent"
+actual=$(cd "$root" && stat -c '%a %U:%G /%n' $(cut -d' ' -f3 <<<"$expected" | sed 's|^/||'))
+[[ $actual == "$expected" ]] || fail "modes differ:
+$(diff <(echo "$expected") <(echo "$actual"))"
+pass "installed: files and modes as declared, state directory from %post"
+
+echo '# edited by the operator' >>"$root/etc/rsagent/rsagent.toml"
+cp "$root/etc/rsagent/rsagent.toml" "$TMP/edited.toml"
+echo '{"web":"drain"}' >"$root/var/lib/rsagent/overrides.json"
+rpm_in_root -U --nodeps "$rpm2"
+[[ $(rpm --root "$root" -q --qf '%{RELEASE}' rsagent) == 99 ]] || fail "upgrade did not install release 99"
+cmp -s "$TMP/edited.toml" "$root/etc/rsagent/rsagent.toml" || fail "upgrade replaced the edited config"
+[[ $(cat "$root/var/lib/rsagent/overrides.json") == '{"web":"drain"}' ]] || fail "upgrade lost the drain state"
+pass "upgrade kept the edited config and the drain state"
+
+# Erase: RPM has no purge, so existing state and the edited config stay
+# (as .rpmsave); with neither, nothing is left.
+rpm_in_root -e rsagent
+[[ -f $root/var/lib/rsagent/overrides.json ]] || fail "erase dropped the drain state"
+[[ -f $root/etc/rsagent/rsagent.toml.rpmsave ]] || fail "erase dropped the edited config"
+rm -r "$root/var/lib/rsagent" "$root/etc/rsagent"
+rpm_in_root -i --nodeps "$rpm1"
+rpm_in_root -e rsagent
+left=$(diff "$TMP/before.txt" <(snapshot)) || fail "erase left a difference:
+$left"
+pass "erase kept state and the edited config; an untouched install leaves nothing"
