@@ -60,7 +60,8 @@ expected="755 root:root /usr/sbin/rsagent
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-a.conf
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-b.conf
 750 root:root /var/lib/rsagent"
-actual=$(in_root "$root" stat -c '%a %U:%G %n' $(cut -d' ' -f3 <<<"$expected")) || fail "missing files"
+mapfile -t paths < <(cut -d' ' -f3 <<<"$expected")
+actual=$(in_root "$root" stat -c '%a %U:%G %n' "${paths[@]}") || fail "missing files"
 [[ $actual == "$expected" ]] || fail "modes differ:
 $(diff <(echo "$expected") <(echo "$actual"))"
 pass "files and modes as declared"

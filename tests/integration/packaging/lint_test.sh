@@ -18,7 +18,8 @@ dpkg-deb -x "$deb" "$stage"
 
 # lintian: any error fails; warnings are printed (packaging/README.md says why
 # each one stays).
-lintian --fail-on error "$deb" >"$TMP/lintian.txt" 2>&1 || { cat "$TMP/lintian.txt" >&2; fail "lintian found errors"; }
+lintian --fail-on error "$deb" >"$TMP/lintian.txt" 2>&1 ||
+  { cat "$TMP/lintian.txt" >&2; fail "lintian found errors"; }
 log "lintian: $(grep -c '^W: ' "$TMP/lintian.txt" || true) warnings, no errors"
 grep '^W: ' "$TMP/lintian.txt" >&2 || true
 
@@ -76,8 +77,8 @@ MANPATH="$stage/usr/share/man" systemd-analyze verify "$TMP/verify/rsagent.servi
 pass "systemd-analyze verify: clean"
 
 # Exposure: the same unit with only what runs the agent, against the shipped one.
-grep -E '^(\[|Description=|Documentation=|After=|Type=|ExecStart=|ExecReload=|Restart|TimeoutStopSec=|WantedBy=)' \
-  "$unit" >"$TMP/before/rsagent.service"
+running='Description|Documentation|After|Type|ExecStart|ExecReload|Restart|RestartSec|TimeoutStopSec|WantedBy'
+grep -E "^(\[|($running)=)" "$unit" >"$TMP/before/rsagent.service"
 exposure() {
   systemd-analyze security --offline=true "$1" 2>&1 |
     sed -n 's/.*Overall exposure level for rsagent.service: \([0-9.]*\).*/\1/p'

@@ -16,7 +16,9 @@ rpm1=$(build_package RPM "$TMP/out1")
 rpm2=$(build_package RPM "$TMP/out2" 99)
 root="$TMP/root"
 make_debian_root "$root"
-rpm_in_root() { rpm --root "$root" "$@" >>"$TMP/rpm.log" 2>&1 || { cat "$TMP/rpm.log" >&2; fail "rpm $*"; }; }
+rpm_in_root() {
+  rpm --root "$root" "$@" >>"$TMP/rpm.log" 2>&1 || { cat "$TMP/rpm.log" >&2; fail "rpm $*"; }
+}
 snapshot() {
   (cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./var/lib/rpm -o \
     -path ./var/lib/apt -o -path ./var/cache/apt -o -path ./var/log \) -prune -o -print | sort)
@@ -30,7 +32,8 @@ expected="755 root:root /usr/sbin/rsagent
 644 root:root /usr/lib/systemd/system/rsagent.service
 644 root:root /usr/lib/sysctl.d/90-rsagent-arp.conf
 750 root:root /var/lib/rsagent"
-actual=$(cd "$root" && stat -c '%a %U:%G /%n' $(cut -d' ' -f3 <<<"$expected" | sed 's|^/||'))
+mapfile -t paths < <(cut -d' ' -f3 <<<"$expected" | sed 's|^/||')
+actual=$(cd "$root" && stat -c '%a %U:%G /%n' "${paths[@]}")
 [[ $actual == "$expected" ]] || fail "modes differ:
 $(diff <(echo "$expected") <(echo "$actual"))"
 pass "installed: files and modes as declared, state directory from %post"

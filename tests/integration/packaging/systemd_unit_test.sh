@@ -79,7 +79,9 @@ t=$(wait_health web 200)
 echo "CHECK health=$(health web) waited_ds=$t"
 echo "CHECK active=$(systemctl is-active rsagent) restarts=$(systemctl show -p NRestarts --value rsagent)"
 echo "CHECK vip=$(ip -o addr show dev lo | grep -c 'inet 192.168.1.100/32')"
-echo "CHECK arp_at_boot=$(cat /run/arp-at-boot) arp_ignore=$(cat /proc/sys/net/ipv4/conf/all/arp_ignore) arp_announce=$(cat /proc/sys/net/ipv4/conf/all/arp_announce)"
+conf=/proc/sys/net/ipv4/conf/all
+echo "CHECK arp_at_boot=$(cat /run/arp-at-boot) arp_ignore=$(cat $conf/arp_ignore)" \
+  "arp_announce=$(cat $conf/arp_announce)"
 echo "CHECK modes=$(stat -c %a /var/lib/rsagent /run/rsagent /run/rsagent/control.sock | tr '\n' ,)"
 rsagent drain web >/dev/null; echo "CHECK drain_rc=$?"
 echo "CHECK drained=$(grep -c '"drain"' /var/lib/rsagent/overrides.json) health=$(health web)"
