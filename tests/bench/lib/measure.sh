@@ -1,0 +1,45 @@
+# Measurement helpers for run.sh (source after tests/integration/lib/common.sh).
+
+# kv LINE KEY -> the value of KEY=VALUE in a tool's output line.
+kv() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1" | tr -d '"'; }
+
+# stats V... -> "median min max" (numeric); "- - -" when empty.
+stats() {
+  (($# > 0)) || { echo "- - -"; return; }
+  local sorted
+  sorted=$(printf '%s\n' "$@" | sort -g)
+  local n=$#
+  local med
+  med=$(sed -n "$(((n + 1) / 2))p" <<<"$sorted")
+  echo "$med $(head -1 <<<"$sorted") $(tail -1 <<<"$sorted")"
+}
+
+# percentiles V... -> "p50 p95 max" by nearest rank.
+percentiles() {
+  (($# > 0)) || { echo "- - -"; return; }
+  local sorted n
+  sorted=$(printf '%s\n' "$@" | sort -g)
+  n=$#
+  local r50=$(((n * 50 + 99) / 100)) r95=$(((n * 95 + 99) / 100))
+  echo "$(sed -n "${r50}p" <<<"$sorted") $(sed -n "${r95}p" <<<"$sorted") $(tail -1 <<<"$sorted")"
+}
+
+# ratio A B -> A/B with one decimal (or "-").
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.1f", a / b; else print "-" }'; }
+
+# cpu_ticks PID... -> user+system clock ticks of the processes and of the
+# children they have reaped (fields 14-17 of /proc/PID/stat).
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do
+    total=$((total + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
+# rss_kb PID -> VmRSS in kB.
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+status_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+# now_ns: wall clock, the same the watch tool prints.
+now_ns() { date +%s%N; }

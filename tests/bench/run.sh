@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# rsagent benchmarks (issue 8): the health endpoint as the directors see it
+# against nginx answering a fixed 200, a clustercheck-style responder and
+# keepalived's MISC_CHECK; detection latency; footprint; abuse. Prints the
+# tables and writes them as markdown.
+#
+#   tests/bench/run.sh [--quick] [--build DIR] [--report FILE]
+#
+# --quick: one short repetition and 3 trials per fault (< 60 s of measuring),
+# the ctest "bench" smoke test; it fails only on broken behaviour, never on
+# timing. Default: 5 repetitions of 5 s per pair and 20 trials per fault
+# (about 15 minutes). Everything runs in one network namespace made here,
+# on its loopback; nothing is addressed outside it. Needs root.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+SOURCE_DIR=$(cd "$BENCH_DIR/../.." && pwd)
+QUICK=0
+BUILD_DIR="$SOURCE_DIR/build"
+REPORT="$SOURCE_DIR/docs/bench-report.md"
+while (($#)); do
+  case $1 in
+    --quick) QUICK=1 ;;
+    --build) BUILD_DIR=$2; shift ;;
+    --report) REPORT=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--build DIR] [--report FILE]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# ctest passes the binaries; by hand, build them first.
+if [[ -z ${RSAGENT:-} || -z ${RSAGENT_BENCH_BIN:-} ]]; then
+  cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -G Ninja >/dev/null
+  cmake --build "$BUILD_DIR" -j2 --target rsagent rsagent-bench-load rsagent-bench-hold \
+    rsagent-bench-watch >/dev/null
+  RSAGENT="$BUILD_DIR/agent/rsagent"
+  RSAGENT_BENCH_BIN="$BUILD_DIR/tests/bench"
+fi
+export RSAGENT RSAGENT_SOURCE_DIR="$SOURCE_DIR"
+BENCH_BIN=$RSAGENT_BENCH_BIN
+
+source "$SOURCE_DIR/tests/integration/lib/common.sh"
+source "$SOURCE_DIR/tests/integration/lib/nginx.sh"
+source "$SOURCE_DIR/tests/integration/lib/mariadb.sh"
+source "$BENCH_DIR/lib/measure.sh"
+source "$BENCH_DIR/lib/setup.sh"
+source "$BENCH_DIR/lib/sections.sh"
+require_root
+require_cmd nginx mariadbd mariadb socat curl
+
+if ((QUICK)); then
+  REPS=1 SECONDS_PER_RUN=1 TRIALS=3 IDLE_SECONDS=5 ABUSE_SECONDS=6 RATE_SECONDS=3
+else
+  REPS=5 SECONDS_PER_RUN=5 TRIALS=20 IDLE_SECONDS=30 ABUSE_SECONDS=20 RATE_SECONDS=20
+fi
+
+make_tmp
+make_ns bench BENCH_NS
+log "setting up nginx, a MariaDB pair, the clustercheck responder and rsagent"
+bench_start_nginx
+bench_start_mariadb
+bench_start_clustercheck
+bench_agent_config "$TMP/agent.toml" default
+bench_start_agent "$TMP/agent.toml"
+bench_wait_healthy 30 || fail "rsagent never turned healthy: $(curl -s "http://127.0.0.1:1" || true)"
+
+OUT="$TMP/report.md"
+{
+  echo "# rsagent benchmark report"
+  echo
+  echo "Written by \`tests/bench/run.sh$( ((QUICK)) && echo " --quick")\` on $(date -u +%Y-%m-%dT%H:%MZ);"
+  echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), kernel $(uname -r),"
+  echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), $(mariadbd --version | awk '{print $3}'), rsagent $("$RSAGENT" --version | awk '{print $NF}')."
+  echo "Clients, servers and MariaDB share the machine (and its noise): each figure"
+  echo "is the median of $REPS interleaved runs, with the range in brackets."
+  echo
+} >"$OUT"
+
+section_throughput >>"$OUT"
+section_keepalived_rate >>"$OUT"
+section_abuse >>"$OUT"
+section_footprint >>"$OUT"
+section_detection >>"$OUT"
+section_targets >>"$OUT"
+
+mkdir -p "$(dirname "$REPORT")"
+cp "$OUT" "$REPORT"
+cat "$OUT"
+log "report written to $REPORT"
+((BROKEN == 0)) || fail "$BROKEN broken behaviour(s), see above"
