@@ -11,6 +11,7 @@ scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build --target rsagent -j"$(nproc)"
 RSAGENT=$ROOT/build/agent/rsagent
+source tests/integration/lib/nginx.sh  # write_nginx_conf
 
 NS="rsagent-demo-$$"
 TMP=$(mktemp -d /tmp/rsagent-demo.XXXX)
@@ -40,23 +41,7 @@ wait_code() {  # wait_code PATH CODE SECONDS
 }
 
 start_nginx() {
-  mkdir -p "$TMP/nginx"
-  cat >"$TMP/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  server { listen 127.0.0.1:80; location / { return 200 "hello from nginx\n"; } }
-}
-CONF
+  write_nginx_conf "$TMP/nginx" 127.0.0.1:80 'location / { return 200 "hello from nginx\n"; }'
   ip netns exec "$NS" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")

@@ -14,6 +14,8 @@ PACKAGES=(
   nginx-light mariadb-server mariadb-client keepalived
   # network namespaces, ARP and packet-path checks
   iproute2 arping nftables tcpdump curl procps psmisc util-linux python3
+  # packaging: build, lint, install into a debootstrapped root, boot the unit
+  dpkg-dev file rpm lintian rpmlint debootstrap systemd systemd-container man-db
 )
 
 missing=()

@@ -1,12 +1,14 @@
-# A real nginx with every path of its own (source after common.sh).
+# A real nginx with every path of its own.
 #
-# start_nginx NS DIR LISTEN [LOCATIONS]
-#   LISTEN e.g. "127.0.0.1:8080"; LOCATIONS is nginx config placed in the
-#   server block (default: `location / { return 200 "ok\n"; }`).
-#   Sets NGINX_PID (the master) and waits until it answers.
-start_nginx() {
-  local ns="$1" dir="$2" listen="$3"
-  local locations="${4:-location / { return 200 \"ok\\n\"; \}}"
+# write_nginx_conf DIR LISTEN [LOCATIONS] needs nothing else (scripts/demo.sh
+# uses it too); start_nginx and kill_nginx need common.sh sourced first.
+
+# write_nginx_conf DIR LISTEN [LOCATIONS]
+#   LISTEN e.g. "127.0.0.1:8080" or "80"; LOCATIONS is nginx config placed in
+#   the server block (default: `location / { return 200 "ok\n"; }`).
+write_nginx_conf() {
+  local dir="$1" listen="$2"
+  local locations="${3:-location / { return 200 \"ok\\n\"; \}}"
   mkdir -p "$dir"
   cat >"$dir/nginx.conf" <<CONF
 daemon off;
@@ -27,6 +29,13 @@ http {
   }
 }
 CONF
+}
+
+# start_nginx NS DIR LISTEN [LOCATIONS] -> sets NGINX_PID (the master) and
+# waits until it answers on http://LISTEN/ (LISTEN must then be IP:PORT).
+start_nginx() {
+  local ns="$1" dir="$2" listen="$3"
+  write_nginx_conf "$dir" "$listen" "${4:-}"
   start_bg "$ns" "$dir/stdout" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
   NGINX_PID=$BG_PID
   wait_until 5 http_is "$ns" "http://$listen/" 200 ||

@@ -5,6 +5,7 @@
 # the client: the director never sees a VIP->client packet.
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/netns.sh"
+source "$RSAGENT_SOURCE_DIR/tests/integration/lib/nginx.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/netsetup/vip_config.sh"
 require_root
 require_cmd ip nft nginx tcpdump curl
@@ -23,27 +24,7 @@ write_vip_config "$TMP/web1.toml" lo "$VIP"
 lab_exec web1 "$RSAGENT" vip up -c "$TMP/web1.toml" >"$TMP/up" 2>&1 || fail "vip up: $(cat "$TMP/up")"
 
 # nginx on web1 with every path of its own; it says who answered, from where.
-mkdir -p "$TMP/nginx"
-cat >"$TMP/nginx/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  server {
-    listen 80;
-    location / { return 200 "web1 \$server_addr"; }
-  }
-}
-CONF
+write_nginx_conf "$TMP/nginx" 80 'location / { return 200 "web1 $server_addr"; }'
 start_bg "${LAB_NS[web1]}" "$TMP/nginx/stdout" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log"
 wait_until 5 http_is "${LAB_NS[web1]}" http://127.0.0.1/ 200 || fail "nginx did not start: $(cat "$TMP/nginx/error.log")"
 
