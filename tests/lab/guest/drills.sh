@@ -1,0 +1,144 @@
+#!/bin/bash
+# The seed's fault table, run against the live cluster inside the lab VM.
+#
+# Brings the cluster up (cluster.sh), starts the client's steady load (HTTP
+# through VIP_WEB, SQL writes through VIP_DB) and the directors' monitor, then
+# runs each drill: steady load, fault, wait (bounded) for the director to act,
+# hold, restore, wait for the cluster to be whole again. Writes to $LAB_OUT:
+#   drills.csv   name,t_begin,t_fault,t_act,t_restore,t_end,acted (ms; acted 1/0)
+#   http.csv     load_http.py's requests; sql.csv load_sql.sh's writes
+#   director.csv monitor.sh's changes; rows-E.csv / rows-F.csv: seq,srv,seen
+# The verdicts are computed from these on the host (tests/lab/report.py).
+# The exit code is 0 when the cluster came up and every drill ran.
+LAB_OUT="${LAB_OUT:-/lab/out}"
+source /lab/lib/common.sh
+source /lab/lib/netns.sh
+source /lab/lib/mariadb.sh
+source /lab/guest/cluster.sh
+
+make_tmp
+mkdir -p "$LAB_OUT"
+# Registered before any daemon: runs after they are killed, before $TMP goes.
+# Every daemon's log (keepalived, rsagent, nginx, MariaDB, loads), by path.
+save_logs() {
+  mkdir -p "$LAB_OUT/logs"
+  (cd "$TMP" && find . -name '*.log' -o -name log -o -name stdout | tar -cf - -T -) |
+    tar -xf - -C "$LAB_OUT/logs"
+}
+on_exit save_logs
+STOP="$TMP/stop"
+STEADY_S=3
+HOLD_S=5
+
+drill() {  # NAME FAULT ACTED RESTORE RECOVERED: each a command
+  local name="$1" fault="$2" acted="$3" restore="$4" recovered="$5"
+  local t_begin t_fault t_act="" t_restore t_end ok=1
+  log "drill $name"
+  t_begin=$(now_ms)
+  sleep "$STEADY_S"
+  t_fault=$(now_ms)
+  $fault
+  if [[ $acted == - ]]; then
+    ok=""
+  elif wait_until 30 $acted; then
+    t_act=$(now_ms)
+    log "  $name: director acted after $((t_act - t_fault)) ms"
+  else
+    ok=0
+    log "  $name: director did NOT act within 30 s"
+  fi
+  sleep "$HOLD_S"
+  t_restore=$(now_ms)
+  $restore
+  wait_until 60 $recovered || log "  $name: cluster not whole again within 60 s"
+  sleep "$STEADY_S"
+  t_end=$(now_ms)
+  echo "$name,$t_begin,$t_fault,$t_act,$t_restore,$t_end,$ok" >>"$LAB_OUT/drills.csv"
+}
+
+weight_is() { [[ $(ipvs_weight A "$1" "$2") == "$3" ]]; }
+
+# 1. nginx on C killed -> C evicted, traffic on D.
+fault_nginx_c() { kill_web C; }
+acted_nginx_c() { weight_is "${IP[C]}" 80 0; }
+restore_nginx_c() { start_web C; }
+
+# 2. An app node killed -> nginx stops using it (nginx acts, not the director).
+fault_app_g() { kill_app G; }
+restore_app_g() { start_app G; }
+# nginx retries G only after its fail_timeout; wait until G serves again.
+app_g_serves() { tail -n 5 "$LAB_OUT/http.csv" | grep -q ',1,[CD],G$'; }
+
+# 3. Planned drain of C -> zero failed requests.
+fault_drain_c() { agent_cmd C drain web >/dev/null; }
+restore_drain_c() { agent_cmd C undrain web >/dev/null; }
+
+# 4. MySQL on E killed -> E evicted, F takes the writes. E stays down for 5.
+fault_mysql_e() { mdb_kill E; }
+acted_mysql_e() { weight_is "${IP[E]}" 3306 0 && weight_is "${IP[F]}" 3306 50; }
+e_down() { weight_is "${IP[E]}" 3306 0; }
+
+# 5. E restarted -> back as the writer only once it has caught up with F.
+fault_restart_e() { mdb_restart E; }
+acted_restart_e() { weight_is "${IP[E]}" 3306 100; }
+
+# 6. Director A cut off (its bridge port down: no goodbye) -> B takes both VIPs.
+fault_cut_a() { ip -n "$LAB_SW" link set "p-A" down; }
+acted_cut_a() { owns_vip B "$VIP_WEB" && owns_vip B "$VIP_DB"; }
+restore_cut_a() { ip -n "$LAB_SW" link set "p-A" up; }
+a_master_again() { owns_vip A "$VIP_WEB" && ! owns_vip B "$VIP_WEB" && ! owns_vip B "$VIP_DB"; }
+a_healthy() { cluster_healthy A; }
+
+nothing() { :; }
+
+main() {
+  local t0
+  t0=$(now_ms)
+  lab_cluster_up
+  echo "cluster_up_ms,$(($(now_ms) - t0))" >>"$LAB_OUT/meta.csv"
+
+  start_bg "${LAB_NS[client]}" "$TMP/load_http.log" python3 /lab/guest/load_http.py \
+    --host "$VIP_WEB" --rate 8 --max-seconds 1200 --stop-file "$STOP" --out "$LAB_OUT/http.csv"
+  local http_pid=$BG_PID
+  start_bg "${LAB_NS[client]}" "$TMP/load_sql.log" /lab/guest/load_sql.sh \
+    "$VIP_DB" 4 1200 "$STOP" "$LAB_OUT/sql.csv"
+  local sql_pid=$BG_PID
+  local rs=("${IP[C]}:80" "${IP[D]}:80" "${IP[E]}:3306" "${IP[F]}:3306")
+  start_bg "${LAB_NS[client]}" "$TMP/monitor.log" /lab/guest/monitor.sh 1200 "$STOP" \
+    "$LAB_OUT/director.csv" "${LAB_NS[A]}" "${LAB_NS[B]}" "${rs[@]}" "$VIP_WEB" "$VIP_DB"
+  local monitor_pid=$BG_PID
+  sleep 5
+
+  drill nginx_C_killed fault_nginx_c acted_nginx_c restore_nginx_c a_healthy
+  drill app_G_killed fault_app_g - restore_app_g app_g_serves
+  drill drain_C fault_drain_c acted_nginx_c restore_drain_c a_healthy
+  drill mysql_E_killed fault_mysql_e acted_mysql_e nothing e_down
+  drill mysql_E_restarted fault_restart_e acted_restart_e nothing a_healthy
+  drill director_A_cut fault_cut_a acted_cut_a restore_cut_a a_master_again
+
+  touch "$STOP"
+  wait "$http_pid" "$sql_pid" "$monitor_pid" 2>/dev/null
+  # Both servers must end with the same rows before they are compared.
+  wait_until 30 rows_converged || log "E and F still differ after 30 s"
+  mdb E "SELECT seq, srv, seen FROM lab.w ORDER BY seq" | tr '\t' ',' >"$LAB_OUT/rows-E.csv"
+  mdb F "SELECT seq, srv, seen FROM lab.w ORDER BY seq" | tr '\t' ',' >"$LAB_OUT/rows-F.csv"
+  lab_exec A ipvsadm -Ln --stats >"$LAB_OUT/ipvs-stats-A.txt"
+  lab_exec B ipvsadm -Ln --stats >"$LAB_OUT/ipvs-stats-B.txt"
+  {
+    echo "server_id_E,1"
+    echo "server_id_F,2"
+    echo "kernel,$(uname -r)"
+    echo "keepalived,$(keepalived --version 2>&1 | head -n 1)"
+    echo "mariadb,$(mariadbd --version | cut -d' ' -f4)"
+    echo "nginx,$(nginx -v 2>&1 | cut -d/ -f2)"
+    echo "rsagent,$("$RSAGENT" --version)"
+  } >>"$LAB_OUT/meta.csv"
+  log "drills done in $((($(now_ms) - t0) / 1000)) s"
+}
+
+rows_converged() {
+  [[ $(mdb_value E "SELECT COUNT(*), MAX(seq) FROM lab.w") == \
+     $(mdb_value F "SELECT COUNT(*), MAX(seq) FROM lab.w") ]]
+}
+
+main

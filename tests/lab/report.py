@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""The lab's verdicts, report and timeline, from the guest's raw results.
+
+  report.py OUT   reads OUT/{drills,http,sql,director,meta}.csv and
+                  OUT/rows-{E,F}.csv (written by tests/lab/guest/drills.sh),
+                  writes OUT/report.md and OUT/timeline.svg, prints the report.
+
+Exit 0 when every drill's outcome is right, 1 otherwise. Outcomes only:
+a node not evicted, a VIP not moved, a write lost, a request failed during a
+drain. Times are measured and printed, never judged.
+"""
+import csv
+import os
+import sys
+
+SEED_CLAIM = "所有切换在 3~10 秒内完成 (every switch-over within 3–10 s)"
+WHAT = {
+    "nginx_C_killed": "nginx on C killed → C evicted, traffic on D",
+    "app_G_killed": "app node G killed → nginx stops using it",
+    "drain_C": "planned `rsagent drain web` on C → zero failed requests",
+    "mysql_E_killed": "MariaDB on E killed → E evicted, F takes the writes",
+    "mysql_E_restarted": "E restarted → no writes before it has caught up",
+    "director_A_cut": "director A cut off (link down) → B takes both VIPs",
+}
+# Requests in flight at the instant of a fault may fail; later ones may not.
+SETTLE_MS = 2000
+
+
+def read_csv(path, names):
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        return [dict(zip(names, row)) for row in csv.reader(f) if row]
+
+
+def ints(rows, keys):
+    for r in rows:
+        for k in keys:
+            r[k] = int(r[k]) if r.get(k) not in (None, "") else None
+    return rows
+
+
+class Lab:
+    def __init__(self, out):
+        self.out = out
+        self.drills = ints(read_csv(f"{out}/drills.csv",
+                                    ["name", "t_begin", "t_fault", "t_act", "t_restore", "t_end", "acted"]),
+                           ["t_begin", "t_fault", "t_act", "t_restore", "t_end", "acted"])
+        self.http = ints(read_csv(f"{out}/http.csv", ["t", "lat", "ok", "web", "app"]), ["t", "lat", "ok"])
+        self.sql = ints(read_csv(f"{out}/sql.csv", ["t", "lat", "ok", "seq", "srv"]),
+                        ["t", "lat", "ok", "seq", "srv"])
+        self.meta = {r["k"]: r["v"] for r in read_csv(f"{out}/meta.csv", ["k", "v"])}
+        ids = {self.meta.get("server_id_E", "1"): "E", self.meta.get("server_id_F", "2"): "F"}
+        for w in self.sql:
+            w["node"] = ids.get(str(w["srv"]), "?")
+        self.rows = {n: ints(read_csv(f"{out}/rows-{n}.csv", ["seq", "srv", "seen"]), ["seq", "srv", "seen"])
+                     for n in "EF"}
+        with open(f"{out}/rc") as f:
+            self.guest_rc = int(f.read().strip() or 1)
+
+    def window(self, reqs, start, end):
+        return [r for r in reqs if start is not None and end is not None and start <= r["t"] < end]
+
+    def lost_writes(self):
+        """Writes the client saw committed that a server does not have."""
+        acked = {w["seq"] for w in self.sql if w["ok"]}
+        return {n: sorted(acked - {r["seq"] for r in rows}) for n, rows in self.rows.items()}
+
+    def behind_writes(self):
+        """Writes a server took while it lacked an earlier committed write."""
+        acked = sorted(w["seq"] for w in self.sql if w["ok"])
+        rows = {r["seq"]: r for r in self.rows["E"] + self.rows["F"]}
+        bad, before = [], 0
+        for seq in acked:
+            r = rows.get(seq)
+            if r is not None and r["seen"] < before:
+                bad.append((seq, r["srv"], r["seen"], before))
+            before += 1
+        return bad
+
+
+def judge(lab, d):
+    """-> list of failed outcomes for drill d (empty = PASS)."""
+    fails = []
+    name, t_fault, t_act, t_restore = d["name"], d["t_fault"], d["t_act"], d["t_restore"]
+    after_act = (t_act or t_fault) + SETTLE_MS
+    http_after = lab.window(lab.http, after_act, t_restore)
+    sql_after = lab.window(lab.sql, after_act, t_restore)
+    if d["acted"] == 0:
+        fails.append("the director did not act within 30 s")
+    if name == "nginx_C_killed":
+        if any(r["ok"] and r["web"] == "C" for r in http_after):
+            fails.append("C still served after eviction")
+        if any(not r["ok"] for r in http_after):
+            fails.append("requests failed after C was evicted")
+        if not any(r["ok"] and r["web"] == "D" for r in http_after):
+            fails.append("D served nothing")
+    elif name == "app_G_killed":
+        after = lab.window(lab.http, t_fault + SETTLE_MS, t_restore)
+        if any(r["ok"] and r["app"] == "G" for r in after):
+            fails.append("G still answered")
+        if any(not r["ok"] for r in after):
+            fails.append("requests failed after G was killed")
+    elif name == "drain_C":
+        failed = [r for r in lab.window(lab.http, d["t_begin"], d["t_end"]) if not r["ok"]]
+        if failed:
+            fails.append(f"{len(failed)} requests failed during the drain")
+        if any(r["ok"] and r["web"] == "C" for r in http_after):
+            fails.append("C took new requests while drained")
+    elif name == "mysql_E_killed":
+        if not any(w["ok"] and w["node"] == "F" for w in sql_after):
+            fails.append("F took no writes")
+    elif name == "mysql_E_restarted":
+        if not any(w["ok"] and w["node"] == "E" for w in lab.window(lab.sql, after_act, d["t_end"])):
+            fails.append("E took no writes after its return")
+    elif name == "director_A_cut":
+        if not any(r["ok"] for r in http_after):
+            fails.append("no HTTP through B")
+        if not any(w["ok"] for w in sql_after):
+            fails.append("no SQL through B")
+    return fails
+
+
+def disruption_ms(reqs, t_fault, t_end):
+    """From the fault to the last failed request before t_end (0: none failed)."""
+    failed = [r["t"] + r["lat"] for r in reqs if t_fault <= r["t"] < t_end and not r["ok"]]
+    return max(failed) - t_fault if failed else 0
+
+
+def fmt_s(ms):
+    return "—" if ms is None else f"{ms / 1000:.1f} s"
+
+
+def report(lab):
+    lines, all_ok = [], lab.guest_rc == 0
+    lines.append("# rsagent lab: the seed cluster on real keepalived + IPVS\n")
+    m = lab.meta
+    lines.append(f"Guest kernel {m.get('kernel', '?')} under qemu TCG; keepalived "
+                 f"{m.get('keepalived', '?').replace('Keepalived ', '')}, MariaDB {m.get('mariadb', '?')}, "
+                 f"nginx {m.get('nginx', '?')}, {m.get('rsagent', 'rsagent ?')} (installed from its .deb). "
+                 f"Cluster up in {fmt_s(int(m['cluster_up_ms'])) if 'cluster_up_ms' in m else '?'}. "
+                 f"Load: HTTP through VIP_WEB ({len(lab.http)} requests), "
+                 f"SQL writes through VIP_DB ({len(lab.sql)} writes), each on a new connection.\n")
+    lines.append(f"Seed's claim: {SEED_CLAIM}.\n")
+    lines.append("| drill | director acted after fault | client disruption | HTTP failed / sent | "
+                 "SQL failed / sent | verdict |")
+    lines.append("|---|---|---|---|---|---|")
+    for d in lab.drills:
+        http = lab.window(lab.http, d["t_begin"], d["t_end"])
+        sql = lab.window(lab.sql, d["t_begin"], d["t_end"])
+        acted = None if d["t_act"] is None else d["t_act"] - d["t_fault"]
+        if d["acted"] is None:
+            acted_txt = "n/a (nginx acts)"
+        else:
+            acted_txt = fmt_s(acted) if acted is not None else "never (30 s)"
+        dis = max(disruption_ms(http, d["t_fault"], d["t_restore"]),
+                  disruption_ms(sql, d["t_fault"], d["t_restore"]))
+        fails = judge(lab, d)
+        all_ok &= not fails
+        verdict = "PASS" if not fails else "FAIL: " + "; ".join(fails)
+        lines.append(f"| {WHAT.get(d['name'], d['name'])} | {acted_txt} | {fmt_s(dis)} | "
+                     f"{sum(not r['ok'] for r in http)} / {len(http)} | "
+                     f"{sum(not w['ok'] for w in sql)} / {len(sql)} | {verdict} |")
+    expected = len(WHAT)
+    if len(lab.drills) != expected:
+        all_ok = False
+        lines.append(f"\nFAIL: {len(lab.drills)} of {expected} drills ran (guest exit {lab.guest_rc}).")
+    lost = lab.lost_writes()
+    behind = lab.behind_writes()
+    acked = sum(w["ok"] for w in lab.sql)
+    lines.append("")
+    lines.append(f"Committed writes (client saw COMMIT): {acked}; missing on E: {len(lost['E'])}, "
+                 f"missing on F: {len(lost['F'])}" +
+                 (f" (seq {lost['E'][:10]} / {lost['F'][:10]})" if lost["E"] or lost["F"] else "") + ".")
+    lines.append(f"Writes taken by a server that lacked an earlier committed write: {len(behind)}" +
+                 (f" (seq, server, rows seen, rows committed before: {behind[:5]})" if behind else "") + ".")
+    if lost["E"] or lost["F"] or behind or not lab.rows["E"]:
+        all_ok = False
+    lines.append("")
+    lines.append("*Director acted*: from the fault to the active director's IPVS table "
+                 "(or VIP ownership) changing, polled every 50 ms. *Client disruption*: from the "
+                 "fault to the end of the last failed request before the restore (0 = none failed). "
+                 "Timeline: timeline.svg.")
+    lines.append("")
+    lines.append(f"Verdict: {'PASS' if all_ok else 'FAIL'}")
+    return "\n".join(lines) + "\n", all_ok
+
+
+def timeline_svg(lab):
+    """One band per drill: HTTP and SQL requests as ticks (green ok, red failed)."""
+    width, left, band, pad = 980, 190, 70, 30
+    height = pad * 2 + band * len(lab.drills)
+    plot = width - left - 20
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{left}" y="18" font-size="13">Client requests per drill: green = ok, '
+           f'red = failed; black = fault, blue = director acted, grey = restore</text>']
+    for i, d in enumerate(lab.drills):
+        y0 = pad + i * band
+        span = max(1, d["t_end"] - d["t_begin"])
+
+        def x(t):
+            return left + plot * (t - d["t_begin"]) / span
+
+        out.append(f'<text x="8" y="{y0 + 22}">{d["name"]}</text>')
+        out.append(f'<text x="8" y="{y0 + 38}" fill="#666">{span / 1000:.0f} s</text>')
+        for lane, (label, reqs) in enumerate((("HTTP", lab.http), ("SQL", lab.sql))):
+            ly = y0 + 8 + lane * 26
+            out.append(f'<text x="{left - 34}" y="{ly + 14}" fill="#666">{label}</text>')
+            out.append(f'<rect x="{left}" y="{ly}" width="{plot}" height="20" fill="#f4f4f4"/>')
+            for r in lab.window(reqs, d["t_begin"], d["t_end"]):
+                color = "#2a9d3a" if r["ok"] else "#d62828"
+                out.append(f'<rect x="{x(r["t"]):.1f}" y="{ly}" width="2" height="20" fill="{color}"/>')
+        for t, color in ((d["t_fault"], "black"), (d["t_act"], "#1f5fd6"), (d["t_restore"], "#999")):
+            if t is not None:
+                out.append(f'<line x1="{x(t):.1f}" y1="{y0 + 4}" x2="{x(t):.1f}" y2="{y0 + 60}" '
+                           f'stroke="{color}" stroke-width="2"/>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    out = sys.argv[1]
+    lab = Lab(out)
+    text, ok = report(lab)
+    with open(f"{out}/report.md", "w") as f:
+        f.write(text)
+    with open(f"{out}/timeline.svg", "w") as f:
+        f.write(timeline_svg(lab))
+    print(text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

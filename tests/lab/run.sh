@@ -1,0 +1,43 @@
+#!/bin/bash
+# The seed cluster, live, on real keepalived + IPVS: builds the VM image
+# (cached rootfs and kernel, the rsagent .deb, the project's configs), boots
+# it under qemu TCG, runs the drills inside, prints the report.
+#
+#   tests/lab/run.sh DEB OUT
+#
+# OUT gets the raw results, report.md and timeline.svg. Exit 0 when every
+# drill's outcome is right (timings are reported, never judged), 1 otherwise.
+# Env: LAB_GUEST_TIMEOUT (s, default 900), LAB_CACHE (default /var/cache/rsagent-lab).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+deb=$(realpath "${1:?usage: run.sh DEB OUT}")
+out=$(realpath -m "${2:?usage: run.sh DEB OUT}")
+# common.sh wants these; the binary under test is the packaged one in the VM.
+export RSAGENT="${RSAGENT:-$deb}" RSAGENT_SOURCE_DIR="$src"
+source "$src/tests/integration/lib/common.sh"
+source "$here/host/cache.sh"
+source "$here/host/image.sh"
+source "$here/host/vm.sh"
+
+require_root
+require_cmd qemu-system-x86_64 debootstrap busybox mkfs.ext4 cpio dpkg-deb python3
+
+# What the guest runs; the rsagent package's own dependencies are added.
+GUEST_PACKAGES=(keepalived ipvsadm nginx-light mariadb-server mariadb-client
+  iproute2 kmod procps python3 curl)
+mapfile -t deb_deps < <(lab_deb_depends "$deb")
+
+make_tmp
+rm -rf "$out"
+mkdir -p "$out"
+stage="$TMP/stage"
+mkdir -p "$stage/conf"
+cp -r "$here/guest" "$stage/guest"
+cp -r "$src/tests/integration/lib" "$stage/lib"
+cp "$src"/conf/examples/* "$stage/conf/"
+
+lab_build_image "$TMP/image" "$deb" "$stage" "${GUEST_PACKAGES[@]}" "${deb_deps[@]}"
+lab_boot "$TMP/image" "$out" "${LAB_GUEST_TIMEOUT:-900}"
+[[ -f $out/rc ]] || fail "the guest left no exit code"
+python3 "$here/report.py" "$out"
