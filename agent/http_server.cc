@@ -1,42 +1,60 @@
 #include "agent/http_server.h"
 
-#include <httplib.h>
-
-#include <cerrno>
-#include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include "agent/metrics.h"
-#include "agent/status_json.h"
+#include <cerrno>
+
+#include "agent/http_event_loop.h"
+#include "agent/http_routes.h"
 
 namespace rsagent::agent {
 
 namespace {
 
-// Bodies are short and stable so keepalived's HTTP_GET `digest` can be used.
-constexpr const char* kUpBody = "UP\n";
-constexpr const char* kDownBody = "DOWN\n";
-
-void AnswerVerdict(bool up, const std::string& reason, httplib::Response& res) {
-  res.status = up ? 200 : 503;
-  if (!up && !reason.empty()) res.set_header("X-Rsagent-Reason", reason);
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(up ? kUpBody : kDownBody, "text/plain");
+Result<UniqueFd> Listen(const Endpoint& endpoint, int defer_seconds) {
+  UniqueFd fd(socket(endpoint.address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return Error{ErrnoText(errno)};
+  // REUSEADDR only: SO_REUSEPORT would let a second agent bind the same port
+  // and silently take half the checks. TCP_NODELAY (inherited by accepted
+  // sockets): Nagle plus delayed ACK would add 40 ms to keep-alive answers.
+  int yes = 1;
+  setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+  // The kernel hands over a connection only once its request arrives:
+  // connections that never send cost no descriptor and no wake-up.
+  setsockopt(fd.get(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds, sizeof defer_seconds);
+  sockaddr_storage addr{};
+  socklen_t len;
+  if (endpoint.address.is_v4()) {
+    auto& a4 = reinterpret_cast<sockaddr_in&>(addr);
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons(endpoint.port);
+    std::copy_n(endpoint.address.bytes(), 4, reinterpret_cast<uint8_t*>(&a4.sin_addr));
+    len = sizeof a4;
+  } else {
+    auto& a6 = reinterpret_cast<sockaddr_in6&>(addr);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(endpoint.port);
+    std::copy_n(endpoint.address.bytes(), 16, a6.sin6_addr.s6_addr);
+    len = sizeof a6;
+  }
+  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+      listen(fd.get(), SOMAXCONN) != 0) {
+    return Error{ErrnoText(errno)};
+  }
+  return fd;
 }
 
-bool Allowed(const std::vector<Cidr>& allow, const std::string& remote) {
-  // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d.
-  std::string addr = remote.starts_with("::ffff:") && remote.find('.') != std::string::npos
-                         ? remote.substr(7)
-                         : remote;
-  auto ip = IpAddress::Parse(addr);
-  if (!ip) return false;
-  for (const auto& cidr : allow) {
-    if (cidr.Contains(*ip)) return true;
-  }
-  return false;
+uint16_t BoundPort(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  return ntohs(addr.ss_family == AF_INET ? reinterpret_cast<sockaddr_in&>(addr).sin_port
+                                         : reinterpret_cast<sockaddr_in6&>(addr).sin6_port);
 }
 
 }  // namespace
@@ -44,91 +62,44 @@ bool Allowed(const std::vector<Cidr>& allow, const std::string& remote) {
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options,
                                                       SnapshotSource source) {
   std::unique_ptr<HttpServer> self(new HttpServer());
-  auto server = std::make_unique<httplib::Server>();
-  const int threads = options.threads;
-  server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // A stuck or slow client must not hold a worker for long.
-  server->set_read_timeout(2, 0);
-  server->set_write_timeout(2, 0);
-  server->set_keep_alive_timeout(5);
-  server->set_keep_alive_max_count(1000);
-  server->set_payload_max_length(4096);
-  // cpp-httplib's default adds SO_REUSEPORT, which would let a second agent
-  // bind the same port and silently take half the checks: REUSEADDR only.
-  // TCP_NODELAY (inherited by accepted sockets): headers and body go out in
-  // separate writes, and Nagle plus delayed ACK would add 40 ms to every
-  // keep-alive answer.
-  server->set_socket_options([](int sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-  });
-
-  server->Get("/health", [source](const httplib::Request&, httplib::Response& res) {
-    auto snap = source();
-    std::string reason;
-    for (const auto& s : snap->services) {
-      if (!s.up) reason += (reason.empty() ? "" : "; ") + s.name + ": " + s.reason;
-    }
-    if (snap->services.empty()) reason = "no services configured";
-    AnswerVerdict(snap->all_up, reason, res);
-  });
-  server->Get(R"(/health/([A-Za-z0-9_-]+))",
-              [source](const httplib::Request& req, httplib::Response& res) {
-                auto snap = source();
-                const ServiceView* s = snap->FindService(req.matches[1]);
-                if (!s) {
-                  res.status = 404;
-                  res.set_content("unknown service\n", "text/plain");
-                  return;
-                }
-                AnswerVerdict(s->up, s->reason, res);
-              });
-  const auto allow = options.allow;
-  const auto version = options.version;
-  server->Get("/status", [source, allow, version](const httplib::Request& req,
-                                                  httplib::Response& res) {
-    if (!Allowed(allow, req.remote_addr)) {
-      res.status = 403;
-      res.set_content("forbidden\n", "text/plain");
-      return;
-    }
-    res.set_content(StatusJson(*source(), version).dump(2) + "\n", "application/json");
-  });
-  server->Get("/metrics", [source, allow, version](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    if (!Allowed(allow, req.remote_addr)) {
-      res.status = 403;
-      res.set_content("forbidden\n", "text/plain");
-      return;
-    }
-    res.set_content(RenderMetrics(*source(), version), "text/plain; version=0.0.4");
-  });
-
-  const std::string host = options.listen.address.ToString();
-  // Port 0 picks a free port (tests).
-  const int port = options.listen.port == 0 ? server->bind_to_any_port(host)
-                                            : (server->bind_to_port(host, options.listen.port)
-                                                   ? options.listen.port
-                                                   : -1);
-  if (port <= 0) {
-    return Error{"cannot listen on " + options.listen.ToString() + ": " + std::strerror(errno)};
+  const int defer_seconds = static_cast<int>(
+      std::max<int64_t>(1, options.request_timeout.count() / 1000));
+  auto listener = Listen(options.listen, defer_seconds);  // port 0 picks a free port (tests)
+  if (!listener) {
+    return Error{"cannot listen on " + options.listen.ToString() + ": " + listener.error()};
   }
-  self->port_ = static_cast<uint16_t>(port);
-  self->server_ = std::move(server);
-  httplib::Server* raw = self->server_.get();
-  self->thread_ = std::thread([raw] { raw->listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs; wait for it so the
-  // destructor can never miss it and hang in join().
-  for (int i = 0; i < 2000 && !raw->is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  self->listener_ = std::move(listener).value();
+  self->port_ = BoundPort(self->listener_.get());
+  self->stop_.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!self->stop_.valid()) return Error{"eventfd: " + ErrnoText(errno)};
+
+  const int loops = std::max(1, options.threads);
+  const LoopLimits limits{
+      .max_connections = std::max<size_t>(1, options.max_connections / loops),
+      .request_timeout = options.request_timeout,
+      .idle_timeout = options.idle_timeout,
+  };
+  const RouteOptions routes{.allow = options.allow, .version = options.version};
+  auto handler = [source, routes](const HttpRequest& request, const IpAddress& peer,
+                                  bool keep_alive) {
+    return SerializeResponse(Route(request, peer, *source(), routes), request.method == "HEAD",
+                             keep_alive);
+  };
+  for (int i = 0; i < loops; ++i) {
+    auto loop = HttpEventLoop::Create(self->listener_.get(), self->stop_.get(), limits, handler);
+    if (!loop) return Error{loop.error()};
+    self->loops_.push_back(std::move(loop).value());
+  }
+  for (auto& loop : self->loops_) {
+    self->threads_.emplace_back([raw = loop.get()] { raw->Run(); });
   }
   return self;
 }
 
 HttpServer::~HttpServer() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  const uint64_t one = 1;
+  if (stop_.valid()) (void)!write(stop_.get(), &one, sizeof one);
+  for (auto& t : threads_) t.join();
 }
 
 }  // namespace rsagent::agent

@@ -1,28 +1,36 @@
 // The read-only network listener (DESIGN.md §7). It only ever reads the
 // cached snapshot; admin actions are on the local control socket instead.
+// Event loops, not a thread per connection (http_event_loop.h): a thousand
+// idle or slowloris connections cannot keep a director's check waiting.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agent/snapshot.h"
 #include "common/result.h"
-
-namespace httplib {
-class Server;
-}
+#include "common/socket.h"
 
 namespace rsagent::agent {
+
+class HttpEventLoop;
 
 using SnapshotSource = std::function<std::shared_ptr<const Snapshot>()>;
 
 struct HttpOptions {
   Endpoint listen;
   std::vector<Cidr> allow;  // who may read /status and /metrics; /health is open
-  int threads = 4;
+  int threads = 4;          // event loops sharing the listening socket
   std::string version;
+  // Open connections at most; at the cap the one waiting longest for its
+  // client is closed to make room, so an attacker cannot lock the directors out.
+  size_t max_connections = 512;
+  std::chrono::milliseconds request_timeout{2000};  // a whole request head
+  std::chrono::milliseconds idle_timeout{5000};     // keep-alive between requests
 };
 
 class HttpServer {
@@ -36,8 +44,10 @@ class HttpServer {
 
  private:
   HttpServer() = default;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  UniqueFd listener_;
+  UniqueFd stop_;  // eventfd; readable = every loop returns
+  std::vector<std::unique_ptr<HttpEventLoop>> loops_;
+  std::vector<std::thread> threads_;
   uint16_t port_ = 0;
 };
 
