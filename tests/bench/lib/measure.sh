@@ -39,6 +39,9 @@ cpu_ticks() {
 
 # rss_kb PID -> VmRSS in kB.
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# smaps_kb PID FIELD_REGEX -> sum of the matching smaps_rollup fields, kB.
+smaps_kb() { awk -v f="^($2):\$" '$1 ~ f { s += $2 } END { print s + 0 }' "/proc/$1/smaps_rollup"; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 status_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 
 # now_ns: wall clock, the same the watch tool prints.

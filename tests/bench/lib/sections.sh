@@ -199,11 +199,12 @@ section_footprint() {
     t0=$(cpu_ticks "$AGENT_PID")
     sleep "$IDLE_SECONDS"
     t1=$(cpu_ticks "$AGENT_PID")
-    local rss anon cpu threads
+    local rss anon cpu threads pss private
     rss=$(rss_kb "$AGENT_PID") anon=$(status_field "$AGENT_PID" RssAnon)
+    pss=$(smaps_kb "$AGENT_PID" Pss) private=$(smaps_kb "$AGENT_PID" "Private_(Clean|Dirty)")
     threads=$(status_field "$AGENT_PID" Threads)
     cpu=$(awk -v t="$((t1 - t0))" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", t / s }')
-    rows+="| $example.toml | ${AGENT_FIRST_ANSWER_MS} | $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') | $(awk -v k="$anon" 'BEGIN { printf "%.1f", k / 1024 }') | $threads | $cpu |"$'\n'
+    rows+="| $example.toml | ${AGENT_FIRST_ANSWER_MS} | $(mb "$rss") | $(mb "$pss") | $(mb "$private") | $(mb "$anon") | $threads | $cpu |"$'\n'
     worst_rss=$(awk -v a="$worst_rss" -v b="$rss" 'BEGIN { print (b > a ? b : a) }')
     worst_cpu=$(awk -v a="$worst_cpu" -v b="$cpu" 'BEGIN { print (b > a ? b : a) }')
     bench_stop_agent
@@ -216,10 +217,13 @@ The agent with the shipped examples (\`conf/examples/*.toml\`, listen address,
 paths and MySQL socket pointed at this namespace; the web node's VIP bound on
 the namespace's \`lo\`), no HTTP traffic, probes running on their schedule.
 *First answer*: from starting the process to its first HTTP answer. CPU: user +
-system over ${IDLE_SECONDS} s, in % of one core.
+system over ${IDLE_SECONDS} s, in % of one core. RSS counts every resident page
+mapped, shared libraries included (libstdc++, libc, libcrypto pulled in by the
+MariaDB client: pages every process on the box shares); PSS divides shared
+pages among their users; *private* is what the agent alone costs.
 
-| config | first answer ms | RSS MB | anon MB | threads | idle CPU % |
-|---|---|---|---|---|---|
+| config | first answer ms | RSS MB | PSS MB | private MB | anon MB | threads | idle CPU % |
+|---|---|---|---|---|---|---|---|
 ${rows}
 For comparison, per check: the clustercheck-style responder costs
 $(median ${CPU[clustercheck.close]}) µs of CPU (fork, bash, the mariadb
