@@ -84,8 +84,8 @@ void HttpEventLoop::AcceptAll() {
     if (connections_.size() >= limits_.max_connections) EvictLongestWaiting();
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
-    const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len,
-                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd =
+        accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       // Out of descriptors: make room for the next attempt.
       if ((errno == EMFILE || errno == ENFILE) && !connections_.empty()) EvictLongestWaiting();
@@ -153,8 +153,9 @@ void HttpEventLoop::Serve(Connection& c) {
                                ? c.in.size() > limits_.max_head_bytes
                                : parsed.consumed > limits_.max_head_bytes;
     if (too_large) {
-      return Respond(c, SerializeResponse({.status = 431, .body = "request head too large\n"},
-                                          false, false), false);
+      return Respond(
+          c, SerializeResponse({.status = 431, .body = "request head too large\n"}, false, false),
+          false);
     }
     if (parsed.outcome == ParseOutcome::kIncomplete) {
       if (c.close_after_write) return Close(fd);
@@ -185,8 +186,7 @@ void HttpEventLoop::Respond(Connection& c, std::string bytes, bool keep_alive) {
 void HttpEventLoop::Flush(Connection& c) {
   const int fd = c.fd.get();
   while (c.out_sent < c.out.size()) {
-    const ssize_t n =
-        send(fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL);
+    const ssize_t n = send(fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL);
     if (n > 0) {
       c.out_sent += n;
       continue;

@@ -47,8 +47,8 @@ class HttpEventLoop {
     std::string out;
     size_t out_sent = 0;
     bool close_after_write = false;
-    bool write_blocked = false;  // polled for EPOLLOUT instead of EPOLLIN
-    bool lingering = false;      // answered and shut down; draining input
+    bool write_blocked = false;       // polled for EPOLLOUT instead of EPOLLIN
+    bool lingering = false;           // answered and shut down; draining input
     Clock::time_point waiting_since;  // start of the current wait for the client
     Clock::time_point deadline;
   };
@@ -58,10 +58,10 @@ class HttpEventLoop {
 
   void AcceptAll();
   void OnEvent(Connection& c, uint32_t events);
-  void Serve(Connection& c);     // answers every complete request buffered
+  void Serve(Connection& c);  // answers every complete request buffered
   void Respond(Connection& c, std::string bytes, bool keep_alive);
-  void Flush(Connection& c);     // writes what the socket takes
-  void Linger(Connection& c);    // closes once the client has finished sending
+  void Flush(Connection& c);   // writes what the socket takes
+  void Linger(Connection& c);  // closes once the client has finished sending
   void Close(int fd);
   void EvictLongestWaiting();
   void CloseExpired(Clock::time_point now);

@@ -62,8 +62,8 @@ uint16_t BoundPort(int fd) {
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options,
                                                       SnapshotSource source) {
   std::unique_ptr<HttpServer> self(new HttpServer());
-  const int defer_seconds = static_cast<int>(
-      std::max<int64_t>(1, options.request_timeout.count() / 1000));
+  const int defer_seconds =
+      static_cast<int>(std::max<int64_t>(1, options.request_timeout.count() / 1000));
   auto listener = Listen(options.listen, defer_seconds);  // port 0 picks a free port (tests)
   if (!listener) {
     return Error{"cannot listen on " + options.listen.ToString() + ": " + listener.error()};

@@ -4,12 +4,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <strings.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <strings.h>
 
 namespace rsagent::bench {
 
@@ -42,8 +42,9 @@ Result<int> CheckOnNewConnection(const Endpoint& endpoint, const std::string& pa
                                  Clock::time_point deadline) {
   auto fd = ConnectTcp(endpoint, deadline);
   if (!fd) return Error{fd.error()};
-  const std::string request = "GET " + path + " HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: " +
-                              endpoint.ToString() + "\r\n\r\n";
+  const std::string request =
+      "GET " + path + " HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: " + endpoint.ToString() +
+      "\r\n\r\n";
   if (Status s = WriteAll(fd->get(), request, deadline); !s) return Error{s.error()};
   std::string response;
   char buffer[4096];
@@ -57,7 +58,8 @@ Result<int> CheckOnNewConnection(const Endpoint& endpoint, const std::string& pa
 }
 
 Result<int> KeepAliveChecker::Check(Clock::time_point deadline) {
-  const std::string request = "GET " + path_ + " HTTP/1.1\r\nHost: " + endpoint_.ToString() + "\r\n\r\n";
+  const std::string request =
+      "GET " + path_ + " HTTP/1.1\r\nHost: " + endpoint_.ToString() + "\r\n\r\n";
   // A kept connection the server closed in the meantime fails on write or
   // with an empty read: one retry on a fresh connection.
   for (int attempt = 0; attempt < 2; ++attempt) {

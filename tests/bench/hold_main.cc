@@ -103,8 +103,8 @@ int Run(const Options& o) {
     }
     ++samples;
     held_sum += held;
-    if (Clock::now() > end - std::chrono::duration<double>(o.duration_s) +
-                           std::chrono::seconds(1)) {
+    if (Clock::now() >
+        end - std::chrono::duration<double>(o.duration_s) + std::chrono::seconds(1)) {
       held_min = std::min(held_min, held);  // after a 1 s ramp-up
     }
   }

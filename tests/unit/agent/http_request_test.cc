@@ -41,7 +41,8 @@ TEST(ParseRequestHeadTest, BareLineFeedsAreAccepted) {
 }
 
 TEST(ParseRequestHeadTest, AnnouncedBodyIsFlagged) {
-  EXPECT_TRUE(ParseRequestHead("POST /health HTTP/1.1\r\nContent-Length: 5\r\n\r\n").request.has_body);
+  EXPECT_TRUE(
+      ParseRequestHead("POST /health HTTP/1.1\r\nContent-Length: 5\r\n\r\n").request.has_body);
   EXPECT_TRUE(
       ParseRequestHead("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").request.has_body);
   EXPECT_FALSE(ParseRequestHead("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").request.has_body);
