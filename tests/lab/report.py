@@ -47,7 +47,7 @@ class Lab:
                                     ["name", "t_begin", "t_fault", "t_act", "t_restore", "t_end", "acted"]),
                            ["t_begin", "t_fault", "t_act", "t_restore", "t_end", "acted"])
         self.http = ints(read_csv(f"{out}/http.csv", ["t", "lat", "ok", "web", "app"]), ["t", "lat", "ok"])
-        self.sql = ints(read_csv(f"{out}/sql.csv", ["t", "lat", "ok", "seq", "srv"]),
+        self.sql = ints(read_csv(f"{out}/sql.csv", ["t", "lat", "ok", "seq", "srv", "err"]),
                         ["t", "lat", "ok", "seq", "srv"])
         self.meta = {r["k"]: r["v"] for r in read_csv(f"{out}/meta.csv", ["k", "v"])}
         ids = {self.meta.get("server_id_E", "1"): "E", self.meta.get("server_id_F", "2"): "F"}
@@ -177,10 +177,26 @@ def report(lab):
     if lost["E"] or lost["F"] or behind or not lab.rows["E"]:
         all_ok = False
     lines.append("")
-    lines.append("*Director acted*: from the fault to the active director's IPVS table "
-                 "(or VIP ownership) changing, polled every 50 ms. *Client disruption*: from the "
-                 "fault to the end of the last failed request before the restore (0 = none failed). "
-                 "Timeline: timeline.svg.")
+    lines.append("*Director acted*: from the fault being in effect (the kill done, the drain "
+                 "acknowledged, the restarted server answering, the link down) to the active "
+                 "director's IPVS table or VIP ownership changing, polled every 200 ms. "
+                 "*Client disruption*: from the fault to the end of the last failed request before "
+                 "the restore (0 = none failed). Timeline: timeline.svg.")
+    lines.append("")
+    lines.append("Failed requests by drill and reason (client side):")
+    lines.append("")
+    for d in lab.drills:
+        reasons = {}
+        for r in lab.window(lab.http, d["t_begin"], d["t_end"]):
+            if not r["ok"]:
+                key = f"HTTP {r['app']}" + (f" via {r['web']}" if r["web"] != "-" else "")
+                reasons[key] = reasons.get(key, 0) + 1
+        for w in lab.window(lab.sql, d["t_begin"], d["t_end"]):
+            if not w["ok"]:
+                key = f"SQL {w.get('err') or 'error'}"
+                reasons[key] = reasons.get(key, 0) + 1
+        text = "; ".join(f"{n}× {k}" for k, n in sorted(reasons.items())) or "none"
+        lines.append(f"- {d['name']}: {text}")
     lines.append("")
     lines.append(f"Verdict: {'PASS' if all_ok else 'FAIL'}")
     return "\n".join(lines) + "\n", all_ok

@@ -29,7 +29,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--host", required=True)
     p.add_argument("--rate", type=float, default=10.0)
-    p.add_argument("--timeout", type=float, default=2.0)
+    p.add_argument("--timeout", type=float, default=5.0)
     p.add_argument("--max-seconds", type=float, required=True)
     p.add_argument("--stop-file", required=True)
     p.add_argument("--out", required=True)

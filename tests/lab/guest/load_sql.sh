@@ -6,25 +6,30 @@
 # Write N inserts seq=N and, in the same statement, how many rows the server
 # already had (seen): a server that takes a write before it has every earlier
 # committed write shows seen < the number committed before. Each write is a
-# CSV line on OUT: start_ms,latency_ms,ok,seq,server_id (ok = the client saw
-# COMMIT succeed). Row-based binlog: replicas store the values the writer saw.
+# CSV line on OUT: start_ms,latency_ms,ok,seq,server_id,error (ok = the client
+# saw COMMIT succeed). Row-based binlog: replicas store the values the writer saw.
 set -u
 vip="$1" rate="$2" max_s="$3" stop="$4" out="$5"
 period_ms=$((1000 / rate))
 deadline=$((SECONDS + max_s))
 seq=0
+errf=$(mktemp)
+trap 'rm -f "$errf"' EXIT
 while ((SECONDS < deadline)) && [[ ! -e $stop ]]; do
   seq=$((seq + 1))
   t0=$(date +%s%3N)
-  srv=$(MYSQL_PWD=labpw timeout 10 mariadb --no-defaults -h "$vip" -ulab --connect-timeout=2 -N -B lab \
+  srv=$(MYSQL_PWD=labpw timeout 15 mariadb --no-defaults -h "$vip" -ulab --connect-timeout=5 -N -B lab \
     <<<"SET SESSION binlog_format=ROW;
         INSERT INTO w (seq, srv, seen) SELECT $seq, @@server_id, COUNT(*) FROM w;
-        SELECT @@server_id;" 2>/dev/null)
+        SELECT @@server_id;" 2>"$errf")
   rc=$?
   t1=$(date +%s%3N)
   ok=0
   [[ $rc == 0 && $srv =~ ^[0-9]+$ ]] && ok=1
-  echo "$t0,$((t1 - t0)),$ok,$seq,${srv:-0}" >>"$out"
+  err=""
+  ((ok)) || err=$(head -n 1 "$errf" | tr -d ',' | cut -c1-100)
+  [[ $rc == 124 ]] && err="timeout 15 s"
+  echo "$t0,$((t1 - t0)),$ok,$seq,${srv:-0},$err" >>"$out"
   sleep_ms=$((period_ms - (t1 - t0)))
-  ((sleep_ms > 0)) && sleep "0.$(printf '%03d' "$sleep_ms")"
+  if ((sleep_ms > 0)); then sleep "0.$(printf '%03d' "$sleep_ms")"; fi
 done

@@ -26,7 +26,8 @@ lab_boot() {
   qemu_pid=$!
   on_exit "kill -9 $qemu_pid; wait $qemu_pid"
   touch "$out/console.log"
-  tail -n +1 -f --pid="$qemu_pid" "$out/console.log" >&2 &
+  # keepalived -l logs every gratuitous ARP to the console: kept in the file, not shown.
+  tail -n +1 -f --pid="$qemu_pid" "$out/console.log" | grep --line-buffered -v '^Keepalived' >&2 &
   follow_pid=$!
   on_exit "kill $follow_pid"
 
