@@ -49,7 +49,11 @@ class Lab:
         self.http = ints(read_csv(f"{out}/http.csv", ["t", "lat", "ok", "web", "app"]), ["t", "lat", "ok"])
         self.sql = ints(read_csv(f"{out}/sql.csv", ["t", "lat", "ok", "seq", "srv", "err"]),
                         ["t", "lat", "ok", "seq", "srv"])
-        self.meta = {r["k"]: r["v"] for r in read_csv(f"{out}/meta.csv", ["k", "v"])}
+        self.meta = {}
+        if os.path.exists(f"{out}/meta.csv"):
+            with open(f"{out}/meta.csv") as f:
+                # Values hold commas (keepalived's version): split at the first only.
+                self.meta = dict(line.rstrip("\n").partition(",")[::2] for line in f if "," in line)
         ids = {self.meta.get("server_id_E", "1"): "E", self.meta.get("server_id_F", "2"): "F"}
         for w in self.sql:
             w["node"] = ids.get(str(w["srv"]), "?")
@@ -57,6 +61,21 @@ class Lab:
                      for n in "EF"}
         with open(f"{out}/rc") as f:
             self.guest_rc = int(f.read().strip() or 1)
+
+    def ipvs_stats(self, director):
+        """Per virtual service: connections and packets in/out. In DR the
+        replies bypass the director, so packets out stay 0."""
+        path = f"{self.out}/ipvs-stats-{director}.txt"
+        if not os.path.exists(path):
+            return "no stats"
+        parts = []
+        with open(path) as f:
+            for line in f:
+                cols = line.split()
+                if cols and cols[0] in ("TCP", "UDP"):
+                    parts.append(f"{cols[1]} {cols[2]} connections, {cols[3]} packets in, "
+                                 f"{cols[4]} out")
+        return "; ".join(parts) or "no virtual services"
 
     def window(self, reqs, start, end):
         return [r for r in reqs if start is not None and end is not None and start <= r["t"] < end]
@@ -128,7 +147,9 @@ def disruption_ms(reqs, t_fault, t_end):
 
 
 def fmt_s(ms):
-    return "—" if ms is None else f"{ms / 1000:.1f} s"
+    if ms is None:
+        return "—"
+    return f"{ms / 1000:.2f} s" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 def report(lab):
@@ -142,9 +163,9 @@ def report(lab):
                  f"Load: HTTP through VIP_WEB ({len(lab.http)} requests), "
                  f"SQL writes through VIP_DB ({len(lab.sql)} writes), each on a new connection.\n")
     lines.append(f"Seed's claim: {SEED_CLAIM}.\n")
-    lines.append("| drill | director acted after fault | client disruption | HTTP failed / sent | "
-                 "SQL failed / sent | verdict |")
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("| drill | director acted after fault | client disruption | slowest request "
+                 "HTTP / SQL | HTTP failed / sent | SQL failed / sent | verdict |")
+    lines.append("|---|---|---|---|---|---|---|")
     for d in lab.drills:
         http = lab.window(lab.http, d["t_begin"], d["t_end"])
         sql = lab.window(lab.sql, d["t_begin"], d["t_end"])
@@ -158,7 +179,9 @@ def report(lab):
         fails = judge(lab, d)
         all_ok &= not fails
         verdict = "PASS" if not fails else "FAIL: " + "; ".join(fails)
-        lines.append(f"| {WHAT.get(d['name'], d['name'])} | {acted_txt} | {fmt_s(dis)} | "
+        slowest = " / ".join(fmt_s(max((r["lat"] for r in lab.window(reqs, d["t_fault"], d["t_restore"])),
+                                       default=None)) for reqs in (lab.http, lab.sql))
+        lines.append(f"| {WHAT.get(d['name'], d['name'])} | {acted_txt} | {fmt_s(dis)} | {slowest} | "
                      f"{sum(not r['ok'] for r in http)} / {len(http)} | "
                      f"{sum(not w['ok'] for w in sql)} / {len(sql)} | {verdict} |")
     expected = len(WHAT)
@@ -176,12 +199,16 @@ def report(lab):
                  (f" (seq, server, rows seen, rows committed before: {behind[:5]})" if behind else "") + ".")
     if lost["E"] or lost["F"] or behind or not lab.rows["E"]:
         all_ok = False
+    for d in "AB":
+        lines.append(f"IPVS on director {d} at the end: {lab.ipvs_stats(d)}.")
     lines.append("")
     lines.append("*Director acted*: from the fault being in effect (the kill done, the drain "
                  "acknowledged, the restarted server answering, the link down) to the active "
                  "director's IPVS table or VIP ownership changing, polled every 200 ms. "
                  "*Client disruption*: from the fault to the end of the last failed request before "
-                 "the restore (0 = none failed). Timeline: timeline.svg.")
+                 "the restore (0 = none failed). *Slowest request*: the longest one started between the "
+                 "fault and the restore (connection set-up retries hide a moved VIP as delay). "
+                 "Timeline: timeline.svg.")
     lines.append("")
     lines.append("Failed requests by drill and reason (client side):")
     lines.append("")
@@ -203,14 +230,15 @@ def report(lab):
 
 
 def timeline_svg(lab):
-    """One band per drill: HTTP and SQL requests as ticks (green ok, red failed)."""
+    """One band per drill: HTTP and SQL requests as bars from start to end
+    (green ok, red failed), so a stalled request shows as a long bar."""
     width, left, band, pad = 980, 190, 70, 30
     height = pad * 2 + band * len(lab.drills)
     plot = width - left - 20
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="18" font-size="13">Client requests per drill: green = ok, '
+           f'<text x="{left}" y="18" font-size="13">Client requests per drill, start to end: green = ok, '
            f'red = failed; black = fault, blue = director acted, grey = restore</text>']
     for i, d in enumerate(lab.drills):
         y0 = pad + i * band
@@ -227,7 +255,9 @@ def timeline_svg(lab):
             out.append(f'<rect x="{left}" y="{ly}" width="{plot}" height="20" fill="#f4f4f4"/>')
             for r in lab.window(reqs, d["t_begin"], d["t_end"]):
                 color = "#2a9d3a" if r["ok"] else "#d62828"
-                out.append(f'<rect x="{x(r["t"]):.1f}" y="{ly}" width="2" height="20" fill="{color}"/>')
+                w = max(2.0, x(r["t"] + r["lat"]) - x(r["t"]) - 1)
+                out.append(f'<rect x="{x(r["t"]):.1f}" y="{ly}" width="{w:.1f}" height="20" '
+                           f'fill="{color}" fill-opacity="0.7"/>')
         for t, color in ((d["t_fault"], "black"), (d["t_act"], "#1f5fd6"), (d["t_restore"], "#999")):
             if t is not None:
                 out.append(f'<line x1="{x(t):.1f}" y1="{y0 + 4}" x2="{x(t):.1f}" y2="{y0 + 60}" '

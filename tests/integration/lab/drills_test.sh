@@ -1,0 +1,20 @@
+#!/bin/bash
+# The seed's fault drills on the live cluster (tests/lab/run.sh): real
+# keepalived + IPVS in a qemu TCG VM, rsagent from this build's .deb. Fails
+# when an outcome is wrong (a node not evicted, a VIP not moved, a write
+# lost, a request failed during the drain), never on a timing.
+# Skips when the guest's packages are not cached and the mirror is unreachable.
+source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
+source "$RSAGENT_SOURCE_DIR/tests/integration/packaging/packages.sh"
+require_root
+require_cmd qemu-system-x86_64 debootstrap busybox cpio cpack
+
+make_tmp
+if ! ls /var/cache/rsagent-lab/rootfs-*.tar >/dev/null 2>&1; then
+  require_mirror
+fi
+deb=$(build_package DEB "$TMP/deb")
+# Bounded: the guest stops itself after 15 minutes, the host waits 4 more.
+LAB_GUEST_TIMEOUT=900 "$RSAGENT_SOURCE_DIR/tests/lab/run.sh" "$deb" "$TMP/out" ||
+  fail "lab drills (report above; raw results were in $TMP/out)"
+pass "every drill's outcome is right"
