@@ -47,8 +47,9 @@ Result<std::unique_ptr<HttpEventLoop>> HttpEventLoop::Create(int listen_fd, int 
       new HttpEventLoop(listen_fd, stop_fd, limits, std::move(handler)));
   loop->epoll_.Reset(epoll_create1(EPOLL_CLOEXEC));
   if (!loop->epoll_.valid()) return Error{"epoll_create1: " + ErrnoText(errno)};
-  epoll_event listen_event{.events = EPOLLIN | EPOLLEXCLUSIVE, .data = {.fd = listen_fd}};
-  epoll_event stop_event{.events = EPOLLIN, .data = {.fd = stop_fd}};
+  epoll_event listen_event{.events = EPOLLIN | EPOLLEXCLUSIVE,
+                           .data = {.u64 = static_cast<uint32_t>(listen_fd)}};
+  epoll_event stop_event{.events = EPOLLIN, .data = {.u64 = static_cast<uint32_t>(stop_fd)}};
   if (epoll_ctl(loop->epoll_.get(), EPOLL_CTL_ADD, listen_fd, &listen_event) != 0 ||
       epoll_ctl(loop->epoll_.get(), EPOLL_CTL_ADD, stop_fd, &stop_event) != 0) {
     return Error{"epoll_ctl: " + ErrnoText(errno)};
@@ -63,12 +64,16 @@ void HttpEventLoop::Run() {
     const int n = epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), timeout);
     if (n < 0 && errno != EINTR) return;
     for (int i = 0; i < n; ++i) {
-      const int fd = events[i].data.fd;
+      const int fd = static_cast<int>(events[i].data.u64 & 0xffffffff);
       if (fd == stop_fd_) return;
       if (fd == listen_fd_) {
         AcceptAll();
-      } else if (auto it = connections_.find(fd); it != connections_.end()) {
-        // Not found: closed by an earlier event of this batch.
+        continue;
+      }
+      // An event for a connection an earlier event of this batch closed, or
+      // for its descriptor number already reused by a new one, is stale.
+      auto it = connections_.find(fd);
+      if (it != connections_.end() && it->second.generation == events[i].data.u64 >> 32) {
         OnEvent(it->second, events[i].events);
       }
     }
@@ -91,14 +96,14 @@ void HttpEventLoop::AcceptAll() {
       if ((errno == EMFILE || errno == ENFILE) && !connections_.empty()) EvictLongestWaiting();
       return;
     }
-    epoll_event event{.events = EPOLLIN | EPOLLRDHUP, .data = {.fd = fd}};
-    if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) {
-      close(fd);
-      continue;
-    }
     const auto now = Clock::now();
     Connection& c = connections_[fd];
     c.fd.Reset(fd);
+    c.generation = ++accepted_;
+    if (!Watch(c, EPOLL_CTL_ADD, EPOLLIN | EPOLLRDHUP)) {
+      Close(fd);
+      continue;
+    }
     c.peer = PeerAddress(addr);
     c.waiting_since = now;
     c.deadline = now + limits_.request_timeout;
@@ -193,8 +198,7 @@ void HttpEventLoop::Flush(Connection& c) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
-      epoll_event event{.events = EPOLLOUT, .data = {.fd = fd}};
-      epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event);
+      Watch(c, EPOLL_CTL_MOD, EPOLLOUT);
       c.write_blocked = true;
       return;
     }
@@ -204,8 +208,7 @@ void HttpEventLoop::Flush(Connection& c) {
   c.out.clear();
   c.out_sent = 0;
   if (c.write_blocked) {
-    epoll_event event{.events = EPOLLIN | EPOLLRDHUP, .data = {.fd = fd}};
-    epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event);
+    Watch(c, EPOLL_CTL_MOD, EPOLLIN | EPOLLRDHUP);
     c.write_blocked = false;
   }
   const auto now = Clock::now();
@@ -221,11 +224,14 @@ void HttpEventLoop::Linger(Connection& c) {
   c.lingering = true;
   c.in.clear();
   c.out.clear();
-  if (c.write_blocked) {
-    epoll_event event{.events = EPOLLIN | EPOLLRDHUP, .data = {.fd = c.fd.get()}};
-    epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, c.fd.get(), &event);
-  }
+  if (c.write_blocked) Watch(c, EPOLL_CTL_MOD, EPOLLIN | EPOLLRDHUP);
   c.deadline = Clock::now() + limits_.request_timeout;
+}
+
+bool HttpEventLoop::Watch(const Connection& c, int op, uint32_t events) {
+  epoll_event event{.events = events,
+                    .data = {.u64 = (c.generation << 32) | static_cast<uint32_t>(c.fd.get())}};
+  return epoll_ctl(epoll_.get(), op, c.fd.get(), &event) == 0;
 }
 
 void HttpEventLoop::Close(int fd) {

@@ -42,6 +42,7 @@ class HttpEventLoop {
  private:
   struct Connection {
     UniqueFd fd;
+    uint64_t generation = 0;  // tells this connection from an earlier one on the same fd
     IpAddress peer;
     std::string in;
     std::string out;
@@ -62,6 +63,7 @@ class HttpEventLoop {
   void Respond(Connection& c, std::string bytes, bool keep_alive);
   void Flush(Connection& c);   // writes what the socket takes
   void Linger(Connection& c);  // closes once the client has finished sending
+  bool Watch(const Connection& c, int op, uint32_t events);  // epoll_ctl, tagged
   void Close(int fd);
   void EvictLongestWaiting();
   void CloseExpired(Clock::time_point now);
@@ -73,6 +75,7 @@ class HttpEventLoop {
   RequestHandler handler_;
   std::unordered_map<int, Connection> connections_;
   Clock::time_point next_sweep_;
+  uint64_t accepted_ = 0;
 };
 
 }  // namespace rsagent::agent
