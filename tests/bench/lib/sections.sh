@@ -110,27 +110,38 @@ MD
 }
 
 section_keepalived_rate() {
-  local name line rows="" agent_p99=""
-  for name in rsagent.close nginx.close clustercheck.close; do
-    log "at a director's pace: $name"
-    # shellcheck disable=SC2086
-    line=$(load --concurrency 1 --rate 50 --duration "$RATE_SECONDS" ${CASE_ARGS[$name]})
-    expect_all_ok "$name" "$line"
-    rows+="| ${name%%.*} | $(kv "$line" checks) | $(us_to_ms "$(kv "$line" p50_us)") | $(us_to_ms "$(kv "$line" p90_us)") | $(us_to_ms "$(kv "$line" p99_us)") | $(us_to_ms "$(kv "$line" max_us)") |"$'\n'
-    [[ $name == rsagent.* ]] && agent_p99=$(us_to_ms "$(kv "$line" p99_us)")
+  declare -A R50=() R99=() RMAX=()
+  local rep name line rows="" agent_p99
+  for ((rep = 1; rep <= REPS; rep++)); do
+    for name in rsagent.close nginx.close clustercheck.close; do
+      log "at a director's pace $rep/$REPS: $name"
+      # shellcheck disable=SC2086
+      line=$(load --concurrency 1 --rate 50 --duration "$RATE_SECONDS" ${CASE_ARGS[$name]})
+      expect_all_ok "$name" "$line"
+      R50[$name]+=" $(us_to_ms "$(kv "$line" p50_us)")"
+      R99[$name]+=" $(us_to_ms "$(kv "$line" p99_us)")"
+      RMAX[$name]+=" $(us_to_ms "$(kv "$line" max_us)")"
+    done
   done
+  for name in rsagent.close nginx.close clustercheck.close; do
+    rows+="| ${name%%.*} | $(spread ${R50[$name]}) | $(spread ${R99[$name]}) | $(spread ${RMAX[$name]}) |"$'\n'
+  done
+  agent_p99=$(median ${R99[rsagent.close]})
   cat <<MD
 ## 2. Latency at a director's pace
 
-New connection per check, 50 checks/s for ${RATE_SECONDS} s — far above what
-keepalived sends (one check per real server per \`delay_loop\`, per director),
-far below saturation.
+New connection per check, 50 checks/s for ${RATE_SECONDS} s per run (${REPS} runs,
+interleaved) — far above what keepalived sends (one check per real server per
+\`delay_loop\`, per director), far below saturation. At this pace the tail is
+the machine's scheduling noise (other work on the same 2 cores wakes in between):
+compare rsagent with nginx in the same runs.
 
-| responder | checks | p50 ms | p90 ms | p99 ms | max ms |
-|---|---|---|---|---|---|
+| responder | p50 ms | p99 ms | max ms |
+|---|---|---|---|
 ${rows}
 MD
-  target "/health p99 at keepalived's rates" "< 1 ms" "${agent_p99} ms" \
+  target "/health p99 at keepalived's rates (median of runs)" "< 1 ms" \
+    "${agent_p99} ms (nginx $(median ${R99[nginx.close]}) ms)" \
     "$(awk -v p="$agent_p99" 'BEGIN { print (p < 1) }')"
 }
 
@@ -325,6 +336,19 @@ section_targets() {
 | target | goal | measured | |
 |---|---|---|---|
 $(printf '%s\n' "${TARGET_ROWS[@]}")
+
+Where a target is missed:
+
+- *RSS*: the resident set counts every mapped page of the shared libraries the
+  agent links (libstdc++, libc, and libcrypto/libssl pulled in by the MariaDB
+  client: about 7 of the MB, resident in every process that uses them). What
+  the agent alone costs is the *private* column of section 4 (under 4 MB, of
+  which about 1 MB anonymous: heap and thread stacks), and PSS is about half
+  the RSS. Meeting 10 MB RSS would mean not linking the MariaDB client, which
+  the mysql probe needs.
+- *p99 at a director's pace*, when missed, goes with nginx's own p99 in the
+  same runs: on this shared 2-core machine the tail is scheduling noise, not
+  the server (p50 is about 0.1 ms for both).
 
 MD
 }
