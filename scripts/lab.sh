@@ -5,6 +5,7 @@
 # prints the report. Everything is torn down at the end, also on Ctrl-C.
 #
 #   sudo scripts/lab.sh            report in build/lab/report.md (+ timeline.svg)
+#   LAB_BUILD_DIR=DIR              another build directory (default build)
 #
 # Needs root and Debian 12; the first run fetches the guest's packages and
 # kernel from the host's Debian mirror into /var/cache/rsagent-lab (~2 min).
@@ -13,11 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+build=${LAB_BUILD_DIR:-build}
 # Same configuration as scripts/test.sh, so the two share one build.
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRSAGENT_WERROR=ON >/dev/null
-cmake --build build --target rsagent packaging_files -j"$(nproc)"
-rm -rf build/lab-deb
-cpack --config build/CPackConfig.cmake -G DEB -B build/lab-deb >build/lab-deb.log 2>&1 ||
-  { cat build/lab-deb.log >&2; exit 1; }
-deb=$(ls build/lab-deb/*.deb)
-exec tests/lab/run.sh "$deb" build/lab
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRSAGENT_WERROR=ON >/dev/null
+cmake --build "$build" --target rsagent packaging_files -j"$(nproc)"
+rm -rf "$build/lab-deb"
+cpack --config "$build/CPackConfig.cmake" -G DEB -B "$build/lab-deb" >"$build/lab-deb.log" 2>&1 ||
+  { cat "$build/lab-deb.log" >&2; exit 1; }
+deb=$(ls "$build"/lab-deb/*.deb)
+exec tests/lab/run.sh "$deb" "$build/lab"

@@ -43,10 +43,11 @@ def ints(rows, keys):
 class Lab:
     def __init__(self, out):
         self.out = out
-        self.drills = ints(read_csv(f"{out}/drills.csv",
-                                    ["name", "t_begin", "t_fault", "t_act", "t_restore", "t_end", "acted"]),
-                           ["t_begin", "t_fault", "t_act", "t_restore", "t_end", "acted"])
-        self.http = ints(read_csv(f"{out}/http.csv", ["t", "lat", "ok", "web", "app"]), ["t", "lat", "ok"])
+        times = ["t_begin", "t_fault", "t_act", "t_restore", "t_end"]
+        self.drills = ints(read_csv(f"{out}/drills.csv", ["name", *times, "acted"]),
+                           [*times, "acted"])
+        self.http = ints(read_csv(f"{out}/http.csv", ["t", "lat", "ok", "web", "app"]),
+                         ["t", "lat", "ok"])
         self.sql = ints(read_csv(f"{out}/sql.csv", ["t", "lat", "ok", "seq", "srv", "err"]),
                         ["t", "lat", "ok", "seq", "srv"])
         self.meta = {}
@@ -57,10 +58,31 @@ class Lab:
         ids = {self.meta.get("server_id_E", "1"): "E", self.meta.get("server_id_F", "2"): "F"}
         for w in self.sql:
             w["node"] = ids.get(str(w["srv"]), "?")
-        self.rows = {n: ints(read_csv(f"{out}/rows-{n}.csv", ["seq", "srv", "seen"]), ["seq", "srv", "seen"])
+        self.rows = {n: ints(read_csv(f"{out}/rows-{n}.csv", ["seq", "srv", "seen"]),
+                             ["seq", "srv", "seen"])
                      for n in "EF"}
         with open(f"{out}/rc") as f:
             self.guest_rc = int(f.read().strip() or 1)
+
+    def restart_catch_up(self):
+        """What E had when it took its first write after its restart."""
+        drill = next((d for d in self.drills if d["name"] == "mysql_E_restarted"), None)
+        killed = next((d for d in self.drills if d["name"] == "mysql_E_killed"), None)
+        if drill is None or killed is None:
+            return "E's return: not measured."
+        on_f = sum(1 for w in self.window(self.sql, killed["t_fault"], drill["t_end"])
+                   if w["ok"] and w["node"] == "F")
+        first = next((w for w in self.window(self.sql, drill["t_fault"], drill["t_end"])
+                      if w["ok"] and w["node"] == "E"), None)
+        if first is None:
+            return (f"E's return: F took {on_f} writes after E's kill; E took none after it "
+                    "came back.")
+        row = next((r for r in self.rows["E"] if r["seq"] == first["seq"]), None)
+        before = sum(1 for w in self.sql if w["ok"] and w["seq"] < first["seq"])
+        seen = "?" if row is None else row["seen"]
+        return (f"E's return: F took {on_f} writes between E's kill and its return to "
+                f"rotation; E's first write after its return (seq {first['seq']}) saw {seen} "
+                f"rows, {before} committed before it.")
 
     def ipvs_stats(self, director):
         """Per virtual service: connections and packets in/out. In DR the
@@ -130,7 +152,8 @@ def judge(lab, d):
         if not any(w["ok"] and w["node"] == "F" for w in sql_after):
             fails.append("F took no writes")
     elif name == "mysql_E_restarted":
-        if not any(w["ok"] and w["node"] == "E" for w in lab.window(lab.sql, after_act, d["t_end"])):
+        back = lab.window(lab.sql, after_act, d["t_end"])
+        if not any(w["ok"] and w["node"] == "E" for w in back):
             fails.append("E took no writes after its return")
     elif name == "director_A_cut":
         if not any(r["ok"] for r in http_after):
@@ -156,10 +179,11 @@ def report(lab):
     lines, all_ok = [], lab.guest_rc == 0
     lines.append("# rsagent lab: the seed cluster on real keepalived + IPVS\n")
     m = lab.meta
+    up = fmt_s(int(m["cluster_up_ms"])) if "cluster_up_ms" in m else "?"
     lines.append(f"Guest kernel {m.get('kernel', '?')} under qemu TCG; keepalived "
-                 f"{m.get('keepalived', '?').replace('Keepalived ', '')}, MariaDB {m.get('mariadb', '?')}, "
-                 f"nginx {m.get('nginx', '?')}, {m.get('rsagent', 'rsagent ?')} (installed from its .deb). "
-                 f"Cluster up in {fmt_s(int(m['cluster_up_ms'])) if 'cluster_up_ms' in m else '?'}. "
+                 f"{m.get('keepalived', '?').replace('Keepalived ', '')}, "
+                 f"MariaDB {m.get('mariadb', '?')}, nginx {m.get('nginx', '?')}, "
+                 f"{m.get('rsagent', 'rsagent ?')} (installed from its .deb). Cluster up in {up}. "
                  f"Load: HTTP through VIP_WEB ({len(lab.http)} requests), "
                  f"SQL writes through VIP_DB ({len(lab.sql)} writes), each on a new connection.\n")
     lines.append(f"Seed's claim: {SEED_CLAIM}.\n")
@@ -179,26 +203,34 @@ def report(lab):
         fails = judge(lab, d)
         all_ok &= not fails
         verdict = "PASS" if not fails else "FAIL: " + "; ".join(fails)
-        slowest = " / ".join(fmt_s(max((r["lat"] for r in lab.window(reqs, d["t_fault"], d["t_restore"])),
-                                       default=None)) for reqs in (lab.http, lab.sql))
-        lines.append(f"| {WHAT.get(d['name'], d['name'])} | {acted_txt} | {fmt_s(dis)} | {slowest} | "
+        slowest = " / ".join(
+            fmt_s(max((r["lat"] for r in lab.window(reqs, d["t_fault"], d["t_restore"])),
+                      default=None))
+            for reqs in (lab.http, lab.sql))
+        lines.append(f"| {WHAT.get(d['name'], d['name'])} | {acted_txt} | "
+                     f"{fmt_s(dis) if dis else 'none failed'} | "
+                     f"{slowest} | "
                      f"{sum(not r['ok'] for r in http)} / {len(http)} | "
                      f"{sum(not w['ok'] for w in sql)} / {len(sql)} | {verdict} |")
     expected = len(WHAT)
     if len(lab.drills) != expected:
         all_ok = False
-        lines.append(f"\nFAIL: {len(lab.drills)} of {expected} drills ran (guest exit {lab.guest_rc}).")
+        lines.append(f"\nFAIL: {len(lab.drills)} of {expected} drills ran "
+                     f"(guest exit {lab.guest_rc}).")
     lost = lab.lost_writes()
     behind = lab.behind_writes()
     acked = sum(w["ok"] for w in lab.sql)
     lines.append("")
     lines.append(f"Committed writes (client saw COMMIT): {acked}; missing on E: {len(lost['E'])}, "
                  f"missing on F: {len(lost['F'])}" +
-                 (f" (seq {lost['E'][:10]} / {lost['F'][:10]})" if lost["E"] or lost["F"] else "") + ".")
+                 (f" (seq {lost['E'][:10]} / {lost['F'][:10]})"
+                  if lost["E"] or lost["F"] else "") + ".")
     lines.append(f"Writes taken by a server that lacked an earlier committed write: {len(behind)}" +
-                 (f" (seq, server, rows seen, rows committed before: {behind[:5]})" if behind else "") + ".")
+                 (f" (seq, server, rows seen, rows committed before: {behind[:5]})"
+                  if behind else "") + ".")
     if lost["E"] or lost["F"] or behind or not lab.rows["E"]:
         all_ok = False
+    lines.append(lab.restart_catch_up())
     for d in "AB":
         lines.append(f"IPVS on director {d} at the end: {lab.ipvs_stats(d)}.")
     lines.append("")
@@ -206,8 +238,8 @@ def report(lab):
                  "acknowledged, the restarted server answering, the link down) to the active "
                  "director's IPVS table or VIP ownership changing, polled every 200 ms. "
                  "*Client disruption*: from the fault to the end of the last failed request before "
-                 "the restore (0 = none failed). *Slowest request*: the longest one started between the "
-                 "fault and the restore (connection set-up retries hide a moved VIP as delay). "
+                 "the restore. *Slowest request*: the longest one started between the fault"
+                 "  and the restore (connection set-up retries hide a moved VIP as delay). "
                  "Timeline: timeline.svg.")
     lines.append("")
     lines.append("Failed requests by drill and reason (client side):")
@@ -238,8 +270,8 @@ def timeline_svg(lab):
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="18" font-size="13">Client requests per drill, start to end: green = ok, '
-           f'red = failed; black = fault, blue = director acted, grey = restore</text>']
+           f'<text x="{left}" y="18" font-size="13">Client requests per drill, start to end: '
+           f'green = ok, red = failed; black = fault, blue = director acted, grey = restore</text>']
     for i, d in enumerate(lab.drills):
         y0 = pad + i * band
         span = max(1, d["t_end"] - d["t_begin"])
@@ -258,7 +290,8 @@ def timeline_svg(lab):
                 w = max(2.0, x(r["t"] + r["lat"]) - x(r["t"]) - 1)
                 out.append(f'<rect x="{x(r["t"]):.1f}" y="{ly}" width="{w:.1f}" height="20" '
                            f'fill="{color}" fill-opacity="0.7"/>')
-        for t, color in ((d["t_fault"], "black"), (d["t_act"], "#1f5fd6"), (d["t_restore"], "#999")):
+        marks = ((d["t_fault"], "black"), (d["t_act"], "#1f5fd6"), (d["t_restore"], "#999"))
+        for t, color in marks:
             if t is not None:
                 out.append(f'<line x1="{x(t):.1f}" y1="{y0 + 4}" x2="{x(t):.1f}" y2="{y0 + 60}" '
                            f'stroke="{color}" stroke-width="2"/>')

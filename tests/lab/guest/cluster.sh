@@ -134,7 +134,8 @@ start_director() {  # NODE CONFIG
   local n="$1" dir="$TMP/ka-$1"
   mkdir -p "$dir"
   # In its namespace: -t checks that the interfaces exist.
-  lab_exec "$n" keepalived -t -f "$2" >"$dir/check.log" 2>&1 || fail "keepalived -t $2: $(cat "$dir/check.log")"
+  lab_exec "$n" keepalived -t -f "$2" >"$dir/check.log" 2>&1 ||
+    fail "keepalived -t $2: $(cat "$dir/check.log")"
   start_bg "${LAB_NS[$n]}" "$dir/log" keepalived -n -l -D -f "$2" \
     -p "$dir/keepalived.pid" -r "$dir/vrrp.pid" -c "$dir/checkers.pid"
   KA_PID[$n]=$BG_PID

@@ -18,7 +18,8 @@ trap 'rm -f "$errf"' EXIT
 while ((SECONDS < deadline)) && [[ ! -e $stop ]]; do
   seq=$((seq + 1))
   t0=$(date +%s%3N)
-  srv=$(MYSQL_PWD=labpw timeout 15 mariadb --no-defaults -h "$vip" -ulab --connect-timeout=5 -N -B lab \
+  srv=$(MYSQL_PWD=labpw timeout 15 \
+    mariadb --no-defaults -h "$vip" -ulab --connect-timeout=5 -N -B lab \
     <<<"SET SESSION binlog_format=ROW;
         INSERT INTO w (seq, srv, seen) SELECT $seq, @@server_id, COUNT(*) FROM w;
         SELECT @@server_id;" 2>"$errf")

@@ -18,7 +18,8 @@ lab_mirror() {
   LAB_MIRROR=$(sed -n 's/^deb \(\[[^]]*\] \)\?\(http[^ ]*\) bookworm .*/\2/p' \
     /etc/apt/sources.list 2>/dev/null | head -n 1 || true)
   [[ -n $LAB_MIRROR ]] ||
-    LAB_MIRROR=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+    LAB_MIRROR=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources \
+      2>/dev/null || true)
   [[ -n $LAB_MIRROR ]] || fail "no Debian mirror in /etc/apt/sources.list{,.d}"
 }
 
@@ -51,13 +52,15 @@ lab_cached_rootfs() {
 lab_cached_kernel() {
   local pkg deb
   # The package linux-image-amd64 points at, e.g. linux-image-6.1.0-56-amd64.
-  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -n 1)
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -n 1)
   [[ -n $pkg ]] || fail "apt-cache knows no linux-image-amd64 (run apt-get update)"
   deb=$(ls "$LAB_CACHE/${pkg}"_*.deb 2>/dev/null | head -n 1 || true)
   if [[ -z $deb ]]; then
     mkdir -p "$LAB_CACHE"
     log "downloading $pkg"
-    (cd "$LAB_CACHE" && timeout 600 apt-get download -q "$pkg" >"$LAB_CACHE/download.log" 2>&1) || fail "apt-get download $pkg"
+    (cd "$LAB_CACHE" && timeout 600 apt-get download -q "$pkg" >"$LAB_CACHE/download.log" 2>&1) ||
+      fail "apt-get download $pkg"
     deb=$(ls "$LAB_CACHE/${pkg}"_*.deb | head -n 1)
   fi
   LAB_KERNEL_DEB="$deb"
@@ -66,7 +69,8 @@ lab_cached_kernel() {
 # Unmounts whatever is mounted below DIR (deepest first).
 lab_remove_mounts() {
   local m
-  for m in $(awk -v r="$1" 'index($2, r "/") == 1 || $2 == r {print $2}' /proc/self/mounts | sort -r); do
+  for m in $(awk -v r="$1" 'index($2, r "/") == 1 || $2 == r {print $2}' /proc/self/mounts |
+    sort -r); do
     umount -l "$m"
   done
 }
