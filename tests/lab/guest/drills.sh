@@ -19,7 +19,7 @@ source /lab/lib/mariadb.sh
 source /lab/guest/cluster.sh
 
 make_tmp
-mkdir -p "$LAB_OUT"
+mkdir -p "$LAB_OUT/logs"
 # Registered before any daemon: runs after they are killed, before $TMP goes.
 # Every daemon's log (keepalived, rsagent, nginx, MariaDB, loads), by path.
 save_logs() {
@@ -52,6 +52,9 @@ drill() {  # NAME FAULT ACTED RESTORE RECOVERED: each a command
     log "  $name: director did NOT act within 30 s"
   fi
   sleep "$HOLD_S"
+  # Which real server each recent client connection went to (a failed
+  # request's entry outlives the drill by a minute): for after-the-fact diagnosis.
+  lab_exec A ipvsadm -Lnc >"$LAB_OUT/logs/ipvs-conns-A-$name.txt" 2>&1 || true
   t_restore=$(now_ms)
   $restore
   poll_until 60 $recovered || log "  $name: cluster not whole again within 60 s"
