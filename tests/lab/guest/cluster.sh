@@ -136,6 +136,12 @@ start_director() {  # NODE CONFIG
   # In its namespace: -t checks that the interfaces exist.
   lab_exec "$n" keepalived -t -f "$2" >"$dir/check.log" 2>&1 ||
     fail "keepalived -t $2: $(cat "$dir/check.log")"
+  # In DR the director sees the client's FIN but never the server's, so a
+  # closed connection stays in its table as FIN_WAIT for 2 minutes; a new
+  # connection that happens to reuse that client port would follow the old
+  # entry to its real server even at weight 0, and a dead one refuses it
+  # (seen in the MySQL drill). This reschedules such a connection instead.
+  lab_exec "$n" sysctl -qw net.ipv4.vs.expire_nodest_conn=1
   start_bg "${LAB_NS[$n]}" "$dir/log" keepalived -n -l -D -f "$2" \
     -p "$dir/keepalived.pid" -r "$dir/vrrp.pid" -c "$dir/checkers.pid"
   KA_PID[$n]=$BG_PID

@@ -2,11 +2,12 @@
 # The seed's fault table, run against the live cluster inside the lab VM.
 #
 # Brings the cluster up (cluster.sh), starts the client's steady load (HTTP
-# through VIP_WEB, SQL writes through VIP_DB), then
-# runs each drill: steady load, fault, wait (bounded) for the director to act,
-# hold, restore, wait for the cluster to be whole again. Writes to $LAB_OUT:
-#   drills.csv   name,t_begin,t_fault,t_act,t_restore,t_end,acted (ms; acted 1/0,
-#                empty when no director is meant to act)
+# through VIP_WEB, SQL writes through VIP_DB), then runs each drill: steady
+# load, fault, wait (bounded) for the director to act, hold, restore, wait
+# (bounded) for the cluster to be whole again. Writes to $LAB_OUT:
+#   drills.csv   name,t_begin,t_fault,t_act,t_restore,t_end,acted,recovered
+#                (times in ms; acted 1/0, empty when no director is meant to
+#                act; recovered 1/0)
 #   http.csv     load_http.py's requests; sql.csv load_sql.sh's writes
 #   rows-E.csv / rows-F.csv: seq,srv,seen at the end; logs/: every daemon's log
 # The verdicts are computed from these on the host (tests/lab/report.py).
@@ -23,7 +24,6 @@ mkdir -p "$LAB_OUT/logs"
 # Registered before any daemon: runs after they are killed, before $TMP goes.
 # Every daemon's log (keepalived, rsagent, nginx, MariaDB, loads), by path.
 save_logs() {
-  mkdir -p "$LAB_OUT/logs"
   (cd "$TMP" && find . -name '*.log' -o -name log -o -name stdout | tar -cf - -T -) |
     tar -xf - -C "$LAB_OUT/logs"
 }
@@ -33,8 +33,8 @@ STEADY_S=3
 HOLD_S=5
 
 drill() {  # NAME FAULT ACTED RESTORE RECOVERED: each a command
-  local name="$1" fault="$2" acted="$3" restore="$4" recovered="$5"
-  local t_begin t_fault t_act="" t_restore t_end ok=1
+  local name="$1" fault="$2" acted="$3" restore="$4" whole="$5"
+  local t_begin t_fault t_act="" t_restore t_end ok=1 recovered=1
   log "drill $name"
   t_begin=$(now_ms)
   sleep "$STEADY_S"
@@ -57,10 +57,13 @@ drill() {  # NAME FAULT ACTED RESTORE RECOVERED: each a command
   lab_exec A ipvsadm -Lnc >"$LAB_OUT/logs/ipvs-conns-A-$name.txt" 2>&1 || true
   t_restore=$(now_ms)
   $restore
-  poll_until 60 $recovered || log "  $name: cluster not whole again within 60 s"
+  if ! poll_until 60 $whole; then
+    recovered=0
+    log "  $name: cluster not whole again within 60 s"
+  fi
   sleep "$STEADY_S"
   t_end=$(now_ms)
-  echo "$name,$t_begin,$t_fault,$t_act,$t_restore,$t_end,$ok" >>"$LAB_OUT/drills.csv"
+  echo "$name,$t_begin,$t_fault,$t_act,$t_restore,$t_end,$ok,$recovered" >>"$LAB_OUT/drills.csv"
 }
 
 # wait_until, every 200 ms: each poll forks ipvsadm, and under TCG a tighter

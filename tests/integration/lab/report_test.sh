@@ -1,0 +1,81 @@
+#!/bin/bash
+# tests/lab/report.py judges outcomes right: a clean run passes, and each
+# wrong outcome fails it — a committed write missing, a write taken by a
+# server that was behind, a request failed during the drain, a director that
+# did not act, a cluster not whole again. Synthetic results, no VM.
+source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
+make_tmp
+report="$RSAGENT_SOURCE_DIR/tests/lab/report.py"
+
+# Six drills of 10 s each; in each: fault at +2 s, director acts at +3 s,
+# restore at +6 s; HTTP every 0.5 s served by D from H; one write at +5 s
+# (on F while E is out, else on E) and every write sees all earlier ones.
+make_clean_run() {  # DIR
+  mkdir -p "$1"
+  python3 - "$1" <<'PY'
+import sys
+out = sys.argv[1]
+names = ["nginx_C_killed", "app_G_killed", "drain_C", "mysql_E_killed",
+         "mysql_E_restarted", "director_A_cut"]
+with open(f"{out}/drills.csv", "w") as d, open(f"{out}/http.csv", "w") as h, \
+     open(f"{out}/sql.csv", "w") as s, open(f"{out}/rows-E.csv", "w") as e, \
+     open(f"{out}/rows-F.csv", "w") as f:
+    for i, name in enumerate(names):
+        t = 1_000_000 + i * 10_000
+        acted = "" if name == "app_G_killed" else "1"
+        t_act = "" if not acted else t + 3000
+        d.write(f"{name},{t},{t + 2000},{t_act},{t + 6000},{t + 9000},{acted},1\n")
+        for k in range(18):
+            h.write(f"{t + k * 500},20,1,D,H\n")
+        srv = 2 if name == "mysql_E_killed" else 1
+        seq = i + 1
+        s.write(f"{t + 5000},100,1,{seq},{srv},\n")
+        e.write(f"{seq},{srv},{seq - 1}\n")
+        f.write(f"{seq},{srv},{seq - 1}\n")
+open(f"{out}/meta.csv", "w").write("server_id_E,1\nserver_id_F,2\n")
+open(f"{out}/rc", "w").write("0\n")
+PY
+}
+
+expect_verdict() {  # NAME DIR PASS|FAIL TEXT
+  local rc=0
+  python3 "$report" "$2" >"$2/out.txt" 2>&1 || rc=$?
+  if [[ $3 == PASS ]]; then
+    ((rc == 0)) || { cat "$2/out.txt" >&2; fail "$1: expected PASS"; }
+  else
+    ((rc == 1)) || { cat "$2/out.txt" >&2; fail "$1: expected FAIL, exit $rc"; }
+  fi
+  grep -qF -- "$4" "$2/out.txt" || { cat "$2/out.txt" >&2; fail "$1: no '$4' in the report"; }
+  [[ -s $2/timeline.svg ]] || fail "$1: no timeline.svg"
+  pass "$1"
+}
+
+make_clean_run "$TMP/clean"
+expect_verdict "clean run" "$TMP/clean" PASS "Verdict: PASS"
+
+make_clean_run "$TMP/lost"
+sed -i '/^4,/d' "$TMP/lost/rows-F.csv"
+expect_verdict "committed write missing on F" "$TMP/lost" FAIL "missing on F: 1"
+
+make_clean_run "$TMP/behind"
+sed -i 's/^5,1,4$/5,1,3/' "$TMP/behind/rows-E.csv"
+expect_verdict "write taken while behind" "$TMP/behind" FAIL \
+  "lacked an earlier committed write: 1"
+
+make_clean_run "$TMP/drain"
+echo "1020500,5000,0,-,TimeoutError" >>"$TMP/drain/http.csv"
+expect_verdict "request failed during the drain" "$TMP/drain" FAIL \
+  "1 requests failed during the drain"
+
+make_clean_run "$TMP/not-evicted"
+sed -i 's/^nginx_C_killed,\([0-9]*\),\([0-9]*\),[0-9]*,\(.*\),1,1$/nginx_C_killed,\1,\2,,\3,0,1/' \
+  "$TMP/not-evicted/drills.csv"
+expect_verdict "director did not act" "$TMP/not-evicted" FAIL "did not act within 30 s"
+
+make_clean_run "$TMP/not-whole"
+sed -i 's/^\(director_A_cut,.*\),1$/\1,0/' "$TMP/not-whole/drills.csv"
+expect_verdict "cluster not whole again" "$TMP/not-whole" FAIL "not whole again"
+
+make_clean_run "$TMP/missing-drill"
+sed -i '/^director_A_cut,/d' "$TMP/missing-drill/drills.csv"
+expect_verdict "a drill did not run" "$TMP/missing-drill" FAIL "5 of 6 drills ran"
