@@ -13,7 +13,7 @@ PACKAGES=(
   # real components the tests start and stop themselves
   nginx-light mariadb-server mariadb-client keepalived
   # network namespaces, ARP and packet-path checks
-  iproute2 arping nftables tcpdump curl procps psmisc util-linux python3
+  iproute2 arping nftables tcpdump curl procps psmisc util-linux python3 socat
   # packaging: build, lint, install into a debootstrapped root, boot the unit
   dpkg-dev file rpm lintian rpmlint debootstrap systemd systemd-container man-db
   # the lab (scripts/lab.sh): Debian's kernel in a qemu TCG VM, busybox initramfs
