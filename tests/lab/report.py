@@ -167,9 +167,11 @@ def judge(lab, d):
 
 
 def disruption_ms(reqs, t_fault, t_end):
-    """From the fault to the last failed request before t_end (0: none failed)."""
-    failed = [r["t"] + r["lat"] for r in reqs if t_fault <= r["t"] < t_end and not r["ok"]]
-    return max(failed) - t_fault if failed else 0
+    """From the fault to the end of the last request that failed after it,
+    one already in flight at the fault included (0: none failed)."""
+    ends = [r["t"] + r["lat"] for r in reqs if r["t"] < t_end and not r["ok"]]
+    ends = [e for e in ends if e >= t_fault]
+    return max(ends) - t_fault if ends else 0
 
 
 def fmt_s(ms):
@@ -201,8 +203,8 @@ def report(lab):
             acted_txt = "n/a (nginx acts)"
         else:
             acted_txt = fmt_s(acted) if acted is not None else "never (30 s)"
-        dis = max(disruption_ms(http, d["t_fault"], d["t_restore"]),
-                  disruption_ms(sql, d["t_fault"], d["t_restore"]))
+        dis = max(disruption_ms(http, d["t_fault"], d["t_end"]),
+                  disruption_ms(sql, d["t_fault"], d["t_end"]))
         fails = judge(lab, d)
         all_ok &= not fails
         verdict = "PASS" if not fails else "FAIL: " + "; ".join(fails)
@@ -240,10 +242,10 @@ def report(lab):
     lines.append("*Director acted*: from the fault being in effect (the kill done, the drain "
                  "acknowledged, the restarted server answering, the link down) to the active "
                  "director's IPVS table or VIP ownership changing, polled every 200 ms. "
-                 "*Client disruption*: from the fault to the end of the last failed request before "
-                 "the restore. *Slowest request*: the longest one started between the fault"
-                 "  and the restore (connection set-up retries hide a moved VIP as delay). "
-                 "Timeline: timeline.svg.")
+                 "*Client disruption*: from the fault to the end of the last failed request of "
+                 "the drill, the restore included (A taking its VIPs back is a switch-over too). "
+                 "*Slowest request*: the longest one started between the fault and the restore "
+                 "(connection set-up retries hide a moved VIP as delay). Timeline: timeline.svg.")
     lines.append("")
     lines.append("Failed requests by drill and reason (client side):")
     lines.append("")

@@ -98,7 +98,7 @@ start_dbs() {
 
 # The example config with what must differ in the lab: every path, and the
 # app tier (remote nodes behind nginx here, not a Tomcat on 127.0.0.1:8080).
-lab_agent_config() {  # NODE EXAMPLE -> prints the config's path
+lab_agent_config() {  # NODE EXAMPLE -> $TMP/agent-NODE/rsagent.toml
   local n="$1" dir="$TMP/agent-$1"
   mkdir -p "$dir/state"
   sed -e "s|^state_dir = .*|state_dir = \"$dir/state\"|" \
@@ -110,12 +110,15 @@ lab_agent_config() {  # NODE EXAMPLE -> prints the config's path
     -e 's|^url = "http://127.0.0.1:8080/"|url = "http://127.0.0.1/"|' \
     -e 's|^targets = \["127.0.0.1:80", "127.0.0.1:443"\]|targets = ["127.0.0.1:80"]|' \
     "$2" | awk '!(/^(state_dir|control_socket) = / && seen[$1]++)' >"$dir/rsagent.toml"
-  echo "$dir/rsagent.toml"
+  # An example that changed under these edits must not slip through half-adapted.
+  if sed 's/#.*//' "$dir/rsagent.toml" | grep -nE '/var/lib/|/run/|:443|:8080|^credentials'; then
+    fail "lab_agent_config: $2 changed; adapt the edits in tests/lab/guest/cluster.sh"
+  fi
 }
 
 start_agent() {  # NODE EXAMPLE SERVICE
-  local n="$1" cfg
-  cfg=$(lab_agent_config "$n" "$2")
+  local n="$1" cfg="$TMP/agent-$1/rsagent.toml"
+  lab_agent_config "$n" "$2"
   "$RSAGENT" check-config -c "$cfg" >/dev/null || fail "rsagent check-config $cfg"
   start_bg "${LAB_NS[$n]}" "$TMP/agent-$n/log" "$RSAGENT" run -c "$cfg"
   AGENT_PID[$n]=$BG_PID

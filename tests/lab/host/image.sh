@@ -44,7 +44,8 @@ lab_build_image() {
 
   local size_mb
   size_mb=$(($(du -sm "$root" | cut -f1) + 512))
-  mkfs.ext4 -q -F -L labroot -d "$root" "$out/rootfs.img" "${size_mb}M" ||
+  truncate -s "${size_mb}M" "$out/rootfs.img"
+  mkfs.ext4 -q -F -L labroot -d "$root" "$out/rootfs.img" ||
     fail "mkfs.ext4 -d"
   _lab_initramfs "$kdir/lib/modules/$kver" "$kver" "$out/initrd.img"
   log "image built in $(($(now_ms) - start)) ms (rootfs ${size_mb} MB, kernel $kver)"
