@@ -44,6 +44,9 @@ lab_cached_rootfs() {
     rm -rf "$work/root/var/cache/apt/archives/"*.deb "$work/root/var/lib/apt/lists/"*
     tar -C "$work/root" -cf "$tarball.$$" . && mv "$tarball.$$" "$tarball"
     lab_remove_tree "$work"
+    # A changed package list (new rsagent dependencies) makes a new key: the
+    # old tarballs (~550 MB each) would only pile up.
+    find "$LAB_CACHE" -maxdepth 1 -name 'rootfs-*.tar' ! -path "$tarball" -delete
     log "rootfs cached in $(($(now_ms) - start)) ms"
   fi
   LAB_ROOTFS_TAR="$tarball"
