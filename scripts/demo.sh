@@ -41,7 +41,7 @@ wait_code() {  # wait_code PATH CODE SECONDS
 }
 
 start_nginx() {
-  write_nginx_conf "$TMP/nginx" 127.0.0.1:80 'location / { return 200 "hello from nginx\n"; }'
+  write_nginx_conf "$TMP/nginx" 'listen 127.0.0.1:80; location / { return 200 "hello from nginx\n"; }'
   ip netns exec "$NS" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")

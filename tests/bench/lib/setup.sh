@@ -13,29 +13,12 @@ BENCH_DB2=127.0.0.3
 # also serving the ports the example configs and check_multi_port.sh expect.
 bench_start_nginx() {
   local dir="$TMP/nginx"
-  mkdir -p "$dir"
-  cat >"$dir/nginx.conf" <<CONF
-daemon off;
-worker_processes auto;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $dir/body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
-  server {
+  NGINX_WORKERS=auto NGINX_CONNECTIONS=4096 write_nginx_conf "$dir" '
     listen 0.0.0.0:80 backlog=4096;
     listen 0.0.0.0:443;
     listen 0.0.0.0:8080;
     listen 0.0.0.0:53;
-    location / { return 200 "UP\n"; }
-  }
-}
-CONF
+    location / { return 200 "UP\n"; }'
   start_bg "$BENCH_NS" "$dir/stdout" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
   NGINX_PID=$BG_PID
   wait_until 5 http_is "$BENCH_NS" "http://127.0.0.1/" 200 ||

@@ -9,6 +9,7 @@
 # finish, and no request started after the director reacted reaches web1.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/nginx.sh"
 require_root
 require_cmd nft nginx curl
 make_tmp
@@ -24,29 +25,12 @@ head -c 300000 /dev/zero >"$TMP/big"
 
 for n in 1 2; do
   d="$TMP/web$n"
-  mkdir -p "$d"
-  cat >"$d/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 256; }
-http {
-  access_log $d/access.log;
-  client_body_temp_path $d/body;
-  proxy_temp_path $d/proxy;
-  fastcgi_temp_path $d/fastcgi;
-  uwsgi_temp_path $d/uwsgi;
-  scgi_temp_path $d/scgi;
-  server {
+  NGINX_ACCESS_LOG="$d/access.log" write_nginx_conf "$d" "
     listen 80;
     add_header X-Server web$n always;
-    location = / { return 200 "web$n\n"; }
+    location = / { return 200 \"web$n\\n\"; }
     # ~3 s to download: a connection that is in flight across the drain.
-    location = /big { alias $TMP/big; limit_rate 100k; }
-  }
-}
-CONF
+    location = /big { alias $TMP/big; limit_rate 100k; }"
   start_bg "${LAB_NS[web$n]}" "$d/stdout" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
   cat >"$d/rsagent.toml" <<CONF
 [agent]

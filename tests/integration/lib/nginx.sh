@@ -1,41 +1,41 @@
 # A real nginx with every path of its own.
 #
-# write_nginx_conf DIR LISTEN [LOCATIONS] needs nothing else (scripts/demo.sh
-# uses it too); start_nginx and kill_nginx need common.sh sourced first.
-
-# write_nginx_conf DIR LISTEN [LOCATIONS]
-#   LISTEN e.g. "127.0.0.1:8080" or "80"; LOCATIONS is nginx config placed in
-#   the server block (default: `location / { return 200 "ok\n"; }`).
+# write_nginx_conf DIR SERVER [HTTP_EXTRA]
+#   SERVER is the body of the one server block, listen lines included;
+#   HTTP_EXTRA is more http-level config (upstreams). Tunables, from the
+#   environment: NGINX_WORKERS (1), NGINX_CONNECTIONS (256),
+#   NGINX_ACCESS_LOG (off).
 write_nginx_conf() {
-  local dir="$1" listen="$2"
-  local locations="${3:-location / { return 200 \"ok\\n\"; \}}"
+  local dir="$1" server="$2" http_extra="${3:-}"
   mkdir -p "$dir"
   cat >"$dir/nginx.conf" <<CONF
 daemon off;
-worker_processes 1;
+worker_processes ${NGINX_WORKERS:-1};
 pid $dir/nginx.pid;
 error_log $dir/error.log;
-events { worker_connections 256; }
+events { worker_connections ${NGINX_CONNECTIONS:-256}; }
 http {
-  access_log off;
+  access_log ${NGINX_ACCESS_LOG:-off};
   client_body_temp_path $dir/body;
   proxy_temp_path $dir/proxy;
   fastcgi_temp_path $dir/fastcgi;
   uwsgi_temp_path $dir/uwsgi;
   scgi_temp_path $dir/scgi;
+  $http_extra
   server {
-    listen $listen;
-    $locations
+    $server
   }
 }
 CONF
 }
 
 # start_nginx NS DIR LISTEN [LOCATIONS] -> sets NGINX_PID (the master) and
-# waits until it answers on http://LISTEN/ (LISTEN must then be IP:PORT).
+# waits until it answers on http://LISTEN/ (LISTEN is IP:PORT). LOCATIONS
+# defaults to `location / { return 200 "ok\n"; }`.
 start_nginx() {
   local ns="$1" dir="$2" listen="$3"
-  write_nginx_conf "$dir" "$listen" "${4:-}"
+  local locations="${4:-location / { return 200 \"ok\\n\"; \}}"
+  write_nginx_conf "$dir" "listen $listen; $locations"
   start_bg "$ns" "$dir/stdout" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
   NGINX_PID=$BG_PID
   wait_until 5 http_is "$ns" "http://$listen/" 200 ||

@@ -24,7 +24,7 @@ write_vip_config "$TMP/web1.toml" lo "$VIP"
 lab_exec web1 "$RSAGENT" vip up -c "$TMP/web1.toml" >"$TMP/up" 2>&1 || fail "vip up: $(cat "$TMP/up")"
 
 # nginx on web1 with every path of its own; it says who answered, from where.
-write_nginx_conf "$TMP/nginx" 80 'location / { return 200 "web1 $server_addr"; }'
+write_nginx_conf "$TMP/nginx" 'listen 80; location / { return 200 "web1 $server_addr"; }'
 start_bg "${LAB_NS[web1]}" "$TMP/nginx/stdout" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log"
 wait_until 5 http_is "${LAB_NS[web1]}" http://127.0.0.1/ 200 || fail "nginx did not start: $(cat "$TMP/nginx/error.log")"
 

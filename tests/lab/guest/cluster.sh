@@ -40,37 +40,20 @@ kill_app() { kill -9 "${APP_PID[$1]}"; wait "${APP_PID[$1]}" 2>/dev/null || true
 # and the request retried on the other), /nginx-health is nginx alone.
 start_web() {  # NODE
   local n="$1" dir="$TMP/web-$1"
-  mkdir -p "$dir"
-  cat >"$dir/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path $dir/body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
-  upstream app {
-    server ${IP[G]}:8080 max_fails=1 fail_timeout=5s;
-    server ${IP[H]}:8080 max_fails=1 fail_timeout=5s;
-  }
-  server {
+  NGINX_CONNECTIONS=512 write_nginx_conf "$dir" "
     listen 0.0.0.0:80;
     add_header X-Web $n always;
-    location = /nginx-health { return 200 "ok\n"; }
+    location = /nginx-health { return 200 \"ok\\n\"; }
     location / {
       proxy_pass http://app;
       proxy_connect_timeout 1s;
       proxy_read_timeout 3s;
       proxy_next_upstream error timeout http_502 http_503;
-    }
-  }
-}
-CONF
+    }" "
+  upstream app {
+    server ${IP[G]}:8080 max_fails=1 fail_timeout=5s;
+    server ${IP[H]}:8080 max_fails=1 fail_timeout=5s;
+  }"
   start_bg "${LAB_NS[$n]}" "$dir/stdout" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
   WEB_PID[$n]=$BG_PID
   wait_until 20 http_is "${LAB_NS[$n]}" "http://127.0.0.1/nginx-health" 200 ||
