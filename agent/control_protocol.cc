@@ -106,7 +106,11 @@ Result<ControlResponse> DecodeResponse(std::string_view line) {
   if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) {
     return Error{"malformed response from the agent"};
   }
-  ControlResponse response{.ok = j["ok"].get<bool>(), .message = j.value("message", std::string())};
+  ControlResponse response{.ok = j["ok"].get<bool>()};
+  if (auto message = j.find("message"); message != j.end()) {
+    if (!message->is_string()) return Error{"malformed response from the agent: bad \"message\""};
+    response.message = message->get<std::string>();
+  }
   if (auto errors = j.find("errors"); errors != j.end() && errors->is_array()) {
     for (const auto& e : *errors) {
       if (e.is_string()) response.errors.push_back(e.get<std::string>());

@@ -42,6 +42,20 @@ Status FsyncPath(const std::string& path, int flags) {
   return Status::Ok();
 }
 
+// Milliseconds since the epoch that a WallTime can hold: 1970 up to where
+// its (finer) duration would overflow.
+Result<WallTime> ParseSince(const nlohmann::json& value) {
+  constexpr int64_t kMaxMs =
+      std::chrono::duration_cast<std::chrono::milliseconds>(WallTime::max().time_since_epoch())
+          .count();
+  // JSON parses non-negative integers as unsigned, negative ones as signed.
+  if (!value.is_number_unsigned() || value.get<uint64_t>() > static_cast<uint64_t>(kMaxMs)) {
+    return Error{"\"since_unix_ms\" must be an integer from 0 to " + std::to_string(kMaxMs)};
+  }
+  return WallTime(std::chrono::duration_cast<WallTime::duration>(
+      std::chrono::milliseconds(value.get<int64_t>())));
+}
+
 }  // namespace
 
 std::string SerializeOverrides(const Overrides& overrides) {
@@ -59,7 +73,9 @@ std::string SerializeOverrides(const Overrides& overrides) {
 Result<Overrides> ParseOverrides(const std::string& text) {
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Error{"not valid JSON"};
-  if (!doc.is_object() || doc.value("version", 0) != kFormatVersion) {
+  const auto version = doc.find("version");  // end() on a non-object
+  if (version == doc.end() || !version->is_number_integer() ||
+      version->get<int64_t>() != kFormatVersion) {
     return Error{"expected an object with \"version\": " + std::to_string(kFormatVersion)};
   }
   auto entries = doc.find("overrides");
@@ -68,15 +84,16 @@ Result<Overrides> ParseOverrides(const std::string& text) {
   }
   Overrides out;
   for (const auto& [service, entry] : entries->items()) {
-    if (!entry.is_object() || !entry.contains("state") || !entry["state"].is_string() ||
-        !entry.contains("since_unix_ms") || !entry["since_unix_ms"].is_number_integer()) {
+    const auto state = entry.find("state");
+    const auto since = entry.find("since_unix_ms");
+    if (state == entry.end() || !state->is_string() || since == entry.end()) {
       return Error{"override \"" + service + "\": expected {\"state\", \"since_unix_ms\"}"};
     }
-    auto state = ParseState(entry["state"].get<std::string>());
-    if (!state) return Error{"override \"" + service + "\": " + state.error()};
-    out[service] = AdminOverride{
-        .state = *state,
-        .since = WallTime(std::chrono::milliseconds(entry["since_unix_ms"].get<int64_t>()))};
+    auto parsed_state = ParseState(state->get<std::string>());
+    if (!parsed_state) return Error{"override \"" + service + "\": " + parsed_state.error()};
+    auto parsed_since = ParseSince(*since);
+    if (!parsed_since) return Error{"override \"" + service + "\": " + parsed_since.error()};
+    out[service] = AdminOverride{.state = *parsed_state, .since = *parsed_since};
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 namespace rsagent::agent {
 namespace {
@@ -90,6 +91,109 @@ TEST(ParseOverrides, RejectsWrongShapes) {
   ASSERT_FALSE(bad_state);
   EXPECT_NE(bad_state.error().find("\"web\""), std::string::npos);
   EXPECT_FALSE(ParseOverrides(R"({"version":1,"overrides":{"web":{"state":"drain"}}})"));
+}
+
+TEST(ParseOverrides, WrongTypesAndRangesAreNamedErrors) {
+  // Each was an uncaught exception or signed overflow before.
+  const char* cases[] = {
+      R"({"version":"1","overrides":{}})",
+      R"({"version":1.5,"overrides":{}})",
+      R"({"version":18446744073709551617,"overrides":{}})",
+      R"({"version":1,"overrides":{"web":{"state":"drain","since_unix_ms":9223372036854775807}}})",
+      R"({"version":1,"overrides":{"web":{"state":"drain","since_unix_ms":18446744073709551615}}})",
+      R"({"version":1,"overrides":{"web":{"state":"drain","since_unix_ms":-1}}})",
+      R"({"version":1,"overrides":{"web":{"state":"drain","since_unix_ms":1e300}}})",
+      R"({"version":1,"overrides":{"web":{"state":"drain","since_unix_ms":"1"}}})",
+      R"({"version":1,"overrides":{"web":{"state":7,"since_unix_ms":1}}})",
+      R"({"version":1,"overrides":{"web":[1,2]}})",
+      R"({"version":1,"overrides":[]})",
+      R"("version")",
+  };
+  for (const char* text : cases) {
+    Result<Overrides> parsed = Error{"not run"};
+    ASSERT_NO_THROW(parsed = ParseOverrides(text)) << text;
+    EXPECT_FALSE(parsed) << text;
+  }
+  auto huge = ParseOverrides(cases[3]);
+  EXPECT_NE(huge.error().find("\"web\": \"since_unix_ms\" must be an integer from 0 to"),
+            std::string::npos)
+      << huge.error();
+}
+
+TEST(ParseOverrides, LargestRepresentableSinceIsAccepted) {
+  const auto max_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(WallTime::max().time_since_epoch());
+  auto parsed =
+      ParseOverrides(R"({"version":1,"overrides":{"web":{"state":"maint","since_unix_ms":)" +
+                     std::to_string(max_ms.count()) + "}}}");
+  ASSERT_TRUE(parsed) << parsed.error();
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(
+                parsed->at("web").since.time_since_epoch()),
+            max_ms);
+}
+
+// Mutated files (byte flips, cuts, inserted JSON tokens, numbers swapped for
+// extremes) never throw, and whatever parses round-trips unchanged. Run under
+// the ASan/UBSan build (asan.unit) this also checks for overflow. The seed is
+// printed so a failure replays with RSAGENT_TEST_SEED.
+TEST(ParseOverrides, RandomizedMutationsNeverThrowAndRoundTrip) {
+  const char* env = std::getenv("RSAGENT_TEST_SEED");
+  const uint64_t seed = env ? std::strtoull(env, nullptr, 10) : std::random_device{}();
+  std::printf("RSAGENT_TEST_SEED=%llu\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 rng(seed);
+  const std::string valid = SerializeOverrides(
+      {{"web", {AdminState::kDrain, kSince}}, {"db", {AdminState::kMaint, kSince}}});
+  const char* tokens[] = {"\"1\"",
+                          "-1",
+                          "1e400",
+                          "18446744073709551616",
+                          "9223372036854775807",
+                          "null",
+                          "[]",
+                          "{}",
+                          "true",
+                          "\"",
+                          "\\u0000",
+                          ":",
+                          ",",
+                          "0.5",
+                          "\xff"};
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  for (int round = 0; round < 20000; ++round) {
+    std::string text = valid;
+    for (int edits = 1 + static_cast<int>(pick(4)); edits > 0; --edits) {
+      const size_t at = pick(text.size() + 1);
+      switch (pick(4)) {
+        case 0:
+          if (at < text.size()) text[at] = static_cast<char>(rng());
+          break;
+        case 1:
+          text.resize(at);
+          break;
+        case 2:
+          text.insert(at, tokens[pick(std::size(tokens))]);
+          break;
+        default:
+          if (auto digit = text.find_first_of("0123456789", at); digit != std::string::npos) {
+            const size_t end = text.find_first_not_of("0123456789", digit);
+            text.replace(digit, end - digit, tokens[pick(5)]);
+          }
+      }
+    }
+    Result<Overrides> parsed = Error{"not run"};
+    ASSERT_NO_THROW(parsed = ParseOverrides(text)) << "seed " << seed << " round " << round;
+    if (!parsed) {
+      EXPECT_FALSE(parsed.error().empty());
+      continue;
+    }
+    auto again = ParseOverrides(SerializeOverrides(*parsed));
+    ASSERT_TRUE(again) << "seed " << seed << " round " << round << ": " << again.error();
+    ASSERT_EQ(again->size(), parsed->size()) << "seed " << seed << " round " << round;
+    for (const auto& [name, admin] : *parsed) {
+      EXPECT_EQ(again->at(name).state, admin.state);
+      EXPECT_EQ(again->at(name).since, admin.since);
+    }
+  }
 }
 
 }  // namespace
