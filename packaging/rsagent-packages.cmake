@@ -38,6 +38,9 @@ install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.Debian.gz ${PKG_DIR}/deb/c
 install(FILES ${PROJECT_SOURCE_DIR}/conf/README.md DESTINATION ${DOC_DIR}
         RENAME configuration.md)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/conf/examples/ DESTINATION ${DOC_DIR}/examples)
+# Alert rules and the Grafana dashboard, for the monitoring host to pick up.
+install(FILES ${PKG_DIR}/prometheus/rsagent-rules.yml DESTINATION share/rsagent/prometheus)
+install(FILES ${PKG_DIR}/grafana/rsagent-dashboard.json DESTINATION share/rsagent/grafana)
 
 # Common to both generators.
 set(CPACK_PACKAGE_NAME rsagent)

@@ -18,6 +18,9 @@ PACKAGES=(
   dpkg-dev file rpm lintian rpmlint debootstrap systemd systemd-container man-db
   # the lab (scripts/lab.sh): Debian's kernel in a qemu TCG VM, busybox initramfs
   qemu-system-x86 busybox-static kmod cpio e2fsprogs
+  # observability: promtool and a real Prometheus for the shipped alert rules and
+  # dashboard queries (tests/integration/prometheus), PyYAML for the rules check
+  prometheus python3-yaml
 )
 
 missing=()

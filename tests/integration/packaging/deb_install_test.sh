@@ -59,6 +59,8 @@ expected="755 root:root /usr/sbin/rsagent
 644 root:root /usr/share/doc/rsagent/examples/db-node.toml
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-a.conf
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-b.conf
+644 root:root /usr/share/rsagent/prometheus/rsagent-rules.yml
+644 root:root /usr/share/rsagent/grafana/rsagent-dashboard.json
 750 root:root /var/lib/rsagent"
 mapfile -t paths < <(cut -d' ' -f3 <<<"$expected")
 actual=$(in_root "$root" stat -c '%a %U:%G %n' "${paths[@]}") || fail "missing files"
