@@ -6,12 +6,12 @@
 #include <mutex>
 #include <thread>
 
-#include "agent/admin.h"
-#include "agent/control_server.h"
-#include "agent/dr_supervisor.h"
-#include "agent/health_model.h"
-#include "agent/http_server.h"
-#include "agent/probe_fleet.h"
+#include "control/admin.h"
+#include "control/control_server.h"
+#include "health/dr_supervisor.h"
+#include "health/health_model.h"
+#include "http/http_server.h"
+#include "health/probe_fleet.h"
 #include "agent/reload.h"
 #include "conf/duration.h"
 

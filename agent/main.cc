@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/cli.h"
+#include "cli/cli.h"
 
 int main(int argc, char** argv) {
   return rsagent::agent::RunCli(std::vector<std::string>(argv + 1, argv + argc), std::cout,

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "agent/dr_supervisor.h"
-#include "agent/health_model.h"
-#include "agent/probe_fleet.h"
+#include "health/dr_supervisor.h"
+#include "health/health_model.h"
+#include "health/probe_fleet.h"
 
 namespace rsagent::agent {
 

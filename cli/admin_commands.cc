@@ -1,0 +1,56 @@
+#include "cli/admin_commands.h"
+
+#include <ostream>
+
+#include "control/control_client.h"
+#include "cli/status_table.h"
+
+namespace rsagent::agent {
+
+namespace {
+
+// A reload re-reads the config and may re-bind VIPs; more than a status needs.
+constexpr std::chrono::seconds kControlTimeout{10};
+
+}  // namespace
+
+bool IsAdminCommand(const std::string& command) {
+  return command == "status" || command == "drain" || command == "undrain" || command == "maint" ||
+         command == "reload";
+}
+
+int RunAdminCommand(const std::string& command, const std::vector<std::string>& args, bool json,
+                    const std::string& socket_path, std::ostream& out, std::ostream& err) {
+  auto request = RequestFromArgs(command, args);
+  if (!request) {
+    err << "rsagent " << command << ": " << request.error() << "\n";
+    return 2;
+  }
+  auto response = CallControl(socket_path, *request, kControlTimeout);
+  if (!response) {
+    err << "rsagent " << command << ": " << response.error() << "\n";
+    return 1;
+  }
+  if (json) {
+    nlohmann::json j = request->command == ControlCommand::kStatus && response->ok
+                           ? response->status
+                           : nlohmann::json{{"ok", response->ok},
+                                            {"message", response->message},
+                                            {"errors", response->errors}};
+    out << j.dump(2) << "\n";
+    return response->ok ? 0 : 1;
+  }
+  if (!response->ok) {
+    for (const auto& e : response->errors) err << e << "\n";
+    err << "rsagent " << command << ": " << response->message << "\n";
+    return 1;
+  }
+  if (request->command == ControlCommand::kStatus) {
+    out << StatusTable(response->status);
+  } else {
+    out << response->message << "\n";
+  }
+  return 0;
+}
+
+}  // namespace rsagent::agent

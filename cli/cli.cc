@@ -1,0 +1,184 @@
+#include "cli/cli.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <optional>
+#include <ostream>
+
+#include "cli/admin_commands.h"
+#include "agent/daemon.h"
+#include "diagnose/diagnose_command.h"
+#include "diagnose/system_host.h"
+#include "agent/logging.h"
+#include "cli/probe_command.h"
+#include "conf/config_loader.h"
+#include "conf/control_socket_path.h"
+#include "cli/vip_command.h"
+
+namespace rsagent::agent {
+
+namespace {
+
+constexpr const char* kVersion = RSAGENT_VERSION;
+
+constexpr const char* kUsage = R"(usage: rsagent COMMAND [options]
+
+Health agent for the real servers of an LVS-DR / keepalived cluster.
+
+commands:
+  run [-c FILE]                   run the daemon in the foreground
+  check-config [-c FILE]          validate the config; errors as FILE:LINE:COL: message
+  probe NAME [-c FILE] [--json]   run one probe once and print the result
+  vip up|down|status [-c FILE] [--json]
+                                  one-shot DR set-up: ARP suppression + VIPs on lo
+                                  (down removes only the VIPs rsagent manages)
+  status [--json]                 services, probes, VIPs and overrides of the running agent
+  drain SERVICE|--all             verdict DOWN (reason drain): the directors send new
+                                  connections elsewhere, existing ones finish
+  maint SERVICE|--all             the same, for work on the box
+  undrain SERVICE|--all           end a drain or maint: back into rotation
+  reload                          re-read the config; prints its errors if rejected
+  diagnose [-c FILE] [--json]     DR and MySQL pitfalls, PASS/WARN/FAIL with the fix;
+                                  exit 1 on any FAIL
+                                  (status..reload ask the agent over agent.control_socket,
+                                  root only; overrides persist in agent.state_dir)
+  --version                       print the version
+  --help                          this text
+
+FILE defaults to /etc/rsagent/rsagent.toml; when it does not exist, run,
+check-config and probe use the embedded default (a plain nginx box).
+)";
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::optional<std::string> config_path;
+  bool json = false;
+};
+
+Result<Args> Parse(const std::vector<std::string>& argv) {
+  Args args;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "-c" || a == "--config") {
+      if (i + 1 == argv.size()) return Error{a + " needs a FILE"};
+      args.config_path = argv[++i];
+    } else if (a.starts_with("--config=")) {
+      args.config_path = a.substr(9);
+    } else if (a == "--json") {
+      args.json = true;
+    } else if (a == "--all") {
+      args.positional.push_back(a);  // drain/undrain/maint: the target
+    } else if (a.starts_with("-") && a != "-" && !(args.command.empty() &&
+                                                   (a == "--version" || a == "-V" ||
+                                                    a == "--help" || a == "-h"))) {
+      return Error{"unknown option " + a};
+    } else if (args.command.empty()) {
+      args.command = a;
+    } else {
+      args.positional.push_back(a);
+    }
+  }
+  return args;
+}
+
+// The config a command works on: -c FILE, else the default path, else the
+// embedded default. Errors are printed; nothing is returned on any error.
+std::optional<conf::Config> LoadConfig(const Args& args, std::ostream& err, bool* embedded) {
+  *embedded = false;
+  conf::LoadResult loaded;
+  if (args.config_path) {
+    loaded = conf::LoadConfigFile(*args.config_path);
+  } else if (access(conf::kDefaultConfigPath, F_OK) == 0) {
+    loaded = conf::LoadConfigFile(conf::kDefaultConfigPath);
+  } else {
+    *embedded = true;
+    loaded = conf::LoadConfigString(conf::DefaultConfigText(), conf::kEmbeddedSourceName);
+  }
+  if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
+    for (const auto& e : *errors) err << e.ToString() << "\n";
+    err << "rsagent: " << errors->size() << " error" << (errors->size() == 1 ? "" : "s")
+        << " in the configuration\n";
+    return std::nullopt;
+  }
+  return std::get<conf::Config>(std::move(loaded));
+}
+
+// Admin commands only need the socket path, read leniently: a config with
+// errors must not keep `reload` from reaching the agent, which reports them.
+int RunAdmin(const Args& args, std::ostream& out, std::ostream& err) {
+  const std::string socket =
+      conf::ControlSocketPath(args.config_path.value_or(conf::kDefaultConfigPath));
+  return RunAdminCommand(args.command, args.positional, args.json, socket, out, err);
+}
+
+int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
+  bool embedded = false;
+  auto config = LoadConfig(args, err, &embedded);
+  if (!config) return 1;
+  if (args.command == "check-config") {
+    out << config->source << ": OK (" << config->probes.size() << " probes, "
+        << config->services.size() << " services, " << config->vip.addresses.size()
+        << " VIPs)\n";
+    return 0;
+  }
+  if (args.command == "probe") {
+    if (args.positional.size() != 1) {
+      err << "usage: rsagent probe NAME [-c FILE] [--json]\n";
+      return 2;
+    }
+    return RunProbeCommand(*config, args.positional[0], args.json, out, err);
+  }
+  if (args.command == "vip") {
+    if (args.positional.size() != 1) {
+      err << "usage: rsagent vip up|down|status [-c FILE] [--json]\n";
+      return 2;
+    }
+    return netsetup::RunVipCommand(args.positional[0], *config, args.json, out, err);
+  }
+  // run
+  SetupLogging(config->agent.log_level);
+  if (embedded) {
+    spdlog::warn("{} does not exist: using the embedded default config (a plain nginx box: "
+                 "http://127.0.0.1/ and port 80, no VIPs)",
+                 conf::kDefaultConfigPath);
+  }
+  const std::string path =
+      embedded ? "" : args.config_path.value_or(conf::kDefaultConfigPath);
+  return RunDaemon(*config, DaemonOptions{.config_path = path, .version = kVersion});
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  auto args = Parse(argv);
+  if (!args) {
+    err << "rsagent: " << args.error() << "\n" << kUsage;
+    return 2;
+  }
+  const std::string& cmd = args->command;
+  if (cmd == "--version" || cmd == "-V") {
+    out << "rsagent " << kVersion << "\n";
+    return 0;
+  }
+  if (cmd.empty() || cmd == "--help" || cmd == "-h" || cmd == "help") {
+    (cmd.empty() ? err : out) << kUsage;
+    return cmd.empty() ? 2 : 0;
+  }
+  if (cmd == "run" || cmd == "check-config" || cmd == "probe" || cmd == "vip") return RunCommand(*args, out, err);
+  if (IsAdminCommand(cmd)) return RunAdmin(*args, out, err);
+  if (cmd == "diagnose") {
+    diagnose::SystemHost host;
+    return diagnose::RunDiagnose(
+        {.config_path = args->config_path.value_or(conf::kDefaultConfigPath),
+         .json = args->json,
+         .colour = &out == &std::cout && isatty(STDOUT_FILENO)},
+        host, out);
+  }
+  err << "rsagent: unknown command \"" << cmd << "\"\n" << kUsage;
+  return 2;
+}
+
+}  // namespace rsagent::agent

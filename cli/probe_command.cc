@@ -1,0 +1,52 @@
+#include "cli/probe_command.h"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "probes/probe_factory.h"
+
+namespace rsagent::agent {
+
+int RunProbeCommand(const conf::Config& config, const std::string& name, bool json,
+                    std::ostream& out, std::ostream& err) {
+  const conf::ProbeConfig* probe_config = config.FindProbe(name);
+  if (!probe_config) {
+    err << "rsagent: no probe named \"" << name << "\" in " << config.source << "\n";
+    return 2;
+  }
+  auto probe = probes::MakeProbe(*probe_config);
+  if (!probe) {
+    err << "rsagent: probe " << name << ": " << probe.error() << "\n";
+    return 2;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const probes::ProbeResult r = (*probe)->Check(start + probe_config->timeout);
+  const double ms = r.latency.count() / 1000.0;
+  if (json) {
+    nlohmann::json roles = nlohmann::json::object();
+    for (const auto& [role, o] : r.roles) roles[role] = {{"ok", o.ok}, {"reason", o.reason}};
+    out << nlohmann::json{{"probe", name},
+                          {"type", conf::ProbeTypeName(probe_config->spec)},
+                          {"ok", r.outcome.ok},
+                          {"reason", r.outcome.reason},
+                          {"latency_ms", ms},
+                          {"roles", roles},
+                          {"details", r.details}}
+               .dump(2)
+        << "\n";
+  } else {
+    out << name << " (" << conf::ProbeTypeName(probe_config->spec) << "): "
+        << (r.outcome.ok ? "PASS" : "FAIL") << " in " << ms << " ms";
+    if (!r.outcome.reason.empty()) out << " — " << r.outcome.reason;
+    out << "\n";
+    for (const auto& [role, o] : r.roles) {
+      out << "  " << role << ": " << (o.ok ? "PASS" : "FAIL");
+      if (!o.reason.empty()) out << " — " << o.reason;
+      out << "\n";
+    }
+    for (const auto& [key, value] : r.details) out << "  " << key << " = " << value << "\n";
+  }
+  return r.outcome.ok ? 0 : 1;
+}
+
+}  // namespace rsagent::agent

@@ -1,0 +1,127 @@
+#include "control/admin.h"
+
+#include <spdlog/spdlog.h>
+
+#include "http/status_json.h"
+
+namespace rsagent::agent {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+AdminState StateFor(ControlCommand command) {
+  switch (command) {
+    case ControlCommand::kDrain:
+      return AdminState::kDrain;
+    case ControlCommand::kMaint:
+      return AdminState::kMaint;
+    default:
+      return AdminState::kNone;
+  }
+}
+
+}  // namespace
+
+Admin::Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version)
+    : model_(model),
+      store_(std::move(store)),
+      reload_(std::move(reload)),
+      version_(std::move(version)) {}
+
+Status Admin::Restore() {
+  std::lock_guard lock(mu_);
+  auto loaded = store_.Load();
+  if (!loaded) {
+    return Error{"overrides: " + loaded.error() +
+                 " — refusing to start without knowing which services are drained; fix or "
+                 "remove the file (removing it puts every service back into rotation)"};
+  }
+  const auto snapshot = model_.Current();
+  overrides_.clear();
+  for (const auto& [service, admin] : *loaded) {
+    if (!snapshot->FindService(service)) {
+      spdlog::warn("overrides: dropping the {} of service \"{}\": not in the config",
+                   AdminStateName(admin.state), service);
+      continue;
+    }
+    overrides_[service] = admin;
+    model_.SetOverride(service, admin, SteadyClock::now());
+    spdlog::warn("overrides: service \"{}\" stays in {} (since {}); `rsagent undrain {}` ends it",
+                 service, AdminStateName(admin.state), FormatWallTime(admin.since), service);
+  }
+  if (overrides_.size() != loaded->size()) return store_.Save(overrides_);
+  return Status::Ok();
+}
+
+ControlResponse Admin::Handle(const ControlRequest& request) {
+  switch (request.command) {
+    case ControlCommand::kStatus:
+      return ControlResponse{.ok = true, .status = StatusJson(*model_.Current(), version_)};
+    case ControlCommand::kReload: {
+      ReloadOutcome outcome = Reload();
+      return ControlResponse{
+          .ok = outcome.ok(), .message = outcome.summary, .errors = std::move(outcome.errors)};
+    }
+    default:
+      return SetOverride(request);
+  }
+}
+
+ReloadOutcome Admin::Reload() {
+  std::lock_guard lock(mu_);
+  ReloadOutcome outcome = reload_();
+  if (outcome.ok()) PruneLocked(*model_.Current());
+  return outcome;
+}
+
+ControlResponse Admin::SetOverride(const ControlRequest& request) {
+  std::lock_guard lock(mu_);
+  const auto snapshot = model_.Current();
+  std::vector<std::string> targets;
+  if (request.all) {
+    for (const auto& s : snapshot->services) targets.push_back(s.name);
+  } else if (snapshot->FindService(request.service)) {
+    targets.push_back(request.service);
+  } else {
+    std::string known;
+    for (const auto& s : snapshot->services) known += (known.empty() ? "" : ", ") + s.name;
+    return ControlResponse{.message = "unknown service \"" + request.service +
+                                      "\" (services: " + known + ")"};
+  }
+
+  const AdminState state = StateFor(request.command);
+  const WallTime now =
+      std::chrono::time_point_cast<WallTime::duration>(std::chrono::system_clock::now());
+  Overrides next = overrides_;
+  for (const auto& name : targets) {
+    auto it = next.find(name);
+    if (state == AdminState::kNone) {
+      if (it != next.end()) next.erase(it);
+    } else if (it == next.end() || it->second.state != state) {
+      next[name] = AdminOverride{.state = state, .since = now};  // unchanged state keeps its since
+    }
+  }
+  if (Status s = store_.Save(next); !s) {
+    return ControlResponse{.message = "nothing changed: cannot persist the override: " + s.error()};
+  }
+  overrides_ = std::move(next);
+  std::string message;
+  for (const auto& name : targets) {
+    auto it = overrides_.find(name);
+    const AdminOverride admin = it == overrides_.end() ? AdminOverride{} : it->second;
+    model_.SetOverride(name, admin, SteadyClock::now());
+    spdlog::info("admin: service \"{}\" -> {}", name, AdminStateName(admin.state));
+    message += (message.empty() ? "" : ", ") + name + ": " + AdminStateName(admin.state);
+  }
+  return ControlResponse{.ok = true, .message = message.empty() ? "no services" : message};
+}
+
+void Admin::PruneLocked(const Snapshot& snapshot) {
+  const size_t before = overrides_.size();
+  std::erase_if(overrides_, [&](const auto& entry) { return !snapshot.FindService(entry.first); });
+  if (overrides_.size() == before) return;
+  if (Status s = store_.Save(overrides_); !s) spdlog::error("overrides: {}", s.error());
+}
+
+}  // namespace rsagent::agent

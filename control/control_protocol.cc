@@ -1,0 +1,123 @@
+#include "control/control_protocol.h"
+
+#include <array>
+#include <utility>
+
+namespace rsagent::agent {
+
+namespace {
+
+constexpr std::array<std::pair<ControlCommand, const char*>, 5> kCommands{{
+    {ControlCommand::kStatus, "status"},
+    {ControlCommand::kDrain, "drain"},
+    {ControlCommand::kUndrain, "undrain"},
+    {ControlCommand::kMaint, "maint"},
+    {ControlCommand::kReload, "reload"},
+}};
+
+Result<ControlCommand> CommandByName(const std::string& name) {
+  for (const auto& [command, text] : kCommands) {
+    if (name == text) return command;
+  }
+  return Error{"unknown command \"" + name + "\""};
+}
+
+bool TakesService(ControlCommand command) {
+  return command == ControlCommand::kDrain || command == ControlCommand::kUndrain ||
+         command == ControlCommand::kMaint;
+}
+
+Status CheckTarget(const ControlRequest& request) {
+  const bool takes = TakesService(request.command);
+  if (takes && request.all == !request.service.empty()) {
+    return Error{std::string(ControlCommandName(request.command)) +
+                 " needs exactly one of SERVICE or --all"};
+  }
+  if (!takes && (request.all || !request.service.empty())) {
+    return Error{std::string(ControlCommandName(request.command)) + " takes no service"};
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const char* ControlCommandName(ControlCommand command) {
+  for (const auto& [c, text] : kCommands) {
+    if (c == command) return text;
+  }
+  return "?";
+}
+
+Result<ControlRequest> RequestFromArgs(const std::string& command,
+                                       const std::vector<std::string>& args) {
+  auto parsed = CommandByName(command);
+  if (!parsed) return Error{parsed.error()};
+  ControlRequest request{.command = *parsed};
+  for (const auto& arg : args) {
+    if (arg == "--all") {
+      request.all = true;
+    } else if (request.service.empty()) {
+      request.service = arg;
+    } else {
+      return Error{"unexpected argument \"" + arg + "\""};
+    }
+  }
+  if (Status s = CheckTarget(request); !s) return Error{s.error()};
+  return request;
+}
+
+std::string EncodeRequest(const ControlRequest& request) {
+  nlohmann::json j{{"command", ControlCommandName(request.command)}};
+  if (!request.service.empty()) j["service"] = request.service;
+  if (request.all) j["all"] = true;
+  return j.dump() + "\n";
+}
+
+Result<ControlRequest> DecodeRequest(std::string_view line) {
+  if (line.size() > kMaxControlLine) return Error{"request too long"};
+  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Error{"request is not a JSON object"};
+  if (!j.contains("command") || !j["command"].is_string()) {
+    return Error{"request has no \"command\" string"};
+  }
+  auto command = CommandByName(j["command"].get<std::string>());
+  if (!command) return Error{command.error()};
+  ControlRequest request{.command = *command};
+  if (j.contains("service")) {
+    if (!j["service"].is_string()) return Error{"\"service\" must be a string"};
+    request.service = j["service"].get<std::string>();
+  }
+  if (j.contains("all")) {
+    if (!j["all"].is_boolean()) return Error{"\"all\" must be true or false"};
+    request.all = j["all"].get<bool>();
+  }
+  if (Status s = CheckTarget(request); !s) return Error{s.error()};
+  return request;
+}
+
+std::string EncodeResponse(const ControlResponse& response) {
+  nlohmann::json j{{"ok", response.ok}, {"message", response.message}, {"errors", response.errors}};
+  if (!response.status.is_null()) j["status"] = response.status;
+  return j.dump() + "\n";
+}
+
+Result<ControlResponse> DecodeResponse(std::string_view line) {
+  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) {
+    return Error{"malformed response from the agent"};
+  }
+  ControlResponse response{.ok = j["ok"].get<bool>()};
+  if (auto message = j.find("message"); message != j.end()) {
+    if (!message->is_string()) return Error{"malformed response from the agent: bad \"message\""};
+    response.message = message->get<std::string>();
+  }
+  if (auto errors = j.find("errors"); errors != j.end() && errors->is_array()) {
+    for (const auto& e : *errors) {
+      if (e.is_string()) response.errors.push_back(e.get<std::string>());
+    }
+  }
+  if (auto status = j.find("status"); status != j.end()) response.status = *status;
+  return response;
+}
+
+}  // namespace rsagent::agent

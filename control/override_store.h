@@ -1,0 +1,40 @@
+// Drain and maintenance overrides on disk (DESIGN.md §6): one JSON file in
+// state_dir, replaced atomically (temp file, fsync, rename, fsync of the
+// directory) so a crash or kill -9 leaves either the old or the new file.
+//
+// A file that exists but cannot be read or parsed is an error, not "no
+// overrides": starting without them would put a node under maintenance back
+// into rotation. The daemon refuses to start and names the file.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "health/snapshot.h"
+#include "common/result.h"
+
+namespace rsagent::agent {
+
+using Overrides = std::map<std::string, AdminOverride>;  // service -> override
+
+class OverrideStore {
+ public:
+  explicit OverrideStore(std::string state_dir);
+
+  // Empty when the file does not exist yet.
+  Result<Overrides> Load() const;
+  // Creates state_dir (0750) when missing. Entries with kNone are not written.
+  Status Save(const Overrides& overrides) const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
+// The file's content, separate from I/O for tests.
+std::string SerializeOverrides(const Overrides& overrides);
+Result<Overrides> ParseOverrides(const std::string& text);
+
+}  // namespace rsagent::agent

@@ -1,0 +1,90 @@
+#include "diagnose/system_host.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "control/control_client.h"
+#include "diagnose/proc_net_tcp.h"
+#include "netsetup/rtnl.h"
+#include "probes/mysql_connection.h"
+#include "probes/probe_factory.h"
+
+namespace rsagent::agent::diagnose {
+
+namespace {
+
+constexpr auto kAgentTimeout = std::chrono::seconds(2);
+constexpr auto kMysqlTimeout = std::chrono::seconds(3);
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{"cannot read " + path};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Result<netsetup::KernelState> SystemHost::Addresses() {
+  auto rtnl = netsetup::Rtnl::Open();
+  if (!rtnl) return Error{rtnl.error()};
+  return (*rtnl)->Read();
+}
+
+Result<int> SystemHost::Ipv4Conf(const std::string& interface, const std::string& key) {
+  auto text = ReadFile("/proc/sys/net/ipv4/conf/" + interface + "/" + key);
+  if (!text) return Error{text.error()};
+  return std::atoi(text->c_str());
+}
+
+Result<std::vector<Listener>> SystemHost::TcpListeners() {
+  auto v4 = ReadFile("/proc/net/tcp");
+  if (!v4) return Error{v4.error()};
+  std::vector<Listener> out = ParseProcNetTcp(*v4, /*v6=*/false);
+  if (auto v6 = ReadFile("/proc/net/tcp6")) {  // absent when IPv6 is disabled
+    for (const auto& l : ParseProcNetTcp(*v6, /*v6=*/true)) out.push_back(l);
+  }
+  return out;
+}
+
+Result<nlohmann::json> SystemHost::AgentStatus(const std::string& control_socket) {
+  auto response = CallControl(control_socket, {.command = ControlCommand::kStatus}, kAgentTimeout);
+  if (!response) return Error{response.error()};
+  if (!response->ok) return Error{"the agent refused: " + response->message};
+  return response->status;
+}
+
+probes::ProbeResult SystemHost::RunProbe(const conf::ProbeConfig& probe) {
+  auto made = probes::MakeProbe(probe);
+  if (!made) return probes::ProbeResult{.outcome = {false, made.error()}};
+  return (*made)->Check(probes::Clock::now() + probe.timeout);
+}
+
+Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(
+    const conf::MysqlProbeSpec& spec) {
+  std::optional<probes::MysqlCredentials> credentials;
+  if (!spec.credentials.empty()) {
+    auto loaded = probes::LoadMysqlCredentials(spec.credentials, geteuid());
+    if (!loaded) return Error{loaded.error()};
+    credentials = *loaded;
+  }
+  probes::MysqlConnection connection({.socket = spec.socket, .address = spec.address}, credentials,
+                                     probes::MysqlBackoff(kMysqlTimeout, kMysqlTimeout));
+  auto rows = connection.Query(
+      "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+      "('bind_address', 'auto_increment_increment', 'auto_increment_offset', 'read_only')",
+      probes::Clock::now() + kMysqlTimeout);
+  if (!rows) return Error{rows.error()};
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : probes::ToNameValueMap(*rows)) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[lower] = value;
+  }
+  return out;
+}
+
+}  // namespace rsagent::agent::diagnose

@@ -1,0 +1,19 @@
+// The real Host: netlink, /proc, the agent's control socket, MariaDB.
+#pragma once
+
+#include "diagnose/host.h"
+
+namespace rsagent::agent::diagnose {
+
+class SystemHost : public Host {
+ public:
+  Result<netsetup::KernelState> Addresses() override;
+  Result<int> Ipv4Conf(const std::string& interface, const std::string& key) override;
+  Result<std::vector<Listener>> TcpListeners() override;
+  Result<nlohmann::json> AgentStatus(const std::string& control_socket) override;
+  probes::ProbeResult RunProbe(const conf::ProbeConfig& probe) override;
+  Result<std::map<std::string, std::string>> MysqlVariables(
+      const conf::MysqlProbeSpec& spec) override;
+};
+
+}  // namespace rsagent::agent::diagnose

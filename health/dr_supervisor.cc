@@ -1,0 +1,102 @@
+#include "health/dr_supervisor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace rsagent::agent {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Verify-only mode re-reads the kernel this often.
+constexpr auto kInspectEvery = std::chrono::seconds(1);
+
+}  // namespace
+
+Result<std::unique_ptr<DrSupervisor>> DrSupervisor::Start(const conf::VipConfig& config,
+                                                          HealthModel& model) {
+  std::unique_ptr<DrSupervisor> self(new DrSupervisor(config, model));
+  if (Status s = self->Begin(); !s) return Error{s.error()};
+  return self;
+}
+
+Status DrSupervisor::Begin() {
+  if (config_.addresses.empty()) return Status::Ok();
+  if (!config_.manage) {
+    Tick();
+    spdlog::info("vip: manage = false: verifying {} VIP(s) on {} without changing anything",
+                 config_.addresses.size(), config_.device);
+    return Status::Ok();
+  }
+  auto keeper = netsetup::DrKeeper::Create(config_);
+  if (!keeper) return Error{"vip: " + keeper.error()};
+  if (Status s = (*keeper)->Apply(); !s) return Error{"vip: " + s.error()};
+  HealthModel& model = model_;
+  if (Status s = (*keeper)->StartWatch([&model](const netsetup::DrStatus& status) {
+        model.SetDrStatus(status, Clock::now());
+      });
+      !s) {
+    return Error{"vip: " + s.error()};
+  }
+  keeper_ = std::move(keeper).value();
+  spdlog::info("vip: ARP suppressed, {} VIP(s) bound on {}; watching for removal",
+               config_.addresses.size(), config_.device);
+  return Status::Ok();
+}
+
+DrSupervisor::~DrSupervisor() {
+  if (keeper_) keeper_->StopWatch();
+}
+
+Status DrSupervisor::Reconfigure(const conf::VipConfig& config) {
+  if (config == config_) return Status::Ok();  // keep the watch and its heal counts
+  for (const auto& old : config_.addresses) {
+    if (std::find(config.addresses.begin(), config.addresses.end(), old) ==
+        config.addresses.end()) {
+      spdlog::warn("vip: {} is no longer configured; it stays bound on {} so live flows are "
+                   "not cut. Once drained: ip addr del {}/{} dev {}",
+                   old.ToString(), config_.device, old.ToString(), old.max_prefix(),
+                   config_.device);
+    }
+  }
+  DrSupervisor next(config, model_);
+  if (Status s = next.Begin(); !s) return s;
+  if (keeper_) keeper_->StopWatch();
+  config_ = config;
+  keeper_ = std::move(next.keeper_);
+  next_inspect_ = {};
+  if (config_.addresses.empty()) model_.SetDrStatus(netsetup::DrStatus{}, Clock::now());
+  return Status::Ok();
+}
+
+void DrSupervisor::Tick() {
+  if (keeper_ || config_.addresses.empty()) return;
+  const auto now = Clock::now();
+  if (now < next_inspect_) return;
+  next_inspect_ = now + kInspectEvery;
+  auto status = netsetup::DrKeeper::InspectOnce(config_);
+  if (status) {
+    model_.SetDrStatus(*status, now);
+    return;
+  }
+  netsetup::DrStatus unknown;
+  for (const auto& vip : config_.addresses) {
+    unknown.vips.push_back({.address = vip, .present = false, .error = status.error()});
+  }
+  unknown.arp_error = status.error();
+  model_.SetDrStatus(unknown, now);
+}
+
+void DrSupervisor::OnStop() {
+  if (!keeper_ || !config_.remove_on_stop) return;
+  keeper_->StopWatch();
+  if (Status s = keeper_->RemoveVips(); !s) {
+    spdlog::error("vip: remove_on_stop: {}", s.error());
+  } else {
+    spdlog::info("vip: remove_on_stop: VIPs removed from {}", config_.device);
+  }
+}
+
+}  // namespace rsagent::agent

@@ -1,0 +1,234 @@
+#include "health/health_model.h"
+
+#include <set>
+
+#include "conf/duration.h"
+
+namespace rsagent::agent {
+
+namespace {
+
+// The verdict key a service reads from a probe: its role for probes that
+// report roles (mysql), the probe's own outcome otherwise.
+std::string CheckKeyFor(const conf::ServiceConfig& service, const conf::ProbeConfig& probe) {
+  if (service.role == conf::Role::kNone) return "";
+  if (!std::holds_alternative<conf::MysqlProbeSpec>(probe.spec)) return "";
+  return conf::RoleName(service.role);
+}
+
+void AppendReason(std::string& reasons, const std::string& reason) {
+  if (!reasons.empty()) reasons += "; ";
+  reasons += reason;
+}
+
+}  // namespace
+
+std::chrono::milliseconds StaleAfter(const conf::ProbeConfig& probe) {
+  return 2 * probe.interval + probe.timeout;
+}
+
+HealthModel::HealthModel(const conf::Config& config, SteadyTime now)
+    : wall_offset_(std::chrono::system_clock::now().time_since_epoch() -
+                   std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                       now.time_since_epoch())),
+      started_(ToWall(now)) {
+  std::lock_guard lock(mu_);
+  config_ = config;
+  for (const auto& probe : config_.probes) probes_.emplace(probe.name, MakeProbeState(probe, now));
+  PublishLocked(now);
+}
+
+WallTime HealthModel::ToWall(SteadyTime t) const {
+  return WallTime(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                      t.time_since_epoch()) +
+                  wall_offset_);
+}
+
+HealthModel::ProbeState HealthModel::MakeProbeState(const conf::ProbeConfig& probe,
+                                                    SteadyTime now) const {
+  ProbeState state{.config = probe};
+  std::set<std::string> keys{""};
+  for (const auto& service : config_.services) {
+    for (const auto& name : service.probes) {
+      if (name == probe.name) keys.insert(CheckKeyFor(service, probe));
+    }
+  }
+  for (const auto& key : keys) {  // std::set orders "" first
+    state.checks.push_back(
+        CheckState{.role = key, .hysteresis = Hysteresis(probe.rise, probe.fall), .since = ToWall(now)});
+  }
+  return state;
+}
+
+void HealthModel::Record(const std::string& probe, const probes::ProbeResult& result,
+                         SteadyTime finished) {
+  std::lock_guard lock(mu_);
+  auto it = probes_.find(probe);
+  if (it == probes_.end()) return;  // removed by a reload while it ran
+  ProbeState& state = it->second;
+  state.has_result = true;
+  state.last = result;
+  state.last_at = finished;
+  ++state.attempts;
+  if (!result.outcome.ok) ++state.failures;
+  for (auto& check : state.checks) {
+    bool ok = result.outcome.ok;
+    if (!check.role.empty()) {
+      auto role = result.roles.find(check.role);
+      ok = role != result.roles.end() && role->second.ok;
+    }
+    if (check.hysteresis.Observe(ok)) {
+      check.since = ToWall(finished);
+      ++check.transitions;
+    }
+  }
+  PublishLocked(finished);
+}
+
+void HealthModel::SetDrStatus(netsetup::DrStatus status, SteadyTime now) {
+  std::lock_guard lock(mu_);
+  dr_ = std::move(status);
+  dr_known_ = true;
+  PublishLocked(now);
+}
+
+void HealthModel::SetOverride(const std::string& service, AdminOverride admin, SteadyTime now) {
+  std::lock_guard lock(mu_);
+  if (admin.state == AdminState::kNone) {
+    overrides_.erase(service);
+  } else {
+    overrides_[service] = admin;
+  }
+  PublishLocked(now);
+}
+
+void HealthModel::SetShuttingDown(SteadyTime now) {
+  std::lock_guard lock(mu_);
+  shutting_down_ = true;
+  PublishLocked(now);
+}
+
+void HealthModel::Refresh(SteadyTime now) {
+  std::lock_guard lock(mu_);
+  PublishLocked(now);
+}
+
+void HealthModel::Reconfigure(const conf::Config& config, SteadyTime now) {
+  std::lock_guard lock(mu_);
+  config_ = config;
+  std::map<std::string, ProbeState> probes;
+  for (const auto& probe : config_.probes) {
+    ProbeState fresh = MakeProbeState(probe, now);
+    auto old = probes_.find(probe.name);
+    // Same probe config and same verdict keys: keep everything, no flap.
+    bool keep = old != probes_.end() && old->second.config == probe &&
+                old->second.checks.size() == fresh.checks.size();
+    for (size_t i = 0; keep && i < fresh.checks.size(); ++i) {
+      keep = old->second.checks[i].role == fresh.checks[i].role;
+    }
+    probes.emplace(probe.name, keep ? std::move(old->second) : std::move(fresh));
+  }
+  probes_ = std::move(probes);
+  std::erase_if(overrides_, [&](const auto& entry) { return !config_.FindService(entry.first); });
+  std::erase_if(services_, [&](const auto& entry) { return !config_.FindService(entry.first); });
+  PublishLocked(now);
+}
+
+std::shared_ptr<const Snapshot> HealthModel::Current() const {
+  std::lock_guard lock(mu_);
+  return current_;
+}
+
+void HealthModel::PublishLocked(SteadyTime now) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->taken = ToWall(now);
+  snap->started = started_;
+  snap->shutting_down = shutting_down_;
+  snap->dr = dr_;
+
+  for (const auto& probe_config : config_.probes) {
+    const ProbeState& state = probes_.at(probe_config.name);
+    ProbeView view{.name = probe_config.name, .type = conf::ProbeTypeName(probe_config.spec)};
+    view.has_result = state.has_result;
+    view.last = state.last;
+    view.last_at = ToWall(state.last_at);
+    view.attempts = state.attempts;
+    view.failures = state.failures;
+    const SteadyTime last = state.has_result ? state.last_at : SteadyTime{};
+    const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - last);
+    const bool stale = state.has_result && age > StaleAfter(probe_config);
+    for (const auto& check : state.checks) {
+      CheckView cv{.role = check.role, .up = check.hysteresis.up() && !stale, .stale = stale,
+                   .since = check.since, .transitions = check.transitions};
+      if (!state.has_result) {
+        cv.reason = "no result yet";
+      } else if (stale) {
+        cv.reason = "stale: no result for " + conf::FormatDuration(age);
+      } else if (check.role.empty()) {
+        cv.reason = state.last.outcome.reason;
+      } else {
+        auto role = state.last.roles.find(check.role);
+        cv.reason = role != state.last.roles.end() ? role->second.reason
+                                                   : "probe reports no " + check.role + " verdict";
+      }
+      view.checks.push_back(std::move(cv));
+    }
+    snap->probes.push_back(std::move(view));
+  }
+
+  bool all_up = !config_.services.empty();
+  for (const auto& service : config_.services) {
+    ServiceView view{.name = service.name, .vip = service.vip, .port = service.port,
+                     .role = service.role, .probes = service.probes};
+    std::string reasons;
+    if (shutting_down_) AppendReason(reasons, "shutting down");
+    if (auto it = overrides_.find(service.name); it != overrides_.end()) {
+      view.admin = it->second;
+      AppendReason(reasons, AdminStateName(it->second.state));
+    }
+    for (const auto& name : service.probes) {
+      const conf::ProbeConfig* probe = config_.FindProbe(name);
+      const ProbeView* pv = nullptr;
+      for (const auto& p : snap->probes) {
+        if (p.name == name) pv = &p;
+      }
+      const CheckView* check = pv ? pv->Find(CheckKeyFor(service, *probe)) : nullptr;
+      if (!check || !check->up) {
+        std::string what = "probe " + name;
+        if (check && !check->role.empty()) what += " (" + check->role + ")";
+        AppendReason(reasons, what + ": " + (check ? check->reason : "unknown"));
+      }
+    }
+    if (service.vip) {
+      const netsetup::VipStatus* vip = dr_.Find(*service.vip);
+      if (!dr_known_) {
+        AppendReason(reasons, "VIP " + service.vip->ToString() + ": state not known yet");
+      } else if (!vip || !vip->present) {
+        std::string why = vip && !vip->error.empty() ? ": " + vip->error : "";
+        AppendReason(reasons, "VIP " + service.vip->ToString() + " not bound on " +
+                                  config_.vip.device + why);
+      }
+      if (dr_known_ && !dr_.arp_ok) {
+        AppendReason(reasons, "ARP suppression not effective: " + dr_.arp_error);
+      }
+    }
+    view.up = reasons.empty();
+    view.reason = reasons;
+
+    ServiceState& state = services_[service.name];
+    if (state.since == WallTime{}) state.since = started_;
+    if (state.up != view.up) {
+      state.up = view.up;
+      state.since = snap->taken;
+      ++state.transitions;
+    }
+    view.since = state.since;
+    view.transitions = state.transitions;
+    all_up = all_up && view.up;
+    snap->services.push_back(std::move(view));
+  }
+  snap->all_up = all_up;
+  current_ = std::move(snap);
+}
+
+}  // namespace rsagent::agent

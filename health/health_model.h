@@ -1,0 +1,78 @@
+// Turns probe results into service verdicts (DESIGN.md §6). Thread-safe:
+// probe threads Record(), the ticker Refresh()es for staleness, handlers read
+// the cached Current() snapshot.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "health/hysteresis.h"
+#include "health/snapshot.h"
+
+namespace rsagent::agent {
+
+class HealthModel {
+ public:
+  // All probes start DOWN. `now` is the steady clock at construction.
+  HealthModel(const conf::Config& config, SteadyTime now);
+
+  void Record(const std::string& probe, const probes::ProbeResult& result, SteadyTime finished);
+  void SetDrStatus(netsetup::DrStatus status, SteadyTime now);
+  void SetOverride(const std::string& service, AdminOverride admin, SteadyTime now);
+  void SetShuttingDown(SteadyTime now);
+  // Re-evaluates time-dependent state (staleness) and republishes.
+  void Refresh(SteadyTime now);
+  // Swaps in a new config: probes whose config is unchanged keep their state
+  // (no flap on reload); others start DOWN again. Overrides of services that
+  // still exist are kept.
+  void Reconfigure(const conf::Config& config, SteadyTime now);
+
+  std::shared_ptr<const Snapshot> Current() const;
+
+ private:
+  struct CheckState {
+    std::string role;
+    Hysteresis hysteresis;
+    WallTime since;
+    uint64_t transitions = 0;
+  };
+  struct ProbeState {
+    conf::ProbeConfig config;
+    std::vector<CheckState> checks;  // [0] = own outcome, then roles in use
+    bool has_result = false;
+    probes::ProbeResult last;
+    SteadyTime last_at;
+    uint64_t attempts = 0;
+    uint64_t failures = 0;
+  };
+  struct ServiceState {
+    bool up = false;
+    WallTime since;
+    uint64_t transitions = 0;
+  };
+
+  WallTime ToWall(SteadyTime t) const;
+  ProbeState MakeProbeState(const conf::ProbeConfig& probe, SteadyTime now) const;
+  // Rebuilds the snapshot; caller holds mu_.
+  void PublishLocked(SteadyTime now);
+
+  mutable std::mutex mu_;
+  conf::Config config_;
+  std::chrono::system_clock::duration wall_offset_;
+  WallTime started_;
+  std::map<std::string, ProbeState> probes_;
+  std::map<std::string, ServiceState> services_;
+  std::map<std::string, AdminOverride> overrides_;
+  netsetup::DrStatus dr_;
+  bool dr_known_ = false;
+  bool shutting_down_ = false;
+  std::shared_ptr<const Snapshot> current_;
+};
+
+// How long without a result before a probe counts as failed: two missed
+// intervals plus the timeout of the attempt in flight.
+std::chrono::milliseconds StaleAfter(const conf::ProbeConfig& probe);
+
+}  // namespace rsagent::agent

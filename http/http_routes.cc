@@ -1,0 +1,75 @@
+#include "http/http_routes.h"
+
+#include <algorithm>
+
+#include "http/metrics.h"
+#include "http/status_json.h"
+
+namespace rsagent::agent {
+
+namespace {
+
+// Bodies are short and stable so keepalived's HTTP_GET `digest` can be used.
+constexpr const char* kUpBody = "UP\n";
+constexpr const char* kDownBody = "DOWN\n";
+constexpr std::string_view kHealthPrefix = "/health/";
+
+HttpResponse Text(int status, std::string body) {
+  return HttpResponse{.status = status, .body = std::move(body)};
+}
+
+HttpResponse Verdict(bool up, const std::string& reason) {
+  HttpResponse r = Text(up ? 200 : 503, up ? kUpBody : kDownBody);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  if (!up && !reason.empty()) r.headers.emplace_back("X-Rsagent-Reason", reason);
+  return r;
+}
+
+bool ValidServiceName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+bool Allowed(const std::vector<Cidr>& allow, const IpAddress& peer) {
+  return std::any_of(allow.begin(), allow.end(),
+                     [&](const Cidr& cidr) { return cidr.Contains(peer); });
+}
+
+}  // namespace
+
+HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snapshot& snapshot,
+                   const RouteOptions& options) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse r = Text(405, "read-only: GET or HEAD\n");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  const std::string& path = request.path;
+  if (path == "/health") {
+    std::string reason;
+    for (const auto& s : snapshot.services) {
+      if (!s.up) reason += (reason.empty() ? "" : "; ") + s.name + ": " + s.reason;
+    }
+    if (snapshot.services.empty()) reason = "no services configured";
+    return Verdict(snapshot.all_up, reason);
+  }
+  if (path.starts_with(kHealthPrefix)) {
+    const std::string name = path.substr(kHealthPrefix.size());
+    const ServiceView* s = ValidServiceName(name) ? snapshot.FindService(name) : nullptr;
+    if (!s) return Text(404, "unknown service\n");
+    return Verdict(s->up, s->reason);
+  }
+  if (path == "/status" || path == "/metrics") {
+    if (!Allowed(options.allow, peer)) return Text(403, "forbidden\n");
+    if (path == "/metrics") {
+      return HttpResponse{.content_type = "text/plain; version=0.0.4",
+                          .body = RenderMetrics(snapshot, options.version)};
+    }
+    return HttpResponse{.content_type = "application/json",
+                        .body = StatusJson(snapshot, options.version).dump(2) + "\n"};
+  }
+  return Text(404, "not found\n");
+}
+
+}  // namespace rsagent::agent

@@ -1,0 +1,112 @@
+#include "http/status_json.h"
+
+#include <ctime>
+
+namespace rsagent::agent {
+
+std::string FormatWallTime(WallTime t) {
+  if (t == WallTime{}) return "";
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+namespace {
+
+nlohmann::json ProbeJson(const ProbeView& probe) {
+  nlohmann::json j{{"name", probe.name},
+                   {"type", probe.type},
+                   {"up", probe.checks.front().up},
+                   {"stale", probe.checks.front().stale},
+                   {"since", FormatWallTime(probe.checks.front().since)},
+                   {"transitions", probe.checks.front().transitions},
+                   {"reason", probe.checks.front().reason},
+                   {"attempts", probe.attempts},
+                   {"failures", probe.failures}};
+  nlohmann::json roles = nlohmann::json::object();
+  for (size_t i = 1; i < probe.checks.size(); ++i) {
+    const CheckView& c = probe.checks[i];
+    roles[c.role] = {{"up", c.up},
+                     {"since", FormatWallTime(c.since)},
+                     {"transitions", c.transitions},
+                     {"reason", c.reason}};
+  }
+  j["roles"] = roles;
+  if (probe.has_result) {
+    nlohmann::json last{{"ok", probe.last.outcome.ok},
+                        {"reason", probe.last.outcome.reason},
+                        {"latency_ms", probe.last.latency.count() / 1000.0},
+                        {"at", FormatWallTime(probe.last_at)}};
+    if (!probe.last.details.empty()) last["details"] = probe.last.details;
+    j["last"] = last;
+  } else {
+    j["last"] = nullptr;
+  }
+  return j;
+}
+
+nlohmann::json VipsJson(const netsetup::DrStatus& dr) {
+  nlohmann::json vips = nlohmann::json::array();
+  for (const auto& v : dr.vips) {
+    vips.push_back({{"address", v.address.ToString()},
+                    {"present", v.present},
+                    {"heals", v.heals},
+                    {"error", v.error}});
+  }
+  return vips;
+}
+
+nlohmann::json ArpJson(const netsetup::DrStatus& dr) {
+  nlohmann::json arp = nlohmann::json::array();
+  for (const auto& a : dr.arp) {
+    arp.push_back({{"interface", a.interface},
+                   {"arp_ignore", a.arp_ignore},
+                   {"arp_announce", a.arp_announce},
+                   {"effective", a.effective}});
+  }
+  return {{"ok", dr.arp_ok}, {"error", dr.arp_error}, {"interfaces", arp}};
+}
+
+}  // namespace
+
+nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) {
+  nlohmann::json services = nlohmann::json::array();
+  for (const auto& s : snapshot.services) {
+    services.push_back(
+        {{"name", s.name},
+         {"up", s.up},
+         {"state", s.up ? "up" : "down"},
+         {"reason", s.reason},
+         {"vip", s.vip ? s.vip->ToString() : ""},
+         {"port", s.port},
+         {"role", conf::RoleName(s.role)},
+         {"probes", s.probes},
+         {"admin", {{"state", AdminStateName(s.admin.state)},
+                    {"since", FormatWallTime(s.admin.since)}}},
+         {"since", FormatWallTime(s.since)},
+         {"transitions", s.transitions}});
+  }
+  nlohmann::json probes = nlohmann::json::array();
+  for (const auto& p : snapshot.probes) probes.push_back(ProbeJson(p));
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(snapshot.taken -
+                                                                       snapshot.started);
+  return {{"version", version},
+          {"started", FormatWallTime(snapshot.started)},
+          {"uptime_seconds", uptime.count()},
+          {"shutting_down", snapshot.shutting_down},
+          {"up", snapshot.all_up},
+          {"services", services},
+          {"probes", probes},
+          {"vip_managed", snapshot.dr.managed},
+          {"vips", VipsJson(snapshot.dr)},
+          {"arp", ArpJson(snapshot.dr)}};
+}
+
+}  // namespace rsagent::agent

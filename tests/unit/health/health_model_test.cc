@@ -1,0 +1,172 @@
+#include "health/health_model.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/health/test_config.h"
+
+namespace rsagent::agent {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::MysqlProbe;
+using testing::Service;
+using testing::TcpProbe;
+
+probes::ProbeResult Pass() { return {.outcome = {true, "ok"}}; }
+probes::ProbeResult Fail(const std::string& why) { return {.outcome = {false, why}}; }
+
+class HealthModelTest : public ::testing::Test {
+ protected:
+  HealthModelTest() {
+    config_.probes = {TcpProbe("a"), TcpProbe("b")};
+    config_.services = {Service("web", {"a", "b"}), Service("only-a", {"a"})};
+  }
+  SteadyTime At(int ms) const { return t0_ + milliseconds(ms); }
+  const ServiceView& Svc(const HealthModel& m, const std::string& name) {
+    return *m.Current()->FindService(name);
+  }
+
+  conf::Config config_;
+  SteadyTime t0_ = std::chrono::steady_clock::now();
+};
+
+TEST_F(HealthModelTest, EverythingStartsDown) {
+  HealthModel m(config_, At(0));
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_EQ(Svc(m, "web").reason, "probe a: no result yet; probe b: no result yet");
+  EXPECT_FALSE(m.Current()->all_up);
+}
+
+TEST_F(HealthModelTest, ServiceIsTheAndOfItsProbes) {
+  HealthModel m(config_, At(0));
+  for (int i = 1; i <= 2; ++i) {
+    m.Record("a", Pass(), At(i * 100));
+    m.Record("b", Fail("connection refused"), At(i * 100));
+  }
+  EXPECT_TRUE(Svc(m, "only-a").up);
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_EQ(Svc(m, "web").reason, "probe b: connection refused");
+  EXPECT_FALSE(m.Current()->all_up);
+  m.Record("b", Pass(), At(300));
+  m.Record("b", Pass(), At(400));
+  EXPECT_TRUE(Svc(m, "web").up);
+  EXPECT_TRUE(m.Current()->all_up);
+  EXPECT_EQ(Svc(m, "web").transitions, 1u);
+}
+
+TEST_F(HealthModelTest, RiseAndFallApply) {
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));
+  EXPECT_FALSE(Svc(m, "only-a").up) << "one pass is not enough with rise=2";
+  m.Record("a", Pass(), At(200));
+  EXPECT_TRUE(Svc(m, "only-a").up);
+  m.Record("a", Fail("x"), At(300));
+  EXPECT_TRUE(Svc(m, "only-a").up) << "one failure is not enough with fall=2";
+  m.Record("a", Fail("x"), At(400));
+  EXPECT_FALSE(Svc(m, "only-a").up);
+}
+
+TEST_F(HealthModelTest, StaleResultCountsAsFailure) {
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));
+  m.Record("a", Pass(), At(200));
+  // interval 1s, timeout 500ms: stale after 2.5s without a result.
+  m.Refresh(At(200 + 2500));
+  EXPECT_TRUE(Svc(m, "only-a").up);
+  m.Refresh(At(200 + 2501));
+  EXPECT_FALSE(Svc(m, "only-a").up);
+  EXPECT_NE(Svc(m, "only-a").reason.find("stale"), std::string::npos);
+  const ProbeView& a = m.Current()->probes[0];
+  EXPECT_TRUE(a.checks[0].stale);
+  // A fresh result ends staleness; the probe was UP before, so it is UP again.
+  m.Record("a", Pass(), At(3000));
+  EXPECT_TRUE(Svc(m, "only-a").up);
+}
+
+TEST_F(HealthModelTest, OverridesTurnServiceDown) {
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));
+  m.Record("a", Pass(), At(200));
+  m.SetOverride("only-a", {AdminState::kDrain, std::chrono::system_clock::now()}, At(300));
+  EXPECT_FALSE(Svc(m, "only-a").up);
+  EXPECT_EQ(Svc(m, "only-a").reason, "drain");
+  m.SetOverride("only-a", {AdminState::kNone, {}}, At(400));
+  EXPECT_TRUE(Svc(m, "only-a").up);
+}
+
+TEST_F(HealthModelTest, ShuttingDownTurnsEverythingDown) {
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));
+  m.Record("a", Pass(), At(200));
+  m.SetShuttingDown(At(300));
+  EXPECT_FALSE(Svc(m, "only-a").up);
+  EXPECT_EQ(Svc(m, "only-a").reason, "shutting down");
+}
+
+TEST_F(HealthModelTest, ServiceWithVipNeedsItBoundAndArpSuppressed) {
+  const IpAddress vip = *IpAddress::Parse("192.168.1.100");
+  config_.vip.addresses = {vip};
+  config_.services[1].vip = vip;
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));
+  m.Record("a", Pass(), At(200));
+  EXPECT_FALSE(Svc(m, "only-a").up) << "VIP state unknown";
+  netsetup::DrStatus dr;
+  dr.vips = {{.address = vip, .present = true}};
+  dr.arp_ok = true;
+  m.SetDrStatus(dr, At(300));
+  EXPECT_TRUE(Svc(m, "only-a").up);
+  dr.vips[0].present = false;
+  m.SetDrStatus(dr, At(400));
+  EXPECT_FALSE(Svc(m, "only-a").up);
+  EXPECT_EQ(Svc(m, "only-a").reason, "VIP 192.168.1.100 not bound on lo");
+  dr.vips[0].present = true;
+  dr.arp_ok = false;
+  dr.arp_error = "eth0: arp_ignore=0";
+  m.SetDrStatus(dr, At(500));
+  EXPECT_EQ(Svc(m, "only-a").reason, "ARP suppression not effective: eth0: arp_ignore=0");
+  EXPECT_EQ(Svc(m, "web").reason.find("ARP"), std::string::npos);
+}
+
+TEST_F(HealthModelTest, RolesHaveTheirOwnHysteresis) {
+  config_.probes = {MysqlProbe("db")};
+  config_.services = {Service("writer", {"db"}, conf::Role::kWriter),
+                      Service("reader", {"db"}, conf::Role::kReader)};
+  HealthModel m(config_, At(0));
+  probes::ProbeResult r = Pass();
+  r.roles["writer"] = {false, "read_only is ON"};
+  r.roles["reader"] = {true, ""};
+  m.Record("db", r, At(100));
+  EXPECT_TRUE(Svc(m, "reader").up);
+  EXPECT_FALSE(Svc(m, "writer").up);
+  EXPECT_EQ(Svc(m, "writer").reason, "probe db (writer): read_only is ON");
+  r.roles.erase("reader");
+  m.Record("db", r, At(200));
+  EXPECT_FALSE(Svc(m, "reader").up) << "a missing role verdict is a failure";
+}
+
+TEST_F(HealthModelTest, ReconfigureKeepsUnchangedProbeState) {
+  HealthModel m(config_, At(0));
+  for (int i = 1; i <= 2; ++i) {
+    m.Record("a", Pass(), At(i * 100));
+    m.Record("b", Pass(), At(i * 100));
+  }
+  ASSERT_TRUE(Svc(m, "web").up);
+  conf::Config next = config_;
+  next.probes[1].timeout = milliseconds(400);  // b changed: starts DOWN again
+  next.services.push_back(Service("new", {"a"}));
+  m.Reconfigure(next, At(300));
+  EXPECT_TRUE(Svc(m, "only-a").up) << "unchanged probe a must not flap";
+  EXPECT_TRUE(Svc(m, "new").up);
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_EQ(Svc(m, "only-a").transitions, 1u);
+}
+
+TEST_F(HealthModelTest, ResultForRemovedProbeIsIgnored) {
+  HealthModel m(config_, At(0));
+  m.Record("gone", Pass(), At(100));
+  EXPECT_EQ(m.Current()->probes.size(), 2u);
+}
+
+}  // namespace
+}  // namespace rsagent::agent

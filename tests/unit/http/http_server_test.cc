@@ -1,0 +1,262 @@
+#include "http/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "http/status_json.h"
+
+namespace rsagent::agent {
+namespace {
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto snap = std::make_shared<Snapshot>();
+    snap->services = {ServiceView{.name = "web", .up = true},
+                      ServiceView{.name = "db", .up = false, .reason = "probe m: refused"}};
+    snap->all_up = false;
+    snapshot_ = snap;
+    Start({*Cidr::Parse("127.0.0.0/8")});
+  }
+
+  void Start(std::vector<Cidr> allow) {
+    StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}, .allow = allow,
+                          .threads = 2, .version = "test"});
+  }
+
+  void StartWith(const HttpOptions& options) {
+    server_.reset();
+    auto s = HttpServer::Start(options, [this] { return std::atomic_load(&snapshot_); });
+    ASSERT_TRUE(s.ok()) << s.error();
+    server_ = std::move(s).value();
+  }
+
+  // A connected socket with a 2 s receive timeout.
+  int Connect() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    return fd;
+  }
+
+  // Everything until the server closes (or the 2 s timeout).
+  static std::string ReadToEnd(int fd) {
+    std::string response;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, n);
+    return response;
+  }
+
+  // One request on a fresh connection, written by hand: this is exactly
+  // what keepalived's HTTP_GET sends (HTTP/1.0 style, new connection).
+  std::string Raw(const std::string& request) {
+    int fd = Connect();
+    EXPECT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    std::string response = ReadToEnd(fd);
+    close(fd);
+    return response;
+  }
+
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, KeepalivedStyleRequestGetsAnswerAndClose) {
+  const std::string r = Raw(
+      "GET /health/web HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 127.0.0.1:9480\r\n\r\n");
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 200 OK\r\n")) << r;
+  EXPECT_TRUE(r.ends_with("\r\n\r\nUP\n")) << r;  // server closed after one answer
+}
+
+TEST_F(HttpServerTest, HaproxyStyleHttpCheck) {
+  const std::string r = Raw("OPTIONS / HTTP/1.0\r\n\r\n");
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 ")) << r;  // answered, not hung
+  const std::string h = Raw("GET /health/db HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(h.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << h;
+  EXPECT_NE(h.find("X-Rsagent-Reason: probe m: refused\r\n"), std::string::npos) << h;
+  EXPECT_TRUE(h.ends_with("DOWN\n")) << h;
+}
+
+TEST_F(HttpServerTest, AggregateAndUnknownService) {
+  httplib::Client c("127.0.0.1", server_->port());
+  auto all = c.Get("/health");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->status, 503);
+  auto unknown = c.Get("/health/nope");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  auto head = c.Head("/health/web");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+}
+
+TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  httplib::Client c("127.0.0.1", server_->port());
+  c.set_keep_alive(true);
+  for (int i = 0; i < 50; ++i) {
+    auto r = c.Get("/health/web");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
+TEST_F(HttpServerTest, AnswersFollowTheCachedSnapshot) {
+  httplib::Client c("127.0.0.1", server_->port());
+  EXPECT_EQ(c.Get("/health/db")->status, 503);
+  auto next = std::make_shared<Snapshot>(*snapshot_);
+  next->services[1].up = true;
+  next->all_up = true;
+  std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(next));
+  EXPECT_EQ(c.Get("/health/db")->status, 200);
+  EXPECT_EQ(c.Get("/health")->status, 200);
+}
+
+TEST_F(HttpServerTest, StatusAndMetricsOnlyForAllowedClients) {
+  httplib::Client c("127.0.0.1", server_->port());
+  auto status = c.Get("/status");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, 200);
+  auto json = nlohmann::json::parse(status->body);
+  EXPECT_EQ(json["services"][1]["reason"], "probe m: refused");
+  EXPECT_EQ(c.Get("/metrics")->status, 200);
+
+  Start({*Cidr::Parse("192.168.1.2/32")});
+  httplib::Client denied("127.0.0.1", server_->port());
+  EXPECT_EQ(denied.Get("/status")->status, 403);
+  EXPECT_EQ(denied.Get("/metrics")->status, 403);
+  EXPECT_EQ(denied.Get("/health/web")->status, 200) << "/health stays open to the directors";
+}
+
+TEST_F(HttpServerTest, ListenerIsReadOnly) {
+  httplib::Client c("127.0.0.1", server_->port());
+  auto post = c.Post("/health/web", "drain", "text/plain");
+  ASSERT_TRUE(post);
+  EXPECT_GE(post->status, 400);
+}
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+constexpr const char* kKeepalivedCheck = "GET /health/web HTTP/1.0\r\nHost: x\r\n\r\n";
+
+TEST_F(HttpServerTest, SlowlorisIsCutAtTheRequestDeadlineWhileChecksGoOn) {
+  StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
+                        .request_timeout = milliseconds(300)});
+  int slow = Connect();
+  const auto start = steady_clock::now();
+  ASSERT_GT(write(slow, "GET /health HTTP/1.1\r\n", 22), 0);
+  bool cut = false;
+  // One header line every 50 ms, never the blank line: each byte is on time,
+  // only the deadline for the whole head can end it.
+  for (int i = 0; i < 40 && !cut; ++i) {
+    cut = write(slow, "X-a: b\r\n", 8) < 0;
+    EXPECT_TRUE(Raw(kKeepalivedCheck).starts_with("HTTP/1.1 200 OK\r\n"));
+    std::this_thread::sleep_for(milliseconds(50));
+    char c;
+    if (recv(slow, &c, 1, MSG_DONTWAIT) == 0) cut = true;
+  }
+  EXPECT_TRUE(cut);
+  const auto held = steady_clock::now() - start;
+  EXPECT_GE(held, milliseconds(300));
+  EXPECT_LT(held, milliseconds(1500));
+  close(slow);
+}
+
+TEST_F(HttpServerTest, AtTheCapTheLongestWaitingConnectionMakesRoom) {
+  StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}, .threads = 1,
+                        .max_connections = 4});
+  // Partial requests: connections that send nothing are never even accepted
+  // (TCP_DEFER_ACCEPT).
+  std::vector<int> idle;
+  for (int i = 0; i < 10; ++i) {
+    idle.push_back(Connect());
+    ASSERT_GT(write(idle.back(), "GET /health HTTP/1.1\r\n", 22), 0);
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  const auto start = steady_clock::now();
+  EXPECT_TRUE(Raw(kKeepalivedCheck).starts_with("HTTP/1.1 200 OK\r\n"));
+  EXPECT_LT(steady_clock::now() - start, milliseconds(500));
+  int evicted = 0;
+  for (int fd : idle) {
+    char c;
+    evicted += recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+    close(fd);
+  }
+  EXPECT_GE(evicted, 7) << "10 unfinished + 1 check through a cap of 4";
+}
+
+TEST_F(HttpServerTest, RequestSplitAcrossWritesIsAnswered) {
+  int fd = Connect();
+  const std::string request = kKeepalivedCheck;
+  for (char c : request) {
+    ASSERT_EQ(write(fd, &c, 1), 1);
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  const std::string response = ReadToEnd(fd);
+  close(fd);
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK\r\n")) << response;
+  EXPECT_TRUE(response.ends_with("\r\n\r\nUP\n")) << response;
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  const std::string r = Raw(
+      "GET /health/web HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /health/db HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const size_t second = r.find("HTTP/1.1 503");
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 200 OK\r\n")) << r;
+  EXPECT_NE(second, std::string::npos) << r;
+  EXPECT_TRUE(r.ends_with("DOWN\n")) << r;
+}
+
+TEST_F(HttpServerTest, OversizedOrMalformedHeadsAreRefused) {
+  EXPECT_TRUE(Raw("GET /health HTTP/1.1\r\nX: " + std::string(10000, 'a') + "\r\n\r\n")
+                  .starts_with("HTTP/1.1 431 "));
+  EXPECT_TRUE(Raw("hello\r\n\r\n").starts_with("HTTP/1.1 400 "));
+}
+
+TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
+                        .idle_timeout = milliseconds(200)});
+  int fd = Connect();
+  const std::string request = "GET /health/web HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  const auto start = steady_clock::now();
+  const std::string response = ReadToEnd(fd);  // answer, then EOF at the idle timeout
+  close(fd);
+  EXPECT_TRUE(response.ends_with("UP\n")) << response;
+  EXPECT_NE(response.find("Connection: keep-alive\r\n"), std::string::npos) << response;
+  EXPECT_GE(steady_clock::now() - start, milliseconds(200));
+  EXPECT_LT(steady_clock::now() - start, milliseconds(1500));
+}
+
+TEST(HttpServerStartTest, PortInUseIsAClearError) {
+  auto snap = std::make_shared<const Snapshot>();
+  auto first = HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}},
+                                 [snap] { return snap; });
+  ASSERT_TRUE(first.ok());
+  auto second = HttpServer::Start(
+      HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), (*first)->port()}},
+      [snap] { return snap; });
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.error().find("cannot listen on 127.0.0.1:"), std::string::npos)
+      << second.error();
+}
+
+}  // namespace
+}  // namespace rsagent::agent

@@ -1,0 +1,88 @@
+#include "http/metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace rsagent::agent {
+namespace {
+
+Snapshot MakeSnapshot() {
+  Snapshot s;
+  s.started = WallTime(std::chrono::seconds(1700000000));
+  s.taken = s.started + std::chrono::seconds(5);
+  ServiceView web{.name = "web", .up = true};
+  ServiceView db{.name = "db", .up = false, .reason = "probe m: \"x\""};
+  db.admin.state = AdminState::kDrain;
+  s.services = {web, db};
+  ProbeView p{.name = "nginx", .type = "http"};
+  p.checks = {CheckView{.role = "", .up = true, .transitions = 3}};
+  p.has_result = true;
+  p.last.outcome = {true, ""};
+  p.last.latency = std::chrono::microseconds(1500);
+  p.last.samples = {{"mysql_up", {{"channel", "a\"b"}}, 1},
+                    {"mysql_up", {{"channel", "c"}}, 0}};
+  p.attempts = 10;
+  p.failures = 2;
+  s.probes = {p};
+  s.dr.vips = {{.address = *IpAddress::Parse("192.168.1.100"), .present = true, .heals = 4}};
+  s.dr.arp = {{.interface = "all", .arp_ignore = 1, .arp_announce = 2, .effective = true}};
+  s.dr.arp_ok = true;
+  return s;
+}
+
+TEST(MetricsTest, ContainsTheDocumentedSeries) {
+  const std::string text = RenderMetrics(MakeSnapshot(), "1.2.3");
+  for (const char* line : {
+           "rsagent_build_info{version=\"1.2.3\"} 1\n",
+           "rsagent_service_up{service=\"web\"} 1\n",
+           "rsagent_service_up{service=\"db\"} 0\n",
+           "rsagent_service_admin_state{service=\"db\",state=\"drain\"} 1\n",
+           "rsagent_probe_up{probe=\"nginx\",type=\"http\",role=\"\"} 1\n",
+           "rsagent_probe_transitions_total{probe=\"nginx\",type=\"http\",role=\"\"} 3\n",
+           "rsagent_probe_latency_seconds{probe=\"nginx\",type=\"http\"} 0.0015\n",
+           "rsagent_probe_failures_total{probe=\"nginx\",type=\"http\"} 2\n",
+           "mysql_up{probe=\"nginx\",channel=\"a\\\"b\"} 1\n",
+           "rsagent_vip_present{vip=\"192.168.1.100\"} 1\n",
+           "rsagent_vip_heals_total{vip=\"192.168.1.100\"} 4\n",
+           "rsagent_arp_ignore{interface=\"all\"} 1\n",
+           "rsagent_arp_suppression_effective 1\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "in\n" << text;
+  }
+}
+
+// Every line is a comment or a well-formed sample, every family has exactly
+// one HELP and TYPE, and its samples are contiguous.
+TEST(MetricsTest, IsValidExpositionFormat) {
+  const std::string text = RenderMetrics(MakeSnapshot(), "1.2.3");
+  const std::regex sample(R"re(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*",?)*\})? -?[0-9.e+-]+$)re");
+  const std::regex help(R"(^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$)");
+  std::set<std::string> seen_type, closed;
+  std::string current;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, help)) {
+      if (m[1] == "TYPE") {
+        EXPECT_TRUE(seen_type.insert(m[2]).second) << "TYPE twice for " << m[2];
+        if (!current.empty()) closed.insert(current);
+        current = m[2];
+      }
+      continue;
+    }
+    ASSERT_TRUE(std::regex_match(line, m, sample)) << "bad line: " << line;
+    EXPECT_EQ(m[1], current) << "sample outside its family: " << line;
+    EXPECT_FALSE(closed.count(m[1])) << "family not contiguous: " << line;
+  }
+}
+
+TEST(MetricsTest, EscapesLabelValues) {
+  EXPECT_EQ(EscapeLabelValue("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+}
+
+}  // namespace
+}  // namespace rsagent::agent
