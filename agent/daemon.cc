@@ -6,14 +6,14 @@
 #include <mutex>
 #include <thread>
 
+#include "agent/reload.h"
+#include "conf/duration.h"
 #include "control/admin.h"
 #include "control/control_server.h"
 #include "health/dr_supervisor.h"
 #include "health/health_model.h"
-#include "http/http_server.h"
 #include "health/probe_fleet.h"
-#include "agent/reload.h"
-#include "conf/duration.h"
+#include "http/http_server.h"
 
 namespace rsagent::agent {
 

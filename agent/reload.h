@@ -4,19 +4,13 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
+#include "control/reload_outcome.h"
 #include "health/dr_supervisor.h"
 #include "health/health_model.h"
 #include "health/probe_fleet.h"
 
 namespace rsagent::agent {
-
-struct ReloadOutcome {
-  std::vector<std::string> errors;  // empty when applied; FILE:LINE:COL: message for config errors
-  std::string summary;              // one line for the operator
-  bool ok() const { return errors.empty(); }
-};
 
 // On success `current` is the new config. Everything is logged as well.
 ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, ProbeFleet& fleet,

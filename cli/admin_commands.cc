@@ -2,8 +2,8 @@
 
 #include <ostream>
 
-#include "control/control_client.h"
 #include "cli/status_table.h"
+#include "control/control_client.h"
 
 namespace rsagent::agent {
 

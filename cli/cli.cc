@@ -7,15 +7,15 @@
 #include <optional>
 #include <ostream>
 
-#include "cli/admin_commands.h"
 #include "agent/daemon.h"
-#include "diagnose/diagnose_command.h"
-#include "diagnose/system_host.h"
 #include "agent/logging.h"
+#include "cli/admin_commands.h"
 #include "cli/probe_command.h"
+#include "cli/vip_command.h"
 #include "conf/config_loader.h"
 #include "conf/control_socket_path.h"
-#include "cli/vip_command.h"
+#include "diagnose/diagnose_command.h"
+#include "diagnose/system_host.h"
 
 namespace rsagent::agent {
 

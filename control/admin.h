@@ -13,9 +13,9 @@
 #include <string>
 
 #include "control/control_protocol.h"
-#include "health/health_model.h"
 #include "control/override_store.h"
-#include "agent/reload.h"
+#include "control/reload_outcome.h"
+#include "health/health_model.h"
 
 namespace rsagent::agent {
 

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <string>
 
-#include "control/control_protocol.h"
 #include "common/result.h"
+#include "control/control_protocol.h"
 
 namespace rsagent::agent {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
-#include "control/control_protocol.h"
 #include "common/result.h"
 #include "common/socket.h"
+#include "control/control_protocol.h"
 
 namespace rsagent::agent {
 

@@ -10,8 +10,8 @@
 #include <map>
 #include <string>
 
-#include "health/snapshot.h"
 #include "common/result.h"
+#include "health/snapshot.h"
 
 namespace rsagent::agent {
 

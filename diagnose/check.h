@@ -6,9 +6,9 @@
 #include <memory>
 #include <vector>
 
+#include "conf/config.h"
 #include "diagnose/finding.h"
 #include "diagnose/host.h"
-#include "conf/config.h"
 
 namespace rsagent::agent::diagnose {
 

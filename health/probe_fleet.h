@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "health/probe_runner.h"
 #include "common/result.h"
+#include "health/probe_runner.h"
 
 namespace rsagent::agent {
 

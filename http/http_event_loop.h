@@ -12,10 +12,10 @@
 #include <string>
 #include <unordered_map>
 
-#include "http/http_request.h"
 #include "common/ip_address.h"
 #include "common/result.h"
 #include "common/socket.h"
+#include "http/http_request.h"
 
 namespace rsagent::agent {
 

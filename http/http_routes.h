@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "common/ip_address.h"
+#include "health/snapshot.h"
 #include "http/http_request.h"
 #include "http/http_response.h"
-#include "health/snapshot.h"
-#include "common/ip_address.h"
 
 namespace rsagent::agent {
 

@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "health/snapshot.h"
 #include "common/result.h"
 #include "common/socket.h"
+#include "health/snapshot.h"
 
 namespace rsagent::agent {
 

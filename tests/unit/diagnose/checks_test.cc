@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "diagnose/check.h"
 #include "conf/config_loader.h"
+#include "diagnose/check.h"
 #include "tests/unit/diagnose/fake_host.h"
 
 namespace rsagent::agent::diagnose {
