@@ -1,0 +1,72 @@
+#include "pair/writer_report.h"
+
+namespace rsagent::pair {
+
+namespace {
+
+constexpr int kProtocol = 1;
+
+template <typename Enum, size_t N>
+Result<Enum> ParseName(const std::string& text, const char* const (&names)[N], const char* what) {
+  for (size_t i = 0; i < N; ++i) {
+    if (text == names[i]) return static_cast<Enum>(i);
+  }
+  return Error{"unknown " + std::string(what) + " \"" + text + "\""};
+}
+
+constexpr const char* kRoleNames[] = {"standby", "candidate", "writer", "handover"};
+constexpr const char* kMysqldNames[] = {"unknown", "up", "dead", "hung"};
+
+}  // namespace
+
+const char* WriterRoleName(WriterRole role) { return kRoleNames[static_cast<int>(role)]; }
+const char* MysqldName(Mysqld state) { return kMysqldNames[static_cast<int>(state)]; }
+
+nlohmann::json ToJson(const WriterReport& r) {
+  return {{"protocol", kProtocol},        {"service", r.service},
+          {"role", WriterRoleName(r.role)}, {"term", r.term},
+          {"writer_term", r.writer_term}, {"server_id", r.server_id},
+          {"mysqld", MysqldName(r.mysqld)}, {"eligible", r.eligible},
+          {"vouch", r.vouch},             {"last_gtid", r.last_gtid},
+          {"reason", r.reason}};
+}
+
+Result<WriterReport> ParseWriterReport(std::string_view body) {
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return Error{"not a JSON object"};
+  auto protocol = doc.find("protocol");
+  if (protocol == doc.end() || !protocol->is_number_integer() || *protocol != kProtocol) {
+    return Error{"not writer protocol " + std::to_string(kProtocol)};
+  }
+  WriterReport r;
+  std::string missing;
+  auto get = [&](const char* key, auto* out, bool (nlohmann::json::*is)() const noexcept) {
+    auto it = doc.find(key);
+    if (it == doc.end() || !((*it).*is)()) {
+      if (missing.empty()) missing = key;
+      return;
+    }
+    *out = it->template get<std::remove_pointer_t<decltype(out)>>();
+  };
+  std::string role, mysqld;
+  get("service", &r.service, &nlohmann::json::is_string);
+  get("role", &role, &nlohmann::json::is_string);
+  get("term", &r.term, &nlohmann::json::is_number_unsigned);
+  get("writer_term", &r.writer_term, &nlohmann::json::is_number_unsigned);
+  get("server_id", &r.server_id, &nlohmann::json::is_number_unsigned);
+  get("mysqld", &mysqld, &nlohmann::json::is_string);
+  get("eligible", &r.eligible, &nlohmann::json::is_boolean);
+  get("vouch", &r.vouch, &nlohmann::json::is_boolean);
+  get("last_gtid", &r.last_gtid, &nlohmann::json::is_string);
+  get("reason", &r.reason, &nlohmann::json::is_string);
+  if (!missing.empty()) return Error{"field \"" + missing + "\" missing or of the wrong type"};
+  auto parsed_role = ParseName<WriterRole>(role, kRoleNames, "role");
+  if (!parsed_role.ok()) return Error{parsed_role.error()};
+  auto parsed_mysqld = ParseName<Mysqld>(mysqld, kMysqldNames, "mysqld state");
+  if (!parsed_mysqld.ok()) return Error{parsed_mysqld.error()};
+  r.role = *parsed_role;
+  r.mysqld = *parsed_mysqld;
+  return r;
+}
+
+}  // namespace rsagent::pair

@@ -1,0 +1,303 @@
+// The decision table of docs/mysql.md ("The pair: one writer"), row by row,
+// as single rounds of DecideRound.
+#include "pair/writer_decision.h"
+
+#include <gtest/gtest.h>
+
+namespace rsagent::pair {
+namespace {
+
+GtidPosition Pos(std::string_view text) { return *GtidPosition::Parse(text); }
+
+LocalFacts Up(std::string_view current, uint32_t server_id = 1) {
+  LocalFacts l;
+  l.mysqld = Mysqld::kUp;
+  l.ready = true;
+  l.started = 1000;
+  l.server_id = server_id;
+  l.current = Pos(current);
+  l.binlog = std::string(current);
+  return l;
+}
+
+WriterReport PeerReport(WriterRole role, uint64_t writer_term = 0, Mysqld mysqld = Mysqld::kUp) {
+  WriterReport r;
+  r.role = role;
+  r.term = writer_term;
+  r.writer_term = writer_term;
+  r.server_id = 2;
+  r.mysqld = mysqld;
+  r.eligible = mysqld == Mysqld::kUp;
+  return r;
+}
+
+// Both servers up, the peer reachable over MySQL and HTTP, histories equal.
+RoundInput Healthy(WriterReport peer) {
+  RoundInput in;
+  in.local = Up("1-1-10,2-2-5");
+  in.peer_sql = {.reachable = true, .binlog = Pos("1-1-10,2-2-5")};
+  in.peer_agent = {.reachable = true, .report = std::move(peer)};
+  in.peer = "10.77.0.2";
+  return in;
+}
+
+WriterState Writer(uint64_t term) {
+  return {.role = WriterRole::kWriter, .term = term, .writer_term = term, .mysqld_started = 1000};
+}
+
+TEST(WriterDecision, BothUpTheWriterKeepsTheRoleAndTheStandbyStays) {
+  auto writer = DecideRound(Writer(3), Healthy(PeerReport(WriterRole::kStandby, 2)));
+  EXPECT_TRUE(writer.writer);
+  EXPECT_EQ(writer.state.role, WriterRole::kWriter);
+  EXPECT_EQ(writer.report.reason, "writer (term 3)");
+
+  auto standby = DecideRound({.term = 3, .writer_term = 2},
+                             Healthy(PeerReport(WriterRole::kWriter, 3)));
+  EXPECT_FALSE(standby.writer);
+  EXPECT_EQ(standby.state.role, WriterRole::kStandby);
+  EXPECT_TRUE(standby.report.eligible);
+  EXPECT_EQ(standby.report.reason, "peer 10.77.0.2 is the writer (term 3)");
+}
+
+TEST(WriterDecision, NoFailbackAReturningFormerWriterStaysStandby) {
+  // This node was the writer in term 3, its mysqld died and came back (a
+  // new start time); meanwhile the peer took the role in term 4.
+  RoundInput in = Healthy(PeerReport(WriterRole::kWriter, 4));
+  in.local.started = 5000;
+  auto out = DecideRound(Writer(3), in);
+  EXPECT_FALSE(out.writer);
+  EXPECT_EQ(out.state.role, WriterRole::kStandby);
+  EXPECT_EQ(out.report.reason,
+            "mysqld restarted since it took the writer role; peer 10.77.0.2 is the writer (term 4)");
+}
+
+TEST(WriterDecision, WriterDiesItsAgentGivesUpTheRoleAndTheStandbyTakesItInTwoRounds) {
+  RoundInput dead = Healthy(PeerReport(WriterRole::kStandby, 2));
+  dead.local.mysqld = Mysqld::kDead;
+  dead.local.error = "connect: refused";
+  dead.local.vouch = true;
+  auto gone = DecideRound(Writer(3), dead);
+  EXPECT_FALSE(gone.writer);
+  EXPECT_EQ(gone.state.role, WriterRole::kStandby);
+  EXPECT_TRUE(gone.report.vouch);
+  EXPECT_EQ(gone.report.reason, "mysqld not answering (connect: refused); gave up the writer role");
+
+  // The standby: the peer's mysqld refuses connections, its agent vouches.
+  RoundInput in = Healthy(gone.report);
+  in.local.server_id = 2;
+  in.peer_sql = {.reachable = false, .error = "connect: refused"};
+  in.peer_agent.report.last_gtid = "1-1-10";
+  auto round1 = DecideRound({.term = 3, .writer_term = 2}, in);
+  EXPECT_FALSE(round1.writer);
+  EXPECT_EQ(round1.state.role, WriterRole::kCandidate);
+  auto round2 = DecideRound(round1.state, in);
+  EXPECT_TRUE(round2.writer);
+  EXPECT_EQ(round2.state.role, WriterRole::kWriter);
+  EXPECT_EQ(round2.state.writer_term, 4u);
+  EXPECT_EQ(round2.state.mysqld_started, 1000);
+}
+
+TEST(WriterDecision, DeadPeerWithoutVouchOrWithMissingCommitsIsNoWriter) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 3, Mysqld::kDead));
+  in.peer_sql = {.reachable = false, .error = "connect: refused"};
+  in.peer_agent.report.reason = "mysqld not answering";
+  auto out = DecideRound({.term = 3}, in);
+  EXPECT_EQ(out.state.role, WriterRole::kStandby);
+  EXPECT_EQ(out.report.reason,
+            "cannot confirm I hold the peer's commits: the mysqld of 10.77.0.2 is down and its "
+            "agent cannot vouch that semi-sync delivered every commit it acknowledged (mysqld not "
+            "answering)");
+  in.peer_agent.report.vouch = true;
+  in.peer_agent.report.last_gtid = "1-1-12";
+  out = DecideRound({.term = 3}, in);
+  EXPECT_EQ(out.state.role, WriterRole::kStandby);
+  EXPECT_EQ(out.report.reason,
+            "cannot confirm I hold the peer's commits: the mysqld of 10.77.0.2 is down and its "
+            "last position 1-1-12 is not all here (domain 1: have 1-1-10, peer has 1-1-12)");
+}
+
+TEST(WriterDecision, HungWriterKeepsTheRoleAndThePeerWaits) {
+  RoundInput hung = Healthy(PeerReport(WriterRole::kStandby, 2));
+  hung.local.mysqld = Mysqld::kHung;
+  hung.local.error = "SELECT 1: timed out";
+  auto writer = DecideRound(Writer(3), hung);
+  EXPECT_FALSE(writer.writer);
+  EXPECT_EQ(writer.state.role, WriterRole::kWriter);
+  EXPECT_EQ(writer.report.reason,
+            "mysqld not answering (SELECT 1: timed out); keeping the writer role: it may resume");
+
+  RoundInput in = Healthy(writer.report);
+  in.peer_sql = {.reachable = false, .error = "connect: timed out"};
+  auto standby = DecideRound({.term = 3}, in);
+  EXPECT_EQ(standby.state.role, WriterRole::kStandby);
+  EXPECT_FALSE(standby.writer);
+}
+
+TEST(WriterDecision, RestartedNodeThatCannotReachThePeerStaysDown) {
+  // The reproduction: restarted, its replication from the peer
+  // cannot connect, 0 rows where the peer has 3.
+  RoundInput in = Healthy({});
+  in.local = Up("1-1-10");
+  in.peer_sql = {.reachable = false, .error = "connect to 10.77.0.2:3306: timed out"};
+  in.peer_agent = {.reachable = false, .error = "connect 10.77.0.2:9480: timed out"};
+  auto out = DecideRound({.term = 4, .writer_term = 3}, in);
+  EXPECT_FALSE(out.writer);
+  EXPECT_FALSE(out.report.eligible);
+  EXPECT_EQ(out.report.reason,
+            "cannot confirm I hold the peer's commits: cannot read the GTID position of "
+            "10.77.0.2 (connect to 10.77.0.2:3306: timed out); its agent does not answer either");
+}
+
+TEST(WriterDecision, PeerAheadMeansNotEligibleEvenWhenReachable) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 4));
+  in.peer_sql.binlog = Pos("1-1-10,2-2-8");
+  auto out = DecideRound({.term = 4}, in);
+  EXPECT_FALSE(out.report.eligible);
+  EXPECT_EQ(out.report.reason,
+            "cannot confirm I hold the peer's commits: 10.77.0.2 has transactions not applied "
+            "here (domain 2: have 2-2-5, peer has 2-2-8)");
+}
+
+TEST(WriterDecision, PartitionTheWriterKeepsTheRoleTheStandbyCannotTakeIt) {
+  RoundInput cut = Healthy({});
+  cut.peer_sql = {.reachable = false, .error = "timed out"};
+  cut.peer_agent = {.reachable = false, .error = "timed out"};
+  EXPECT_TRUE(DecideRound(Writer(3), cut).writer);
+  auto standby = DecideRound({.term = 3}, cut);
+  EXPECT_FALSE(standby.writer);
+  EXPECT_EQ(standby.state.role, WriterRole::kStandby);
+}
+
+TEST(WriterDecision, AgentPartitionOnlyTheStandbyWaitsForThePeerAgent) {
+  RoundInput in = Healthy({});
+  in.peer_agent = {.reachable = false, .error = "connect 10.77.0.2:9480: timed out"};
+  auto out = DecideRound({.term = 3}, in);
+  EXPECT_TRUE(out.report.eligible);
+  EXPECT_EQ(out.report.reason,
+            "cannot tell whether peer 10.77.0.2 is the writer: its agent does not answer "
+            "(connect 10.77.0.2:9480: timed out)");
+}
+
+TEST(WriterDecision, AgentRestartAloneKeepsTheRole) {
+  // Same mysqld incarnation (start time within jitter): still the writer.
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 2));
+  in.local.started = 1001;
+  EXPECT_TRUE(DecideRound(Writer(3), in).writer);
+  in.peer_agent = {.reachable = false, .error = "refused"};
+  EXPECT_TRUE(DecideRound(Writer(3), in).writer);
+}
+
+TEST(WriterDecision, ColdStartTogetherTheBetterNodeTakesItTheOtherWaits) {
+  // Fresh pair: equal writer terms, so the lower server_id (1, here) wins.
+  auto me = DecideRound({}, Healthy(PeerReport(WriterRole::kStandby, 0)));
+  EXPECT_EQ(me.state.role, WriterRole::kCandidate);
+
+  RoundInput other = Healthy(me.report);
+  other.local.server_id = 2;
+  other.peer_agent.report.server_id = 1;
+  other.peer_agent.report.eligible = true;
+  auto them = DecideRound({}, other);
+  EXPECT_EQ(them.state.role, WriterRole::kStandby);
+  EXPECT_EQ(them.report.reason,
+            "peer 10.77.0.2 is also a candidate and has priority (writer term 0, server_id 1): "
+            "it takes the role");
+  auto me2 = DecideRound(me.state, Healthy(PeerReport(WriterRole::kStandby, 0)));
+  EXPECT_TRUE(me2.writer);
+  EXPECT_EQ(me2.state.writer_term, 1u);
+}
+
+TEST(WriterDecision, TheLastWriterHasPriorityOverALowerServerId) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 5));
+  auto out = DecideRound({.term = 5, .writer_term = 4}, in);
+  EXPECT_EQ(out.state.role, WriterRole::kStandby);
+  // An ineligible better peer does not block this node.
+  in.peer_agent.report.eligible = false;
+  EXPECT_EQ(DecideRound({.term = 5, .writer_term = 4}, in).state.role, WriterRole::kCandidate);
+}
+
+TEST(WriterDecision, TwoCandidatesTheBetterOneWaitsForTheOtherToWithdraw) {
+  WriterState candidate{.role = WriterRole::kCandidate};
+  RoundInput in = Healthy(PeerReport(WriterRole::kCandidate, 0));
+  in.peer_agent.report.server_id = 2;  // this node (1) is better
+  auto out = DecideRound(candidate, in);
+  EXPECT_FALSE(out.writer);
+  EXPECT_EQ(out.state.role, WriterRole::kCandidate);
+  EXPECT_EQ(out.report.reason, "both candidates: waiting for peer 10.77.0.2 to withdraw");
+}
+
+TEST(WriterDecision, ACandidateWhosePeerBecameWriterWithdraws) {
+  WriterState candidate{.role = WriterRole::kCandidate, .term = 1};
+  auto out = DecideRound(candidate, Healthy(PeerReport(WriterRole::kWriter, 2)));
+  EXPECT_FALSE(out.writer);
+  EXPECT_EQ(out.state.role, WriterRole::kStandby);
+}
+
+TEST(WriterDecision, AWriterYieldsToAPeerWriterOfALaterTermAndFences) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kWriter, 5));
+  in.fence = true;
+  auto out = DecideRound(Writer(4), in);
+  EXPECT_FALSE(out.writer);
+  EXPECT_EQ(out.state.role, WriterRole::kStandby);
+  EXPECT_EQ(out.read_only, ReadOnlyAction::kSetOn);
+  // ... and not to one of an earlier term (that one yields on its side).
+  EXPECT_TRUE(DecideRound(Writer(6), in).writer);
+}
+
+TEST(WriterDecision, HandoverTheOldWriterWaitsTheStandbyTakesTheRole) {
+  WriterState handover = Writer(4);
+  handover.role = WriterRole::kHandover;
+  auto old_writer = DecideRound(handover, Healthy(PeerReport(WriterRole::kStandby, 3)));
+  EXPECT_FALSE(old_writer.writer);
+  EXPECT_EQ(old_writer.state.role, WriterRole::kHandover);
+
+  // The standby takes it even though the old writer would have priority.
+  RoundInput in = Healthy(old_writer.report);
+  in.local.server_id = 2;
+  in.peer_agent.report.server_id = 1;
+  in.peer_agent.report.eligible = true;
+  auto round1 = DecideRound({.term = 4, .writer_term = 3}, in);
+  EXPECT_EQ(round1.state.role, WriterRole::kCandidate);
+  auto round2 = DecideRound(round1.state, in);
+  EXPECT_TRUE(round2.writer);
+  EXPECT_EQ(round2.state.writer_term, 5u);
+
+  auto done = DecideRound(handover, Healthy(round2.report));
+  EXPECT_EQ(done.state.role, WriterRole::kStandby);
+}
+
+TEST(WriterDecision, FenceLiftsItsOwnReadOnlyOnlyOnBecomingWriter) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 0));
+  in.fence = true;
+  in.local.read_only = true;
+  WriterState fenced{.role = WriterRole::kCandidate, .fenced = true};
+  auto out = DecideRound(fenced, in);
+  EXPECT_TRUE(out.writer);
+  EXPECT_EQ(out.read_only, ReadOnlyAction::kSetOff);
+  // A standby with fence on is kept read_only.
+  in.local.read_only = false;
+  EXPECT_EQ(DecideRound({.term = 2}, Healthy(PeerReport(WriterRole::kWriter, 2))).read_only,
+            ReadOnlyAction::kNone);
+  RoundInput fenced_standby = Healthy(PeerReport(WriterRole::kWriter, 2));
+  fenced_standby.fence = true;
+  EXPECT_EQ(DecideRound({.term = 2}, fenced_standby).read_only, ReadOnlyAction::kSetOn);
+}
+
+TEST(WriterDecision, ReadOnlySetByHandWithoutFenceIsNotEligible) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 0));
+  in.local.read_only = true;
+  auto out = DecideRound({}, in);
+  EXPECT_FALSE(out.report.eligible);
+  EXPECT_EQ(out.report.reason, "read_only is ON and [pair] fence is off, so the agent leaves it");
+}
+
+TEST(WriterDecision, NotReadyIsTheReason) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 0));
+  in.local.ready = false;
+  in.local.not_ready = "channel '': not caught up";
+  auto out = DecideRound({}, in);
+  EXPECT_FALSE(out.report.eligible);
+  EXPECT_EQ(out.report.reason, "channel '': not caught up");
+}
+
+}  // namespace
+}  // namespace rsagent::pair
