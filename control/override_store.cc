@@ -1,15 +1,8 @@
 #include "control/override_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "common/socket.h"
+#include "common/atomic_file.h"
 
 namespace rsagent::agent {
 
@@ -22,24 +15,6 @@ Result<AdminState> ParseState(const std::string& name) {
   if (name == "drain") return AdminState::kDrain;
   if (name == "maint") return AdminState::kMaint;
   return Error{"unknown state \"" + name + "\" (expected drain or maint)"};
-}
-
-Status WriteFully(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error{ErrnoText(errno)};
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
-
-Status FsyncPath(const std::string& path, int flags) {
-  UniqueFd fd(open(path.c_str(), flags | O_CLOEXEC));
-  if (!fd.valid()) return Error{"open " + path + ": " + ErrnoText(errno)};
-  if (fsync(fd.get()) != 0) return Error{"fsync " + path + ": " + ErrnoText(errno)};
-  return Status::Ok();
 }
 
 // Milliseconds since the epoch that a WallTime can hold: 1970 up to where
@@ -102,34 +77,16 @@ OverrideStore::OverrideStore(std::string state_dir)
     : dir_(std::move(state_dir)), path_(dir_ + "/" + kFileName) {}
 
 Result<Overrides> OverrideStore::Load() const {
-  if (access(path_.c_str(), F_OK) != 0 && errno == ENOENT) return Overrides{};
-  std::ifstream in(path_);
-  if (!in) return Error{path_ + ": cannot be read"};
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = ParseOverrides(text.str());
+  auto text = ReadFileIfExists(path_);
+  if (!text) return Error{text.error()};
+  if (!text->has_value()) return Overrides{};
+  auto parsed = ParseOverrides(**text);
   if (!parsed) return Error{path_ + ": " + parsed.error()};
   return parsed;
 }
 
 Status OverrideStore::Save(const Overrides& overrides) const {
-  if (mkdir(dir_.c_str(), 0750) != 0 && errno != EEXIST) {
-    return Error{"mkdir " + dir_ + ": " + ErrnoText(errno)};
-  }
-  const std::string temp = path_ + ".tmp";
-  {
-    UniqueFd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
-    if (!fd.valid()) return Error{"open " + temp + ": " + ErrnoText(errno)};
-    if (Status s = WriteFully(fd.get(), SerializeOverrides(overrides)); !s) {
-      return Error{"write " + temp + ": " + s.error()};
-    }
-    if (fsync(fd.get()) != 0) return Error{"fsync " + temp + ": " + ErrnoText(errno)};
-  }
-  if (rename(temp.c_str(), path_.c_str()) != 0) {
-    return Error{"rename " + temp + ": " + ErrnoText(errno)};
-  }
-  // The rename is durable only once the directory entry is.
-  return FsyncPath(dir_, O_RDONLY | O_DIRECTORY);
+  return ReplaceFileAtomically(dir_, path_, SerializeOverrides(overrides), 0640);
 }
 
 }  // namespace rsagent::agent
