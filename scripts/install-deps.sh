@@ -16,6 +16,8 @@ PACKAGES=(
   iproute2 arping nftables tcpdump curl procps psmisc util-linux python3 socat
   # packaging: build, lint, install into a debootstrapped root, boot the unit
   dpkg-dev file rpm lintian rpmlint debootstrap systemd systemd-container man-db
+  # cached debootstrap roots (tests/integration/lib/rootfs.sh)
+  zstd
   # the lab (scripts/lab.sh): Debian's kernel in a qemu TCG VM, busybox initramfs
   qemu-system-x86 busybox-static kmod cpio e2fsprogs
   # observability: promtool and a real Prometheus for the shipped alert rules and

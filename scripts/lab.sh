@@ -8,7 +8,8 @@
 #   LAB_BUILD_DIR=DIR              another build directory (default build)
 #
 # Needs root and Debian 12; the first run fetches the guest's packages and
-# kernel from the host's Debian mirror into /var/cache/rsagent-lab (~2 min).
+# kernel from the host's Debian mirror into /var/cache/rsagent-roots and
+# /var/cache/rsagent-lab (~2 min).
 # What it does and why: tests/lab/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -7,7 +7,9 @@
 #
 # OUT gets the raw results, report.md and timeline.svg. Exit 0 when every
 # drill's outcome is right (timings are reported, never judged), 1 otherwise.
-# Env: LAB_GUEST_TIMEOUT (s, default 900), LAB_CACHE (default /var/cache/rsagent-lab).
+# Exit 77 when the guest's root is not cached and the mirror cannot be reached.
+# Env: LAB_GUEST_TIMEOUT (s, default 900), LAB_CACHE (kernel, default
+# /var/cache/rsagent-lab), RSAGENT_ROOTS_CACHE (root, default /var/cache/rsagent-roots).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -16,6 +18,7 @@ out=$(realpath -m "${2:?usage: run.sh DEB OUT}")
 # common.sh wants these; the binary under test is the packaged one in the VM.
 export RSAGENT="${RSAGENT:-$deb}" RSAGENT_SOURCE_DIR="$src"
 source "$src/tests/integration/lib/common.sh"
+source "$src/tests/integration/lib/rootfs.sh"
 source "$here/host/cache.sh"
 source "$here/host/image.sh"
 source "$here/host/vm.sh"

@@ -5,8 +5,8 @@
 # are as declared; an upgrade to a rebuilt package keeps a modified config
 # and the drain state; purge leaves nothing the package made behind.
 #
-# Needs the Debian mirror of the host's apt sources. The debootstrap tarball
-# is cached in $RSAGENT_TEST_CACHE (default /var/cache/rsagent-test).
+# Needs the Debian mirror of the host's apt sources; the root comes from
+# the shared cache of lib/rootfs.sh.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/packages.sh"
 

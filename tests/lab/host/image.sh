@@ -1,11 +1,12 @@
-# The per-run VM image, built from the cache (source after cache.sh).
+# The per-run VM image, built from the caches (source after cache.sh and
+# tests/integration/lib/rootfs.sh).
 #
 #   lab_build_image OUT DEB GUEST_DIR PKG...
 #     OUT/vmlinuz, OUT/initrd.img  Debian's kernel and a busybox initramfs
 #                                  that mounts /dev/vda and switch_roots to
 #                                  /lab/guest/init
 #     OUT/rootfs.img               ext4 (mkfs.ext4 -d, no loop mount): the cached
-#                                  rootfs + kernel modules + the rsagent .deb
+#                                  bookworm root + kernel modules + the rsagent .deb
 #                                  installed with dpkg + GUEST_DIR as /lab
 #   PKG... are the guest's Debian packages (the rootfs cache key).
 
@@ -19,17 +20,14 @@ lab_build_image() {
   shift 3
   local start kver root="$TMP/root" kdir="$TMP/kernel"
   mkdir -p "$out"
-  lab_mirror
-  lab_cached_rootfs "$@"
+  cached_root bookworm "$root" "$@"
   lab_cached_kernel
 
   start=$(now_ms)
-  mkdir -p "$kdir" "$root"
-  on_exit "lab_remove_tree '$root'"
+  mkdir -p "$kdir"
   dpkg -x "$LAB_KERNEL_DEB" "$kdir"
   kver=$(ls "$kdir/lib/modules")
   cp "$kdir/boot/vmlinuz-$kver" "$out/vmlinuz"
-  tar -C "$root" -xf "$LAB_ROOTFS_TAR"
   _lab_copy_modules "$kdir/lib/modules/$kver" "$root/lib/modules/$kver" "${LAB_MODULE_DIRS[@]}"
 
   # The project's own package, as a user installs it; its dependencies are in
