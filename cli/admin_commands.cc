@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/status_table.h"
+#include "common/json_dump.h"
 #include "control/control_client.h"
 
 namespace rsagent::agent {
@@ -37,7 +38,7 @@ int RunAdminCommand(const std::string& command, const std::vector<std::string>& 
                            : nlohmann::json{{"ok", response->ok},
                                             {"message", response->message},
                                             {"errors", response->errors}};
-    out << j.dump(2) << "\n";
+    out << DumpJson(j, 2) << "\n";
     return response->ok ? 0 : 1;
   }
   if (!response->ok) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "common/json_dump.h"
 #include "probes/probe_factory.h"
 
 namespace rsagent::agent {
@@ -25,14 +26,14 @@ int RunProbeCommand(const conf::Config& config, const std::string& name, bool js
   if (json) {
     nlohmann::json roles = nlohmann::json::object();
     for (const auto& [role, o] : r.roles) roles[role] = {{"ok", o.ok}, {"reason", o.reason}};
-    out << nlohmann::json{{"probe", name},
-                          {"type", conf::ProbeTypeName(probe_config->spec)},
-                          {"ok", r.outcome.ok},
-                          {"reason", r.outcome.reason},
-                          {"latency_ms", ms},
-                          {"roles", roles},
-                          {"details", r.details}}
-               .dump(2)
+    out << DumpJson(nlohmann::json{{"probe", name},
+                                   {"type", conf::ProbeTypeName(probe_config->spec)},
+                                   {"ok", r.outcome.ok},
+                                   {"reason", r.outcome.reason},
+                                   {"latency_ms", ms},
+                                   {"roles", roles},
+                                   {"details", r.details}},
+                    2)
         << "\n";
   } else {
     out << name << " (" << conf::ProbeTypeName(probe_config->spec) << "): "

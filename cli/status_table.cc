@@ -1,15 +1,22 @@
 #include "cli/status_table.h"
 
 #include "cli/text_table.h"
+#include "common/json_dump.h"
+#include "common/safe_text.h"
 
 namespace rsagent::agent {
 
 namespace {
 
+// A cell for the terminal. The agent sends safe text already; the CLI does
+// not rely on it (an older agent, a bug): no control character from the
+// socket reaches the terminal.
+constexpr size_t kMaxCell = 1024;
+
 std::string Text(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
+  return SafeText(it->is_string() ? it->get<std::string>() : DumpJson(*it), kMaxCell);
 }
 
 // The member, or null when absent; iterating null visits nothing.
@@ -55,7 +62,8 @@ std::string Probes(const nlohmann::json& status) {
     const auto& roles = Member(p, "roles");
     if (!roles.is_object()) continue;
     for (const auto& [role, r] : roles.items()) {
-      table.AddRow({"  as " + role, "", UpDown(r), Text(r, "since"), "", Text(r, "reason")});
+      table.AddRow({"  as " + SafeText(role, kMaxCell), "", UpDown(r), Text(r, "since"), "",
+                    Text(r, "reason")});
     }
   }
   return table.Render();

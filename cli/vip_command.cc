@@ -1,5 +1,6 @@
 #include "cli/vip_command.h"
 
+#include "common/json_dump.h"
 #include "netsetup/dr_keeper.h"
 #include "netsetup/dr_status_format.h"
 
@@ -8,7 +9,7 @@ namespace {
 
 void Print(const DrStatus& status, bool json, std::ostream& out) {
   if (json) {
-    out << DrStatusToJson(status).dump(2) << '\n';
+    out << DumpJson(DrStatusToJson(status), 2) << '\n';
   } else {
     out << FormatDrStatus(status);
   }

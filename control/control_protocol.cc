@@ -1,3 +1,4 @@
+#include "common/json_dump.h"
 #include "control/control_protocol.h"
 
 #include <array>
@@ -70,7 +71,7 @@ std::string EncodeRequest(const ControlRequest& request) {
   nlohmann::json j{{"command", ControlCommandName(request.command)}};
   if (!request.service.empty()) j["service"] = request.service;
   if (request.all) j["all"] = true;
-  return j.dump() + "\n";
+  return DumpJson(j) + "\n";
 }
 
 Result<ControlRequest> DecodeRequest(std::string_view line) {
@@ -98,7 +99,7 @@ Result<ControlRequest> DecodeRequest(std::string_view line) {
 std::string EncodeResponse(const ControlResponse& response) {
   nlohmann::json j{{"ok", response.ok}, {"message", response.message}, {"errors", response.errors}};
   if (!response.status.is_null()) j["status"] = response.status;
-  return j.dump() + "\n";
+  return DumpJson(j) + "\n";
 }
 
 Result<ControlResponse> DecodeResponse(std::string_view line) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.h"
+#include "common/json_dump.h"
 
 namespace rsagent::agent {
 
@@ -42,7 +43,7 @@ std::string SerializeOverrides(const Overrides& overrides) {
     entries[service] = {{"state", AdminStateName(admin.state)}, {"since_unix_ms", ms.count()}};
   }
   nlohmann::json doc{{"version", kFormatVersion}, {"overrides", entries}};
-  return doc.dump(2) + "\n";
+  return DumpJson(doc, 2) + "\n";
 }
 
 Result<Overrides> ParseOverrides(const std::string& text) {

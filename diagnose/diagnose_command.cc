@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "common/json_dump.h"
 #include "conf/config_loader.h"
 
 namespace rsagent::agent::diagnose {
@@ -60,7 +61,7 @@ std::string FindingsJson(const std::vector<Finding>& findings) {
                       {"message", f.message},
                       {"fix", f.fix}});
   }
-  return nlohmann::json{{"ok", !failed}, {"checks", checks}}.dump(2) + "\n";
+  return DumpJson(nlohmann::json{{"ok", !failed}, {"checks", checks}}, 2) + "\n";
 }
 
 int RunDiagnose(const DiagnoseOptions& options, Host& host, std::ostream& out) {

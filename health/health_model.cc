@@ -181,10 +181,15 @@ void HealthModel::PublishLocked(SteadyTime now) {
     ServiceView view{.name = service.name, .vip = service.vip, .port = service.port,
                      .role = service.role, .probes = service.probes};
     std::string reasons;
-    if (shutting_down_) AppendReason(reasons, "shutting down");
+    std::string causes;
+    const auto add = [&](const std::string& reason, const std::string& cause) {
+      AppendReason(reasons, reason);
+      AppendReason(causes, cause);
+    };
+    if (shutting_down_) add("shutting down", "shutting down");
     if (auto it = overrides_.find(service.name); it != overrides_.end()) {
       view.admin = it->second;
-      AppendReason(reasons, AdminStateName(it->second.state));
+      add(AdminStateName(it->second.state), AdminStateName(it->second.state));
     }
     for (const auto& name : service.probes) {
       const conf::ProbeConfig* probe = config_.FindProbe(name);
@@ -196,24 +201,26 @@ void HealthModel::PublishLocked(SteadyTime now) {
       if (!check || !check->up) {
         std::string what = "probe " + name;
         if (check && !check->role.empty()) what += " (" + check->role + ")";
-        AppendReason(reasons, what + ": " + (check ? check->reason : "unknown"));
+        add(what + ": " + (check ? check->reason : "unknown"),
+            what + (check && check->stale ? " stale" : " down"));
       }
     }
     if (service.vip) {
       const netsetup::VipStatus* vip = dr_.Find(*service.vip);
       if (!dr_known_) {
-        AppendReason(reasons, "VIP " + service.vip->ToString() + ": state not known yet");
+        add("VIP " + service.vip->ToString() + ": state not known yet", "vip unknown");
       } else if (!vip || !vip->present) {
         std::string why = vip && !vip->error.empty() ? ": " + vip->error : "";
-        AppendReason(reasons, "VIP " + service.vip->ToString() + " not bound on " +
-                                  config_.vip.device + why);
+        add("VIP " + service.vip->ToString() + " not bound on " + config_.vip.device + why,
+            "vip missing");
       }
       if (dr_known_ && !dr_.arp_ok) {
-        AppendReason(reasons, "ARP suppression not effective: " + dr_.arp_error);
+        add("ARP suppression not effective: " + dr_.arp_error, "arp not suppressed");
       }
     }
     view.up = reasons.empty();
     view.reason = reasons;
+    view.cause = causes;
 
     ServiceState& state = services_[service.name];
     if (state.since == WallTime{}) state.since = started_;

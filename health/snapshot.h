@@ -55,6 +55,10 @@ struct ServiceView {
   std::string name;
   bool up = false;
   std::string reason;  // one line; empty when up
+  // Why it is DOWN in the agent's own fixed words, without any probe,
+  // database or server text ("probe nginx down; vip missing"): what /health
+  // may tell anyone who can reach the port. The full reason is in /status.
+  std::string cause;
   std::optional<IpAddress> vip;
   uint16_t port = 0;
   conf::Role role = conf::Role::kNone;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/json_dump.h"
 #include "http/metrics.h"
 #include "http/status_json.h"
 
@@ -18,10 +19,13 @@ HttpResponse Text(int status, std::string body) {
   return HttpResponse{.status = status, .body = std::move(body)};
 }
 
-HttpResponse Verdict(bool up, const std::string& reason) {
+// `cause` is the fixed vocabulary of ServiceView::cause: /health is open to
+// anyone who can reach the port, so no probe, database or server text goes
+// into it (the full reason is in /status, behind `allow`).
+HttpResponse Verdict(bool up, const std::string& cause) {
   HttpResponse r = Text(up ? 200 : 503, up ? kUpBody : kDownBody);
   r.headers.emplace_back("Cache-Control", "no-store");
-  if (!up && !reason.empty()) r.headers.emplace_back("X-Rsagent-Reason", reason);
+  if (!up && !cause.empty()) r.headers.emplace_back("X-Rsagent-Reason", cause);
   return r;
 }
 
@@ -47,18 +51,18 @@ HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snap
   }
   const std::string& path = request.path;
   if (path == "/health") {
-    std::string reason;
+    std::string cause;
     for (const auto& s : snapshot.services) {
-      if (!s.up) reason += (reason.empty() ? "" : "; ") + s.name + ": " + s.reason;
+      if (!s.up) cause += (cause.empty() ? "" : "; ") + s.name + ": " + s.cause;
     }
-    if (snapshot.services.empty()) reason = "no services configured";
-    return Verdict(snapshot.all_up, reason);
+    if (snapshot.services.empty()) cause = "no services configured";
+    return Verdict(snapshot.all_up, cause);
   }
   if (path.starts_with(kHealthPrefix)) {
     const std::string name = path.substr(kHealthPrefix.size());
     const ServiceView* s = ValidServiceName(name) ? snapshot.FindService(name) : nullptr;
     if (!s) return Text(404, "unknown service\n");
-    return Verdict(s->up, s->reason);
+    return Verdict(s->up, s->cause);
   }
   if (path == "/status" || path == "/metrics") {
     if (!Allowed(options.allow, peer)) return Text(403, "forbidden\n");
@@ -67,7 +71,7 @@ HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snap
                           .body = RenderMetrics(snapshot, options.version)};
     }
     return HttpResponse{.content_type = "application/json",
-                        .body = StatusJson(snapshot, options.version).dump(2) + "\n"};
+                        .body = DumpJson(StatusJson(snapshot, options.version), 2) + "\n"};
   }
   return Text(404, "not found\n");
 }

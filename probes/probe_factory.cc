@@ -5,6 +5,7 @@
 #include "probes/exec_probe.h"
 #include "probes/http_probe.h"
 #include "probes/mysql_probe.h"
+#include "probes/safe_probe.h"
 #include "probes/tcp_probe.h"
 
 namespace rsagent::probes {
@@ -43,7 +44,7 @@ ProbeOrError Make(const conf::MysqlProbeSpec& spec) {
 Result<std::unique_ptr<Probe>> MakeProbe(const conf::ProbeConfig& config) {
   auto probe = std::visit([](const auto& spec) { return Make(spec); }, config.spec);
   if (!probe.ok()) return Error{"probe " + config.name + ": " + probe.error()};
-  return probe;
+  return std::unique_ptr<Probe>(std::make_unique<SafeProbe>(std::move(probe).value()));
 }
 
 }  // namespace rsagent::probes

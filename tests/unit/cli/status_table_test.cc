@@ -101,5 +101,24 @@ TEST(StatusTable, RandomizedMalformedResponsesNeverThrow) {
   }
 }
 
+// An agent's answer is not trusted to be safe for the terminal: control
+// characters in it are escaped, never printed.
+TEST(StatusTable, ControlCharactersFromTheAgentAreEscaped) {
+  const nlohmann::json status{
+      {"version", "x\x1b]0;pwned\x07"},
+      {"uptime_seconds", 1},
+      {"services", {{{"name", "web"}, {"up", false}, {"reason", "exit 1: a\rb\x1b[2J"}}}},
+      {"probes",
+       {{{"name", "p"},
+         {"up", false},
+         {"reason", "c\nd"},
+         {"roles", {{"w\x1b", {{"up", true}}}}}}}}};
+  const std::string table = StatusTable(status);
+  for (unsigned char c : table) EXPECT_TRUE(c >= 0x20 || c == '\n') << static_cast<int>(c);
+  EXPECT_NE(table.find("exit 1: a\\rb\\x1b[2J"), std::string::npos) << table;
+  EXPECT_NE(table.find("c\\nd"), std::string::npos) << table;
+  EXPECT_NE(table.find("  as w\\x1b"), std::string::npos) << table;
+}
+
 }  // namespace
 }  // namespace rsagent::agent

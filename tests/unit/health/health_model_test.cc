@@ -34,6 +34,7 @@ TEST_F(HealthModelTest, EverythingStartsDown) {
   HealthModel m(config_, At(0));
   EXPECT_FALSE(Svc(m, "web").up);
   EXPECT_EQ(Svc(m, "web").reason, "probe a: no result yet; probe b: no result yet");
+  EXPECT_EQ(Svc(m, "web").cause, "probe a down; probe b down");
   EXPECT_FALSE(m.Current()->all_up);
 }
 
@@ -46,6 +47,7 @@ TEST_F(HealthModelTest, ServiceIsTheAndOfItsProbes) {
   EXPECT_TRUE(Svc(m, "only-a").up);
   EXPECT_FALSE(Svc(m, "web").up);
   EXPECT_EQ(Svc(m, "web").reason, "probe b: connection refused");
+  EXPECT_EQ(Svc(m, "web").cause, "probe b down");
   EXPECT_FALSE(m.Current()->all_up);
   m.Record("b", Pass(), At(300));
   m.Record("b", Pass(), At(400));
@@ -76,6 +78,7 @@ TEST_F(HealthModelTest, StaleResultCountsAsFailure) {
   m.Refresh(At(200 + 2501));
   EXPECT_FALSE(Svc(m, "only-a").up);
   EXPECT_NE(Svc(m, "only-a").reason.find("stale"), std::string::npos);
+  EXPECT_EQ(Svc(m, "only-a").cause, "probe a stale");
   const ProbeView& a = m.Current()->probes[0];
   EXPECT_TRUE(a.checks[0].stale);
   // A fresh result ends staleness; the probe was UP before, so it is UP again.
@@ -90,6 +93,7 @@ TEST_F(HealthModelTest, OverridesTurnServiceDown) {
   m.SetOverride("only-a", {AdminState::kDrain, std::chrono::system_clock::now()}, At(300));
   EXPECT_FALSE(Svc(m, "only-a").up);
   EXPECT_EQ(Svc(m, "only-a").reason, "drain");
+  EXPECT_EQ(Svc(m, "only-a").cause, "drain");
   m.SetOverride("only-a", {AdminState::kNone, {}}, At(400));
   EXPECT_TRUE(Svc(m, "only-a").up);
 }
@@ -101,6 +105,7 @@ TEST_F(HealthModelTest, ShuttingDownTurnsEverythingDown) {
   m.SetShuttingDown(At(300));
   EXPECT_FALSE(Svc(m, "only-a").up);
   EXPECT_EQ(Svc(m, "only-a").reason, "shutting down");
+  EXPECT_EQ(Svc(m, "only-a").cause, "shutting down");
 }
 
 TEST_F(HealthModelTest, ServiceWithVipNeedsItBoundAndArpSuppressed) {
@@ -120,11 +125,13 @@ TEST_F(HealthModelTest, ServiceWithVipNeedsItBoundAndArpSuppressed) {
   m.SetDrStatus(dr, At(400));
   EXPECT_FALSE(Svc(m, "only-a").up);
   EXPECT_EQ(Svc(m, "only-a").reason, "VIP 192.168.1.100 not bound on lo");
+  EXPECT_EQ(Svc(m, "only-a").cause, "vip missing");
   dr.vips[0].present = true;
   dr.arp_ok = false;
   dr.arp_error = "eth0: arp_ignore=0";
   m.SetDrStatus(dr, At(500));
   EXPECT_EQ(Svc(m, "only-a").reason, "ARP suppression not effective: eth0: arp_ignore=0");
+  EXPECT_EQ(Svc(m, "only-a").cause, "arp not suppressed");
   EXPECT_EQ(Svc(m, "web").reason.find("ARP"), std::string::npos);
 }
 
@@ -140,6 +147,7 @@ TEST_F(HealthModelTest, RolesHaveTheirOwnHysteresis) {
   EXPECT_TRUE(Svc(m, "reader").up);
   EXPECT_FALSE(Svc(m, "writer").up);
   EXPECT_EQ(Svc(m, "writer").reason, "probe db (writer): read_only is ON");
+  EXPECT_EQ(Svc(m, "writer").cause, "probe db (writer) down");
   r.roles.erase("reader");
   m.Record("db", r, At(200));
   EXPECT_FALSE(Svc(m, "reader").up) << "a missing role verdict is a failure";

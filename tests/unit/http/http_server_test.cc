@@ -22,7 +22,10 @@ class HttpServerTest : public ::testing::Test {
   void SetUp() override {
     auto snap = std::make_shared<Snapshot>();
     snap->services = {ServiceView{.name = "web", .up = true},
-                      ServiceView{.name = "db", .up = false, .reason = "probe m: refused"}};
+                      ServiceView{.name = "db",
+                                  .up = false,
+                                  .reason = "probe m: HTTP/1.1 200 junk\\r\\nX-Injected: yes",
+                                  .cause = "probe m down"}};
     snap->all_up = false;
     snapshot_ = snap;
     Start({*Cidr::Parse("127.0.0.0/8")});
@@ -88,7 +91,9 @@ TEST_F(HttpServerTest, HaproxyStyleHttpCheck) {
   EXPECT_TRUE(r.starts_with("HTTP/1.1 ")) << r;  // answered, not hung
   const std::string h = Raw("GET /health/db HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(h.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << h;
-  EXPECT_NE(h.find("X-Rsagent-Reason: probe m: refused\r\n"), std::string::npos) << h;
+  // The fixed cause only: the probed server's text stays in /status.
+  EXPECT_NE(h.find("X-Rsagent-Reason: probe m down\r\n"), std::string::npos) << h;
+  EXPECT_EQ(h.find("junk"), std::string::npos) << h;
   EXPECT_TRUE(h.ends_with("DOWN\n")) << h;
 }
 
@@ -133,7 +138,7 @@ TEST_F(HttpServerTest, StatusAndMetricsOnlyForAllowedClients) {
   ASSERT_TRUE(status);
   EXPECT_EQ(status->status, 200);
   auto json = nlohmann::json::parse(status->body);
-  EXPECT_EQ(json["services"][1]["reason"], "probe m: refused");
+  EXPECT_EQ(json["services"][1]["reason"], "probe m: HTTP/1.1 200 junk\\r\\nX-Injected: yes");
   EXPECT_EQ(c.Get("/metrics")->status, 200);
 
   Start({*Cidr::Parse("192.168.1.2/32")});
