@@ -79,8 +79,13 @@ set(CPACK_RPM_PACKAGE_LICENSE ${RSAGENT_LICENSE})
 set(CPACK_RPM_PACKAGE_DESCRIPTION ${CPACK_PACKAGE_DESCRIPTION})
 set(CPACK_PACKAGE_RELOCATABLE OFF)
 # No /usr/lib/.build-id links: that tree belongs to no single package here.
+# Debian's libcurl4 versions its symbols (CURL_OPENSSL_4), RHEL 9's libcurl
+# does not: ld.so accepts the versioned reference, but an autoreq on the tag
+# could never be met there, so it is dropped (libcurl.so.4 itself stays).
+set(RSAGENT_RPM_REQUIRES_EXCLUDE "^libcurl\\.so\\.4\\(CURL_OPENSSL_4\\)")
 set(CPACK_RPM_SPEC_MORE_DEFINE
-    "%define packager ${CPACK_PACKAGE_CONTACT}\n%define _build_id_links none")
+    "%define packager ${CPACK_PACKAGE_CONTACT}\n%define _build_id_links none\n\
+%global __requires_exclude ${RSAGENT_RPM_REQUIRES_EXCLUDE}")
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_PACKAGE_AUTOPROV OFF)
 set(CPACK_RPM_CHANGELOG_FILE ${PKG_DIR}/rpm/changelog)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The .deb built from this build tree, installed with apt into a fresh
-# Debian 12 root (debootstrap minbase + chroot): apt resolves the computed
+# Debian 12 root (debootstrap minbase + chroot; deb_install_trixie_test.sh:
+# Debian 13, the same .deb): apt resolves the computed
 # dependencies, the binary runs, the shipped config checks, files and modes
 # are as declared; an upgrade to a rebuilt package keeps a modified config
 # and the drain state; purge leaves nothing the package made behind.
@@ -14,7 +15,7 @@ require_root
 require_cmd cpack debootstrap chroot mount mountpoint umount curl
 make_tmp
 
-require_mirror
+require_mirror "$SUITE"
 
 start=$(now_ms)
 deb1=$(build_package DEB "$TMP/out1")
@@ -45,7 +46,7 @@ for example in web-node db-node; do
   in_root "$root" rsagent check-config -c "/usr/share/doc/rsagent/examples/$example.toml" >/dev/null ||
     fail "example $example.toml does not check"
 done
-pass "installed: $version, $checked"
+pass "installed on $SUITE: $version, $checked"
 
 expected="755 root:root /usr/sbin/rsagent
 644 root:root /etc/rsagent/rsagent.toml

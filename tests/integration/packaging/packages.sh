@@ -26,10 +26,16 @@ build_package() {
   echo "$pkg"
 }
 
-# make_debian_root DIR [SUITE] -> a fresh minbase of SUITE (default
-# bookworm) in DIR from the shared root cache (lib/rootfs.sh), with its apt
-# sources and an updated package index. Removed at exit.
+# The Debian release the install tests run on: bookworm (default) or
+# trixie; the *_trixie_test.sh wrappers set it.
+SUITE="${RSAGENT_SUITE:-bookworm}"
+
+# make_debian_root DIR [PKG...] -> a fresh minbase of $SUITE with PKG... in
+# DIR from the shared root cache (lib/rootfs.sh), with its apt sources and an
+# updated package index. Removed at exit.
 make_debian_root() {
-  cached_root "${2:-bookworm}" "$1"
-  root_apt_update "$1"
+  local dir="$1"
+  shift
+  cached_root "$SUITE" "$dir" "$@"
+  root_apt_update "$dir"
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The packaged unit under a real systemd: the .deb installed into a fresh
-# Debian 12 root that boots in systemd-nspawn with its own network namespace
+# Debian 12 root (systemd_unit_trixie_test.sh: Debian 13, the same .deb)
+# that boots in systemd-nspawn with its own network namespace
 # (--private-network: only lo; the VIP never leaves it). Inside, everything
 # the hardening could break is exercised: the ARP drop-in from boot, VIP on
 # lo over netlink and the ARP sysctls (CAP_NET_ADMIN), tcp and exec probes
@@ -12,15 +13,15 @@ source "$(dirname "$0")/packages.sh"
 require_root
 require_cmd cpack debootstrap chroot mount mountpoint umount curl systemd-nspawn
 make_tmp
-require_mirror
+require_mirror "$SUITE"
 
 deb=$(build_package DEB "$TMP/out")
 root="$TMP/root"
-make_debian_root "$root"
+make_debian_root "$root" systemd systemd-sysv curl iproute2
 cp "$deb" "$root/tmp/"
 start=$(now_ms)
-apt_in_root "$root" install systemd systemd-sysv curl iproute2 "/tmp/$(basename "$deb")"
-log "systemd and the .deb installed in the root: $(($(now_ms) - start)) ms"
+apt_in_root "$root" install "/tmp/$(basename "$deb")"
+log "the .deb installed in the $SUITE root: $(($(now_ms) - start)) ms"
 
 # A node with one VIP, a tcp probe (the agent's own port) and exec probes
 # (argv and shell). arp_ignore = 2 tells the agent's write from the drop-in's 1.
@@ -139,4 +140,4 @@ stop_ms=$(sed -n 's/^CHECK stop_ms=\([0-9]*\).*/\1/p' "$TMP/console.log")
 if grep -a '^JOURNAL ' "$TMP/console.log" | grep -aiE 'error|denied|not permitted|SIGSYS'; then
   fail "the agent logged errors under the unit"
 fi
-pass "hardened unit under systemd: UP, VIP and ARP set, drain persisted, reload applied, stopped in $stop_ms ms"
+pass "hardened unit under systemd on $SUITE: UP, VIP and ARP set, drain persisted, reload applied, stopped in $stop_ms ms"
