@@ -2,10 +2,12 @@
 // first non-empty line of its combined stdout+stderr is the reason, so
 // existing check scripts (the seed's check_multi_port.sh) run unchanged.
 //
-// The command runs in its own process group with stdin on /dev/null and no
-// other inherited fds. On the deadline, and also when the command exits, the
-// whole group is killed with SIGKILL, so neither a hung script nor a
-// background grandchild holding the output pipe can stall the probe.
+// The command runs with stdin on /dev/null, blocking stdout/stderr and no
+// other inherited fds, under its own subreaper (probes/contained_command.h):
+// on the deadline, and also when the command exits, it and every descendant
+// (setsid()'d or double-forked ones included) are killed with SIGKILL, so
+// neither a hung script nor a background grandchild holding the output pipe
+// can stall the probe or outlive the attempt.
 #pragma once
 
 #include <string>

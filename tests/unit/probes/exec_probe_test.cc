@@ -158,6 +158,65 @@ TEST(ExecProbe, BackgroundGrandchildHoldingThePipeDoesNotStallTheProbe) {
   EXPECT_TRUE(DiesWithin(spawned[0], milliseconds(2000))) << "background " << spawned[0] << " survived";
 }
 
+TEST(ExecProbe, WritesLargerThanThePipeBlockInsteadOfFailing) {
+  // Issue 12: stdout was non-blocking, so one write() of more than a pipe
+  // holds (64 KiB) failed with EAGAIN and the probe went DOWN. dd writes the
+  // 256 KiB in one write(2) call.
+  TempDir dir;
+  const std::string data = dir.File("data");
+  std::ofstream(data) << std::string(256 * 1024, 'y');
+  for (int run = 0; run < 5; ++run) {
+    ProbeResult result = RunShell("dd if=" + data + " bs=1M count=1 status=none && echo; echo ok");
+    EXPECT_TRUE(result.outcome.ok) << "run " << run << ": " << result.outcome.reason;
+    EXPECT_EQ(result.outcome.reason, std::string(200, 'y'));
+  }
+}
+
+// The children of this process (the test is the agent here): an attempt
+// leaves none behind, not even a zombie.
+std::string OwnChildren() {
+  std::string all;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "children");
+    all += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return all;
+}
+
+TEST(ExecProbe, SetsidGrandchildrenDieWhenTheCommandExits) {
+  // Double fork + setsid: the grandchild leaves the process group and is
+  // orphaned at once; the group kill alone leaked it (354 in 25 minutes).
+  TempDir dir;
+  const std::string pids = dir.File("pids");
+  std::ofstream(pids).flush();
+  for (int run = 0; run < 10; ++run) {
+    ProbeResult result = RunShell("(setsid sh -c 'echo $$ >> " + pids +
+                                  "; exec sleep 30' &); "
+                                  "while [ $(wc -l < " + pids + ") -le " +
+                                  std::to_string(run) + " ]; do sleep 0.01; done; echo started");
+    EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
+    EXPECT_EQ(result.outcome.reason, "started");
+  }
+  std::vector<pid_t> spawned = ReadPids(pids);
+  ASSERT_EQ(spawned.size(), 10u);
+  for (pid_t pid : spawned) EXPECT_EQ(kill(pid, 0), -1) << "setsid grandchild " << pid << " survived";
+  EXPECT_EQ(OwnChildren(), "");
+}
+
+TEST(ExecProbe, SetsidGrandchildrenDieAtTheTimeout) {
+  TempDir dir;
+  const std::string pids = dir.File("pids");
+  ProbeResult result = RunShell("(setsid sh -c 'echo $$ >> " + pids +
+                                    "; (setsid sleep 30 & echo $! >> " + pids +
+                                    "); exec sleep 30' &); echo waiting; sleep 30",
+                                milliseconds(500));
+  EXPECT_EQ(result.outcome.reason, "timed out after 500ms: waiting");
+  std::vector<pid_t> spawned = ReadPids(pids);
+  ASSERT_EQ(spawned.size(), 2u);
+  for (pid_t pid : spawned) EXPECT_EQ(kill(pid, 0), -1) << "setsid descendant " << pid << " survived";
+  EXPECT_EQ(OwnChildren(), "");
+}
+
 // The seed's check_multi_port.sh, verbatim in testdata/, with only its
 // hard-coded port list (80 3306 53) replaced by ports this test listens on:
 // the real ports need root and may be taken on a developer's machine.
