@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <thread>
@@ -52,11 +53,16 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
   signal(SIGPIPE, SIG_IGN);
 
   conf::Config config = initial;
+  // First of all: a second agent must fail before it touches anything — the
+  // kernel's DR state or the running agent's overrides.
+  auto state_dir = StateDir::Claim(config.agent.state_dir, geteuid());
+  if (!state_dir) {
+    spdlog::error("{}", state_dir.error());
+    return 1;
+  }
   HealthModel model(config, Clock::now());
   ProbeFleet fleet([&model](const std::string& probe, const probes::ProbeResult& result,
-                            Clock::time_point finished) {
-    model.Record(probe, result, finished);
-  });
+                            Clock::time_point finished) { model.Record(probe, result, finished); });
   // ARP suppression and VIPs before anything answers health checks.
   auto dr = DrSupervisor::Start(config.vip, model);
   if (!dr) {
@@ -72,7 +78,7 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
   // socket's thread take the same lock.
   std::mutex dr_mu;
   Admin admin(
-      model, OverrideStore(config.agent.state_dir),
+      model, OverrideStore(std::move(state_dir).value()),
       [&] {
         std::lock_guard lock(dr_mu);
         return ReloadConfig(options.config_path, model, fleet, **dr, config);
@@ -84,12 +90,11 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     return 1;
   }
 
-  auto server = HttpServer::Start(
-      HttpOptions{.listen = config.agent.listen,
-                  .allow = config.agent.allow,
-                  .threads = config.agent.http_threads,
-                  .version = options.version},
-      [&model] { return model.Current(); });
+  auto server = HttpServer::Start(HttpOptions{.listen = config.agent.listen,
+                                              .allow = config.agent.allow,
+                                              .threads = config.agent.http_threads,
+                                              .version = options.version},
+                                  [&model] { return model.Current(); });
   if (!server) {
     spdlog::error("{}", server.error());
     return 1;
@@ -134,9 +139,10 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     std::lock_guard lock(dr_mu);  // a reload may be changing `config`
     return config.agent.shutdown_grace;
   }();
-  spdlog::info("stopping: answering DOWN for {} so the directors drain this node "
-               "(send the signal again to exit now)",
-               conf::FormatDuration(grace));
+  spdlog::info(
+      "stopping: answering DOWN for {} so the directors drain this node "
+      "(send the signal again to exit now)",
+      conf::FormatDuration(grace));
   const auto deadline = Clock::now() + grace;
   while (Clock::now() < deadline) {
     const auto left =

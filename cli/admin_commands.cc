@@ -32,14 +32,18 @@ int RunAdminCommand(const std::string& command, const std::vector<std::string>& 
     err << "rsagent " << command << ": " << response.error() << "\n";
     return 1;
   }
+  // Applied, but not as asked (a drain that could not be persisted): loud,
+  // and its own exit status so scripts can tell it from done and refused.
+  const int done = response->warnings.empty() ? 0 : kExitNotPersisted;
   if (json) {
     nlohmann::json j = request->command == ControlCommand::kStatus && response->ok
                            ? response->status
                            : nlohmann::json{{"ok", response->ok},
                                             {"message", response->message},
-                                            {"errors", response->errors}};
+                                            {"errors", response->errors},
+                                            {"warnings", response->warnings}};
     out << DumpJson(j, 2) << "\n";
-    return response->ok ? 0 : 1;
+    return response->ok ? done : 1;
   }
   if (!response->ok) {
     for (const auto& e : response->errors) err << e << "\n";
@@ -51,7 +55,9 @@ int RunAdminCommand(const std::string& command, const std::vector<std::string>& 
   } else {
     out << response->message << "\n";
   }
-  return 0;
+  for (const auto& w : response->warnings)
+    err << "rsagent " << command << ": WARNING: " << w << "\n";
+  return done;
 }
 
 }  // namespace rsagent::agent

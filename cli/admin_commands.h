@@ -1,6 +1,7 @@
 // `rsagent status|drain|undrain|maint|reload`: asks the running agent over
 // its control socket and prints the answer. Returns the exit code: 0 done,
-// 1 refused or failed (a rejected reload prints each config error), 2 usage.
+// 1 refused or failed (a rejected reload prints each config error), 2 usage,
+// 3 applied but with a warning (a drain not persisted: lost on restart).
 #pragma once
 
 #include <iosfwd>
@@ -8,6 +9,8 @@
 #include <vector>
 
 namespace rsagent::agent {
+
+inline constexpr int kExitNotPersisted = 3;
 
 bool IsAdminCommand(const std::string& command);
 

@@ -35,6 +35,11 @@ std::string ErrnoText(int error) {
   return text;
 }
 
+std::string ErrnoDetail(int error) {
+  const char* name = strerrorname_np(error);
+  return ErrnoText(error) + " (" + (name ? name : std::to_string(error)) + ")";
+}
+
 int MillisUntil(Clock::time_point deadline) {
   auto left = deadline - Clock::now();
   if (left <= Clock::duration::zero()) return 0;

@@ -37,6 +37,9 @@ class UniqueFd {
 
 // "connection refused", from errno values.
 std::string ErrnoText(int error);
+// "read-only file system (EROFS)": the text and the errno's name, for errors
+// an operator searches for.
+std::string ErrnoDetail(int error);
 
 // Milliseconds from now until `deadline`, rounded up, never negative; the
 // unit poll(2) takes.

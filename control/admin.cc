@@ -102,8 +102,22 @@ ControlResponse Admin::SetOverride(const ControlRequest& request) {
       next[name] = AdminOverride{.state = state, .since = now};  // unchanged state keeps its since
     }
   }
+  // Unwritable state_dir (disk full, read-only): taking services out of
+  // rotation is still done — refusing would leave the node serving while
+  // the operator believes otherwise — with a loud warning that a restart
+  // loses it. Putting them back is refused: a restart would re-drain them.
+  std::vector<std::string> warnings;
   if (Status s = store_.Save(next); !s) {
-    return ControlResponse{.message = "nothing changed: cannot persist the override: " + s.error()};
+    if (state == AdminState::kNone) {
+      spdlog::error("admin: {} refused: cannot persist it: {}", ControlCommandName(request.command),
+                    s.error());
+      return ControlResponse{.message =
+                                 "nothing changed: cannot persist the override: " + s.error()};
+    }
+    warnings.push_back("NOT PERSISTED: " + s.error() +
+                       " — applied in memory only; a restart of the agent puts the service back "
+                       "into rotation. Fix agent.state_dir, then repeat the command");
+    spdlog::error("admin: {}: {}", ControlCommandName(request.command), warnings.back());
   }
   overrides_ = std::move(next);
   std::string message;
@@ -114,7 +128,9 @@ ControlResponse Admin::SetOverride(const ControlRequest& request) {
     spdlog::info("admin: service \"{}\" -> {}", name, AdminStateName(admin.state));
     message += (message.empty() ? "" : ", ") + name + ": " + AdminStateName(admin.state);
   }
-  return ControlResponse{.ok = true, .message = message.empty() ? "no services" : message};
+  return ControlResponse{.ok = true,
+                         .message = message.empty() ? "no services" : message,
+                         .warnings = std::move(warnings)};
 }
 
 void Admin::PruneLocked(const Snapshot& snapshot) {

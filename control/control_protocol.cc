@@ -97,7 +97,10 @@ Result<ControlRequest> DecodeRequest(std::string_view line) {
 }
 
 std::string EncodeResponse(const ControlResponse& response) {
-  nlohmann::json j{{"ok", response.ok}, {"message", response.message}, {"errors", response.errors}};
+  nlohmann::json j{{"ok", response.ok},
+                   {"message", response.message},
+                   {"errors", response.errors},
+                   {"warnings", response.warnings}};
   if (!response.status.is_null()) j["status"] = response.status;
   return DumpJson(j) + "\n";
 }
@@ -112,9 +115,12 @@ Result<ControlResponse> DecodeResponse(std::string_view line) {
     if (!message->is_string()) return Error{"malformed response from the agent: bad \"message\""};
     response.message = message->get<std::string>();
   }
-  if (auto errors = j.find("errors"); errors != j.end() && errors->is_array()) {
-    for (const auto& e : *errors) {
-      if (e.is_string()) response.errors.push_back(e.get<std::string>());
+  for (auto [key, into] :
+       {std::pair{"errors", &response.errors}, std::pair{"warnings", &response.warnings}}) {
+    if (auto list = j.find(key); list != j.end() && list->is_array()) {
+      for (const auto& e : *list) {
+        if (e.is_string()) into->push_back(e.get<std::string>());
+      }
     }
   }
   if (auto status = j.find("status"); status != j.end()) response.status = *status;

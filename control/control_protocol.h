@@ -4,7 +4,7 @@
 //
 //   {"command":"drain","service":"web"}   {"command":"undrain","all":true}
 //   {"command":"status"}                  {"command":"reload"}
-//   -> {"ok":true,"message":"web: drain","errors":[],"status":{...}}
+//   -> {"ok":true,"message":"web: drain","errors":[],"warnings":[],"status":{...}}
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -31,9 +31,10 @@ struct ControlRequest {
 
 struct ControlResponse {
   bool ok = false;
-  std::string message;              // one line for the operator
-  std::vector<std::string> errors;  // e.g. a rejected reload's config errors
-  nlohmann::json status;            // the /status document, for kStatus
+  std::string message;                // one line for the operator
+  std::vector<std::string> errors;    // e.g. a rejected reload's config errors
+  std::vector<std::string> warnings;  // done, but not as asked (e.g. drain not persisted)
+  nlohmann::json status;              // the /status document, for kStatus
 };
 
 // Builds a request from the CLI's words ("drain", {"web"} / {"--all"}).

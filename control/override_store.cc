@@ -74,8 +74,8 @@ Result<Overrides> ParseOverrides(const std::string& text) {
   return out;
 }
 
-OverrideStore::OverrideStore(std::string state_dir)
-    : dir_(std::move(state_dir)), path_(dir_ + "/" + kFileName) {}
+OverrideStore::OverrideStore(StateDir dir)
+    : dir_(std::move(dir)), path_(dir_.path() + "/" + kFileName) {}
 
 Result<Overrides> OverrideStore::Load() const {
   auto text = ReadFileIfExists(path_);
@@ -87,7 +87,7 @@ Result<Overrides> OverrideStore::Load() const {
 }
 
 Status OverrideStore::Save(const Overrides& overrides) const {
-  return ReplaceFileAtomically(dir_, path_, SerializeOverrides(overrides), 0640);
+  return ReplaceFileAtomically(dir_.path(), path_, SerializeOverrides(overrides), 0640);
 }
 
 }  // namespace rsagent::agent

@@ -5,12 +5,17 @@
 // A file that exists but cannot be read or parsed is an error, not "no
 // overrides": starting without them would put a node under maintenance back
 // into rotation. The daemon refuses to start and names the file.
+//
+// The store writes only through the running agent's claim on state_dir
+// (state_dir.h), so a second `rsagent run` cannot rewrite the file; nothing
+// is opened through a symbolic link (common/atomic_file.h).
 #pragma once
 
 #include <map>
 #include <string>
 
 #include "common/result.h"
+#include "control/state_dir.h"
 #include "health/snapshot.h"
 
 namespace rsagent::agent {
@@ -19,17 +24,17 @@ using Overrides = std::map<std::string, AdminOverride>;  // service -> override
 
 class OverrideStore {
  public:
-  explicit OverrideStore(std::string state_dir);
+  explicit OverrideStore(StateDir dir);
 
   // Empty when the file does not exist yet.
   Result<Overrides> Load() const;
-  // Creates state_dir (0750) when missing. Entries with kNone are not written.
+  // Entries with kNone are not written.
   Status Save(const Overrides& overrides) const;
 
   const std::string& path() const { return path_; }
 
  private:
-  std::string dir_;
+  StateDir dir_;
   std::string path_;
 };
 

@@ -6,43 +6,16 @@
 # unchanged service and returns an invalid change's errors, the old config
 # still serving.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/agent.sh"
 require_root
 require_cmd curl python3 setpriv
 make_tmp
 make_ns ctl NS
 
-# A TCP listener stands in for the served port: this test is about the
-# control path, not the probes.
-start_bg "$NS" "$TMP/listener.log" python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 8080)); s.listen(64)
-while True: s.accept()[0].close()
-'
+start_tcp_acceptor "$NS" 8080
 
 SOCK="$TMP/run/control.sock"
-write_config() {  # EXTRA_TOML
-  cat >"$TMP/rsagent.toml" <<CONF
-[agent]
-listen = "127.0.0.1:9480"
-state_dir = "$TMP/state"
-control_socket = "$SOCK"
-shutdown_grace = "0s"
-
-[probe.port]
-type = "tcp"
-targets = ["127.0.0.1:8080"]
-interval = "100ms"
-timeout = "100ms"
-rise = 1
-fall = 1
-
-[service.web]
-port = 80
-probes = ["port"]
-$1
-CONF
-}
+write_config() { write_agent_config "$TMP/rsagent.toml" "$TMP/state" "$SOCK" web "$1"; }
 write_config ""
 
 start_agent() {

@@ -25,25 +25,28 @@ class OverrideStoreTest : public ::testing::Test {
     std::ofstream(root_ + "/state/overrides.json") << text;
   }
 
+  OverrideStore Store() {
+    auto dir = StateDir::Claim(root_ + "/state", geteuid());
+    EXPECT_TRUE(dir) << dir.error();
+    return OverrideStore(std::move(dir).value());
+  }
+
   std::string root_;
 };
 
 const WallTime kSince{std::chrono::milliseconds(1700000000123)};
 
 TEST_F(OverrideStoreTest, MissingFileMeansNoOverrides) {
-  OverrideStore store(root_ + "/state");
+  OverrideStore store = Store();
   auto loaded = store.Load();
   ASSERT_TRUE(loaded) << loaded.error();
   EXPECT_TRUE(loaded->empty());
 }
 
-TEST_F(OverrideStoreTest, SaveThenLoadRoundTripsAndCreatesTheDirectory) {
-  OverrideStore store(root_ + "/state");
+TEST_F(OverrideStoreTest, SaveThenLoadRoundTrips) {
+  OverrideStore store = Store();
   ASSERT_TRUE(
       store.Save({{"web", {AdminState::kDrain, kSince}}, {"db", {AdminState::kMaint, kSince}}}));
-  struct stat st;
-  ASSERT_EQ(stat((root_ + "/state").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0750u);
   auto loaded = store.Load();
   ASSERT_TRUE(loaded) << loaded.error();
   ASSERT_EQ(loaded->size(), 2u);
@@ -53,7 +56,7 @@ TEST_F(OverrideStoreTest, SaveThenLoadRoundTripsAndCreatesTheDirectory) {
 }
 
 TEST_F(OverrideStoreTest, SaveReplacesTheFileAndLeavesNoTemporary) {
-  OverrideStore store(root_ + "/state");
+  OverrideStore store = Store();
   ASSERT_TRUE(store.Save({{"web", {AdminState::kDrain, kSince}}}));
   ASSERT_TRUE(store.Save({}));
   auto loaded = store.Load();
@@ -70,7 +73,7 @@ TEST_F(OverrideStoreTest, NoneIsNotWritten) {
 
 TEST_F(OverrideStoreTest, CorruptFileIsAnErrorNamingTheFile) {
   WriteFile("{\"version\":1,\"overrides\":");
-  auto loaded = OverrideStore(root_ + "/state").Load();
+  auto loaded = Store().Load();
   ASSERT_FALSE(loaded);
   EXPECT_NE(loaded.error().find("overrides.json"), std::string::npos) << loaded.error();
   EXPECT_NE(loaded.error().find("not valid JSON"), std::string::npos) << loaded.error();
@@ -78,8 +81,44 @@ TEST_F(OverrideStoreTest, CorruptFileIsAnErrorNamingTheFile) {
 
 TEST_F(OverrideStoreTest, SaveFailsWhenTheFileCannotBeReplaced) {
   std::filesystem::create_directories(root_ + "/state/overrides.json");  // rename onto a dir fails
-  Status s = OverrideStore(root_ + "/state").Save({{"web", {AdminState::kDrain, kSince}}});
+  OverrideStore store = Store();
+  Status s = store.Save({{"web", {AdminState::kDrain, kSince}}});
   EXPECT_FALSE(s);
+  EXPECT_FALSE(std::filesystem::exists(store.path() + ".tmp")) << "temporary left behind";
+}
+
+TEST_F(OverrideStoreTest, SymlinkedFileIsRefusedNotFollowed) {
+  std::filesystem::create_directories(root_ + "/state");
+  std::ofstream(root_ + "/elsewhere")
+      << SerializeOverrides({{"web", {AdminState::kDrain, kSince}}});
+  std::filesystem::create_symlink(root_ + "/elsewhere", root_ + "/state/overrides.json");
+  auto loaded = Store().Load();
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().find("symbolic link"), std::string::npos) << loaded.error();
+}
+
+TEST_F(OverrideStoreTest, StaleTemporarySymlinkIsReplacedNotWrittenThrough) {
+  // Writing through a planted overrides.json.tmp -> /etc/... would let it
+  // clobber any file root can write.
+  std::filesystem::create_directories(root_ + "/state");
+  std::ofstream(root_ + "/victim") << "keep";
+  std::filesystem::create_symlink(root_ + "/victim", root_ + "/state/overrides.json.tmp");
+  OverrideStore store = Store();
+  ASSERT_TRUE(store.Save({{"web", {AdminState::kDrain, kSince}}}));
+  std::ifstream victim(root_ + "/victim");
+  std::string content((std::istreambuf_iterator<char>(victim)), {});
+  EXPECT_EQ(content, "keep");
+  auto loaded = store.Load();
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ(loaded->at("web").state, AdminState::kDrain);
+}
+
+TEST_F(OverrideStoreTest, FifoIsRefusedWithoutBlocking) {
+  std::filesystem::create_directories(root_ + "/state");
+  ASSERT_EQ(mkfifo((root_ + "/state/overrides.json").c_str(), 0600), 0);
+  auto loaded = Store().Load();  // would hang forever in open() before
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().find("not a regular file"), std::string::npos) << loaded.error();
 }
 
 TEST(ParseOverrides, RejectsWrongShapes) {
