@@ -2,11 +2,16 @@
 
 #include <algorithm>
 
+#include "common/safe_text.h"
 #include "conf/duration.h"
 #include "conf/spelling.h"
 
 namespace rsagent::conf {
 namespace {
+
+// Bounds for what an error quotes from the file.
+constexpr size_t kMaxPathInError = 160;
+constexpr size_t kMaxMessage = 1024;
 
 int ToInt(toml::source_index index) { return static_cast<int>(index); }
 
@@ -88,7 +93,9 @@ const toml::node* TableReader::Node(std::string_view key) { return Find(key); }
 
 void TableReader::ErrorAt(const toml::source_region& where, const std::string& path,
                           std::string_view message) {
-  errors_->Add(where, path + ": " + std::string(message));
+  // Keys and values are the file's text: quoted TOML keys may hold any
+  // character ("\u001b"), and a key may be a megabyte long.
+  errors_->Add(where, SafeText(path, kMaxPathInError) + ": " + SafeText(message, kMaxMessage));
 }
 
 void TableReader::WrongType(const toml::node& node, std::string_view key,

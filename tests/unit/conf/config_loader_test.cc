@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -193,6 +194,39 @@ TEST(LoadConfig, DuplicateTableNameSaysNamesMustBeUnique) {
           "t.toml:9:1: invalid TOML in table header: cannot redefine existing table 'probe.p' "
           "(every table and key may be defined once; probe and service names "
           "must be unique)"));
+}
+
+// The error about an unknown key, or "".
+std::string UnknownKeyError(const std::vector<std::string>& errors) {
+  for (const std::string& error : errors) {
+    if (error.find("unknown key") != std::string::npos) return error;
+  }
+  return "";
+}
+
+long PeakRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST(LoadConfig, MegabyteUnknownKeyIsCheapAndQuotedShort) {
+  // Issue 12: this peaked at 158 MB (a full edit-distance table per known
+  // key) and the error quoted the whole megabyte.
+  const std::string text = "[agent]\n" + std::string(1'000'000, 'x') + " = 1\n";
+  const long before = PeakRssKb();
+  const std::vector<std::string> errors = Errors(text);
+  const long grown_mb = (PeakRssKb() - before) / 1024;
+  std::printf("1 MB config with a 1 MB unknown key: peak RSS grew %ld MB\n", grown_mb);
+  EXPECT_LT(grown_mb, 40);
+  EXPECT_THAT(UnknownKeyError(errors), HasSubstr("t.toml:2:1: agent.xxx"));
+  EXPECT_THAT(UnknownKeyError(errors), HasSubstr("...: unknown key"));
+  for (const std::string& error : errors) EXPECT_LT(error.size(), 2000u) << error.substr(0, 100);
+}
+
+TEST(LoadConfig, ControlCharactersInQuotedKeysAreEscapedInErrors) {
+  const std::vector<std::string> errors = Errors("[agent]\n\"a\\u001b[2Jb\" = 1\n");
+  EXPECT_THAT(UnknownKeyError(errors), HasSubstr("agent.a\\x1b[2Jb: unknown key"));
 }
 
 TEST(LoadConfig, UnknownKeySuggestsTheClosestKnownKey) {
