@@ -10,6 +10,8 @@ PACKAGES=(
   libnl-3-dev libnl-route-3-dev default-libmysqlclient-dev libcpp-httplib-dev
   libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libssl-dev
+  # the HTTP probe's client (issue 12: libcurl instead of our own HTTP/TLS code)
+  libcurl4-openssl-dev
   # real components the tests start and stop themselves
   nginx-light mariadb-server mariadb-client keepalived
   # network namespaces, ARP and packet-path checks

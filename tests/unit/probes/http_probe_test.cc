@@ -23,8 +23,9 @@ using std::chrono::milliseconds;
 // Runs a cpp-httplib server (plain or TLS) on 127.0.0.1 in a thread.
 class TestServer {
  public:
-  explicit TestServer(std::unique_ptr<httplib::Server> server = std::make_unique<httplib::Server>())
-      : server_(std::move(server)) {
+  explicit TestServer(std::unique_ptr<httplib::Server> server = std::make_unique<httplib::Server>(),
+                      std::string host = "127.0.0.1")
+      : server_(std::move(server)), host_(std::move(host)) {
     server_->Get("/ok", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("service ok", "text/plain");
     });
@@ -45,7 +46,10 @@ class TestServer {
         return true;
       });
     });
-    port_ = server_->bind_to_any_port("127.0.0.1");
+    server_->Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("marker " + std::string(1 << 20, 'b'), "text/plain");  // 1 MiB
+    });
+    port_ = server_->bind_to_any_port(host_);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // stop() is a no-op before the accept loop runs; wait for it (bounded).
     for (int i = 0; i < 200 && !server_->is_running(); ++i) usleep(10 * 1000);
@@ -56,7 +60,8 @@ class TestServer {
   }
 
   std::string Url(const std::string& path, const char* scheme = "http") const {
-    return std::string(scheme) + "://127.0.0.1:" + std::to_string(port_) + path;
+    const std::string host = host_.find(':') == std::string::npos ? host_ : "[" + host_ + "]";
+    return std::string(scheme) + "://" + host + ":" + std::to_string(port_) + path;
   }
   std::string last_host() {
     std::lock_guard lock(mutex_);
@@ -65,6 +70,7 @@ class TestServer {
 
  private:
   std::unique_ptr<httplib::Server> server_;
+  std::string host_;
   int port_ = 0;
   std::thread thread_;
   std::mutex mutex_;
@@ -136,6 +142,91 @@ TEST(HttpProbe, SendsTheHostHeader) {
   spec.host_header = "www.example.test";
   ASSERT_TRUE(Probe(spec).outcome.ok);
   EXPECT_EQ(server.last_host(), "www.example.test");
+}
+
+TEST(HttpProbe, ProbesIpv6Loopback) {
+  TestServer server(std::make_unique<httplib::Server>(), "::1");
+  if (server.Url("/ok").ends_with(":-1/ok")) GTEST_SKIP() << "no IPv6 loopback here";
+  auto spec = Spec(server.Url("/ok"));
+  spec.expect_body = "service ok";
+  ProbeResult result = Probe(spec);
+  EXPECT_TRUE(result.outcome.ok) << spec.url << ": " << result.outcome.reason;
+}
+
+TEST(HttpProbe, LargeBodyIsReadOnlyAsFarAsNeeded) {
+  TestServer server;
+  auto spec = Spec(server.Url("/big"));
+  spec.expect_body = "marker";
+  ProbeResult result = Probe(spec);
+  EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
+  spec.expect_body = "not there";
+  EXPECT_EQ(Probe(spec).outcome.reason, "body does not contain \"not there\"");
+}
+
+// Answers each accepted connection with the next scripted reply (raw bytes)
+// and closes it; an empty reply holds the connection open, unanswered,
+// until the server is destroyed.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::vector<std::string> replies)
+      : replies_(std::move(replies)), thread_([this] { Serve(); }) {}
+  ~ScriptedServer() {
+    stop_ = true;
+    thread_.join();
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(listener_.port) + "/"; }
+
+ private:
+  void Serve() {
+    std::vector<UniqueFd> held;
+    for (const std::string& reply : replies_) {
+      while (!stop_ && !WaitFd(listener_.fd.get(), POLLIN, Clock::now() + milliseconds(50)).ok()) {
+      }
+      if (stop_) return;
+      UniqueFd client(accept4(listener_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      char request[4096];
+      (void)WaitFd(client.get(), POLLIN, Clock::now() + milliseconds(1000));
+      (void)recv(client.get(), request, sizeof request, MSG_DONTWAIT);
+      if (reply.empty()) {
+        held.push_back(std::move(client));
+        continue;
+      }
+      (void)send(client.get(), reply.data(), reply.size(), MSG_NOSIGNAL);
+    }
+    while (!stop_) usleep(10 * 1000);
+  }
+
+  testing::LoopbackSocket listener_ = testing::Listening();
+  std::vector<std::string> replies_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+constexpr const char* kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+
+TEST(HttpProbe, JunkAnswerFailsAndTheNextAttemptIsClean) {
+  // Issue 12's forged header: the answer is no HTTP at all.
+  ScriptedServer server({"junk\nX-Injected: yes\n\n<html>row data</html>", kOk});
+  auto probe = HttpProbe::Create(Spec(server.Url()));
+  ASSERT_TRUE(probe.ok()) << probe.error();
+  ProbeResult junk = (*probe)->Check(Clock::now() + milliseconds(2000));
+  EXPECT_FALSE(junk.outcome.ok);
+  std::printf("junk answer: %s\n", junk.outcome.reason.c_str());
+  ProbeResult next = (*probe)->Check(Clock::now() + milliseconds(2000));
+  EXPECT_TRUE(next.outcome.ok) << next.outcome.reason;
+}
+
+TEST(HttpProbe, TimedOutAttemptDoesNotPoisonTheNext) {
+  ScriptedServer server({"", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", kOk});
+  auto probe = HttpProbe::Create(Spec(server.Url()));
+  ASSERT_TRUE(probe.ok()) << probe.error();
+  EXPECT_EQ((*probe)->Check(Clock::now() + milliseconds(300)).outcome.reason,
+            "timed out after 300ms");
+  // A keep-alive answer: the connection is not reused for the third attempt.
+  for (int attempt = 2; attempt <= 3; ++attempt) {
+    ProbeResult result = (*probe)->Check(Clock::now() + milliseconds(2000));
+    EXPECT_TRUE(result.outcome.ok) << "attempt " << attempt << ": " << result.outcome.reason;
+  }
 }
 
 TEST(HttpProbe, RefusedConnection) {
@@ -231,6 +322,28 @@ TEST_F(HttpsProbe, SelfSignedPassesWithoutVerification) {
   spec.expect_body = "service ok";
   ProbeResult result = Probe(spec);
   EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
+}
+
+TEST_F(HttpsProbe, HostHeaderIsSentAsSni) {
+  std::mutex mutex;
+  std::string sni;
+  auto server_impl = std::make_unique<httplib::SSLServer>((dir_ / "cert.pem").c_str(),
+                                                          (dir_ / "key.pem").c_str());
+  SSL_CTX_set_tlsext_servername_callback(
+      server_impl->ssl_context(), +[](SSL* ssl, int*, void* arg) {
+        const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+        *static_cast<std::string*>(arg) = name ? name : "";
+        return SSL_TLSEXT_ERR_OK;
+      });
+  SSL_CTX_set_tlsext_servername_arg(server_impl->ssl_context(), &sni);
+  TestServer server(std::move(server_impl));
+  auto spec = Spec(server.Url("/host", "https"));
+  spec.host_header = "www.example.test:8443";
+  ProbeResult result = Probe(spec);
+  EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(sni, "www.example.test");
+  EXPECT_EQ(server.last_host(), "www.example.test:8443");
 }
 
 TEST_F(HttpsProbe, SelfSignedFailsWithVerification) {
