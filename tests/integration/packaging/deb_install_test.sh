@@ -25,10 +25,12 @@ log "built $(basename "$deb1") and $(basename "$deb2") in $(($(now_ms) - start))
 root="$TMP/root"
 make_debian_root "$root"
 cp "$deb1" "$deb2" "$root/tmp/"
-# Everything but the package manager's own records and logs.
+# Everything but the package manager's own records, caches and logs (trixie's
+# debconf leaves its tmp.ci directory behind after any install).
 snapshot() {
   (cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./var/lib/dpkg -o \
-    -path ./var/lib/apt -o -path ./var/cache/apt -o -path ./var/log \) -prune -o -print | sort)
+    -path ./var/lib/apt -o -path ./var/cache/apt -o -path ./var/cache/debconf -o \
+    -path ./var/log \) -prune -o -print | sort)
 }
 
 snapshot >"$TMP/before.txt"
