@@ -78,11 +78,12 @@ set(CPACK_RPM_PACKAGE_RELEASE ${RSAGENT_PACKAGE_RELEASE})
 set(CPACK_RPM_PACKAGE_LICENSE ${RSAGENT_LICENSE})
 set(CPACK_RPM_PACKAGE_DESCRIPTION ${CPACK_PACKAGE_DESCRIPTION})
 set(CPACK_PACKAGE_RELOCATABLE OFF)
-# No /usr/lib/.build-id links: that tree belongs to no single package here.
 # Debian's libcurl4 versions its symbols (CURL_OPENSSL_4), RHEL 9's libcurl
 # does not: ld.so accepts the versioned reference, but an autoreq on the tag
 # could never be met there, so it is dropped (libcurl.so.4 itself stays).
-set(RSAGENT_RPM_REQUIRES_EXCLUDE "^libcurl\\.so\\.4\\(CURL_OPENSSL_4\\)")
+# Brackets, not backslashes: rpm's macro expansion eats those.
+set(RSAGENT_RPM_REQUIRES_EXCLUDE "^libcurl[.]so[.]4[(]CURL_OPENSSL_4[)]")
+# No /usr/lib/.build-id links: that tree belongs to no single package here.
 set(CPACK_RPM_SPEC_MORE_DEFINE
     "%define packager ${CPACK_PACKAGE_CONTACT}\n%define _build_id_links none\n\
 %global __requires_exclude ${RSAGENT_RPM_REQUIRES_EXCLUDE}")
