@@ -1,6 +1,5 @@
 #include "agent/logging.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -19,16 +18,14 @@ bool StderrIsJournal() {
   return st.st_dev == dev && st.st_ino == ino;
 }
 
-void SetupLogging(const std::string& level) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "rsagent", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-  if (StderrIsJournal()) {
-    logger->set_pattern("%l: %v");
-  } else {
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  }
+std::shared_ptr<LogSink> SetupLogging(const std::string& level, const std::string& format) {
+  auto sink =
+      std::make_shared<LogSink>(format == "json" ? LogFormat::kJson : LogFormat::kText,
+                                StderrIsJournal() ? TextStyle::kJournal : TextStyle::kTimestamped);
+  auto logger = std::make_shared<spdlog::logger>("rsagent", sink);
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
+  return sink;
 }
 
 }  // namespace rsagent::agent

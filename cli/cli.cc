@@ -124,6 +124,9 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
         << " VIPs)\n";
     return 0;
   }
+  // One-shot commands log in the daemon's format too (vip up under
+  // ExecStartPre lands in the same journal, with the same priorities).
+  SetupLogging(config->agent.log_level, config->agent.log_format);
   if (args.command == "probe") {
     if (args.positional.size() != 1) {
       err << "usage: rsagent probe NAME [-c FILE] [--json]\n";
@@ -139,7 +142,6 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
     return netsetup::RunVipCommand(args.positional[0], *config, args.json, out, err);
   }
   // run
-  SetupLogging(config->agent.log_level);
   if (embedded) {
     spdlog::warn("{} does not exist: using the embedded default config (a plain nginx box: "
                  "http://127.0.0.1/ and port 80, no VIPs)",

@@ -16,6 +16,11 @@ Result<std::string> ParseLogLevel(std::string_view text) {
                "\" is not a log level (one of trace, debug, info, warn, error)"};
 }
 
+Result<std::string> ParseLogFormat(std::string_view text) {
+  if (text == "text" || text == "json") return std::string(text);
+  return Error{"\"" + std::string(text) + "\" is not a log format (text or json)"};
+}
+
 }  // namespace
 
 void ReadAgentSection(TableReader& table, AgentConfig* agent) {
@@ -30,6 +35,7 @@ void ReadAgentSection(TableReader& table, AgentConfig* agent) {
   }
   if (auto v = table.Integer("http_threads", 1, 64)) agent->http_threads = static_cast<int>(*v);
   if (auto v = table.Parsed<std::string>("log_level", ParseLogLevel)) agent->log_level = *v;
+  if (auto v = table.Parsed<std::string>("log_format", ParseLogFormat)) agent->log_format = *v;
   table.ReportUnknownKeys();
 }
 

@@ -25,6 +25,7 @@ struct AgentConfig {
   Millis shutdown_grace{5000};  // SIGTERM: answer DOWN this long before exiting
   int http_threads = 4;
   std::string log_level = "info";  // trace|debug|info|warn|error
+  std::string log_format = "text";  // text|json (ECS field names, one object per line)
 };
 
 // [vip]

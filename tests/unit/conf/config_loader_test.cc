@@ -371,6 +371,14 @@ probes = ["p", "q"]
                           "interval 200ms (timeout must not exceed interval)"));
 }
 
+TEST(LoadConfig, LogFormatIsTextByDefaultOrJson) {
+  EXPECT_EQ(Load(WithMinimal("")).agent.log_format, "text");
+  EXPECT_EQ(Load(WithMinimal("[agent]\nlog_format = \"json\"\n")).agent.log_format, "json");
+  EXPECT_THAT(Errors(WithMinimal("[agent]\nlog_format = \"logfmt\"\n")),
+              ElementsAre("t.toml:10:14: agent.log_format: \"logfmt\" is not a log format (text "
+                          "or json)"));
+}
+
 TEST(LoadConfig, RangesOfEveryBoundedKey) {
   EXPECT_THAT(Errors(WithMinimal(R"([agent]
 shutdown_grace = "11m"
