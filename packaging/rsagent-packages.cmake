@@ -29,6 +29,17 @@ endforeach()
 add_custom_target(packaging_files ALL DEPENDS ${GZIPPED_OUTPUTS})
 
 install(FILES ${PKG_DIR}/rsagent.toml DESTINATION /etc/rsagent)
+# Per format (packaging/cpack-format.cmake tells which one cpack builds):
+# the unit's extra-arguments file where each distribution looks for it, and
+# on RPM the state directory as a file of the package (%dir in %files; the
+# .deb's postinst makes it, so purge can remove it with its contents).
+install(CODE "
+  if(\"\$ENV{RSAGENT_PACKAGE_FORMAT}\" STREQUAL \"RPM\")
+    file(INSTALL ${PKG_DIR}/environment/rsagent DESTINATION /etc/sysconfig)
+    file(MAKE_DIRECTORY \"\$ENV{DESTDIR}/var/lib/rsagent\")
+  else()
+    file(INSTALL ${PKG_DIR}/environment/rsagent DESTINATION /etc/default)
+  endif()")
 install(FILES ${PKG_DIR}/systemd/rsagent.service DESTINATION lib/systemd/system)
 install(FILES ${PKG_DIR}/sysctl/90-rsagent-arp.conf DESTINATION lib/sysctl.d)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/rsagent.8.gz DESTINATION share/man/man8)
@@ -66,6 +77,8 @@ set(RSAGENT_LICENSE Apache-2.0)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${RSAGENT_PACKAGE_RELEASE})
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# deb-systemd-helper in postinst/postrm (update-state, purge), besides the libraries.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "init-system-helpers (>= 1.54~)")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
@@ -93,12 +106,14 @@ set(CPACK_RPM_CHANGELOG_FILE ${PKG_DIR}/rpm/changelog)
 set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/post.sh)
 set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/preun.sh)
 set(CPACK_RPM_POST_UNINSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/postun.sh)
-set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/rsagent/rsagent.toml")
+set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/rsagent/rsagent.toml"
+    "%config(noreplace) /etc/sysconfig/rsagent" "%dir %attr(0750,root,root) /var/lib/rsagent")
 # Directories other packages own (filesystem, systemd, man-db). Not
 # /usr/lib/sysctl.d: only procps-ng/systemd may have made it, and the
 # package does not require either, so it owns the directory too.
 list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
      /usr/sbin /usr/lib/systemd /usr/lib/systemd/system /usr/share/man /usr/share/man/man5
-     /usr/share/man/man8)
+     /usr/share/man/man8 /etc/sysconfig /var /var/lib)
 
+set(CPACK_PROJECT_CONFIG_FILE ${PKG_DIR}/cpack-format.cmake)
 include(CPack)

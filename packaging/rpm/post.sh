@@ -1,12 +1,11 @@
-# rsagent %post: the state directory (drain/maintenance flags), root-only like
-# the control socket; an existing one is kept as it is.
-if [ ! -d /var/lib/rsagent ]; then
-	mkdir -m 0750 /var/lib/rsagent
-fi
-if [ -d /run/systemd/system ]; then
-	systemctl daemon-reload >/dev/null 2>&1 || :
-	# $1 > 1: an upgrade; restart a running agent so the new binary serves.
-	if [ "$1" -gt 1 ]; then
-		systemctl try-restart rsagent.service >/dev/null 2>&1 || :
-	fi
+# rsagent %post. /var/lib/rsagent is the package's own directory (0750, in
+# %files), so rpm makes it and keeps what is in it.
+#
+# %systemd_post rsagent.service, expanded as RHEL 9's systemd (252) defines
+# it in macros.systemd: the rpmbuild on Debian that makes this package has no
+# systemd macros. install-system-units applies the presets (RHEL: disabled
+# unless a preset says otherwise), so install does not enable the unit.
+if [ $1 -eq 1 ] && [ -x "/usr/lib/systemd/systemd-update-helper" ]; then
+    # Initial installation
+    /usr/lib/systemd/systemd-update-helper install-system-units rsagent.service || :
 fi

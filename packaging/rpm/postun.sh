@@ -1,8 +1,10 @@
-# rsagent %postun: RPM has no purge, so on erase ($1 = 0) the state directory
-# goes only when empty: a drain flag an operator set is not lost silently.
-if [ "$1" -eq 0 ]; then
-	rmdir /var/lib/rsagent 2>/dev/null || :
-fi
-if [ -d /run/systemd/system ]; then
-	systemctl daemon-reload >/dev/null 2>&1 || :
+# rsagent %postun: %systemd_postun_with_restart rsagent.service, expanded as
+# RHEL 9's systemd (252) defines it (see post.sh): after an upgrade a running
+# agent is marked for restart; systemd's own file trigger reloads the units
+# and restarts the marked ones at the end of the transaction. On erase rpm
+# removes /var/lib/rsagent only when empty: RPM has no purge, and a drain
+# flag an operator set is not lost silently.
+if [ $1 -ge 1 ] && [ -x "/usr/lib/systemd/systemd-update-helper" ]; then
+    # Package upgrade, not uninstall
+    /usr/lib/systemd/systemd-update-helper mark-restart-system-units rsagent.service || :
 fi

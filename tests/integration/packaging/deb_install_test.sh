@@ -49,9 +49,13 @@ for example in web-node db-node; do
     fail "example $example.toml does not check"
 done
 pass "installed on $SUITE: $version, $checked"
+# Not enabled on install (packaging/README.md), only recorded for purge.
+links=$(find "$root/etc/systemd" -name rsagent.service 2>/dev/null || true)
+[[ -z $links ]] || fail "install enabled the unit: $links"
 
 expected="755 root:root /usr/sbin/rsagent
 644 root:root /etc/rsagent/rsagent.toml
+644 root:root /etc/default/rsagent
 644 root:root /usr/lib/systemd/system/rsagent.service
 644 root:root /usr/lib/sysctl.d/90-rsagent-arp.conf
 644 root:root /usr/share/man/man8/rsagent.8.gz

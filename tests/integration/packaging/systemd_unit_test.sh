@@ -25,7 +25,10 @@ log "the .deb installed in the $SUITE root: $(($(now_ms) - start)) ms"
 
 # A node with one VIP, a tcp probe (the agent's own port) and exec probes
 # (argv and shell). arp_ignore = 2 tells the agent's write from the drop-in's 1.
-cat >"$root/etc/rsagent/rsagent.toml" <<'TOML'
+# The node's config is its own file, named in /etc/default/rsagent: the unit
+# must read its extra arguments from there.
+echo 'RSAGENT_OPTIONS="-c /etc/rsagent/node.toml"' >"$root/etc/default/rsagent"
+cat >"$root/etc/rsagent/node.toml" <<'TOML'
 [agent]
 shutdown_grace = "1s"
 
@@ -51,9 +54,12 @@ vip = "192.168.1.100"
 port = 80
 probes = ["self", "argv", "shell"]
 TOML
-# Reload adds a service: it answers only if SIGHUP reached the agent.
-cp "$root/etc/rsagent/rsagent.toml" "$root/etc/rsagent/reloaded.toml"
+# Reload adds a service: it answers only if the reload reached the agent.
+cp "$root/etc/rsagent/node.toml" "$root/etc/rsagent/reloaded.toml"
 printf '\n[service.extra]\nport = 81\nprobes = ["argv"]\n' >>"$root/etc/rsagent/reloaded.toml"
+# Then a config the agent must reject: systemctl reload fails, the old one serves.
+cp "$root/etc/rsagent/reloaded.toml" "$root/etc/rsagent/rejected.toml"
+printf '\n[probe.broken]\ntype = "no-such-kind"\n' >>"$root/etc/rsagent/rejected.toml"
 
 # ARP sysctl as systemd-sysctl left it, before the agent starts.
 cat >"$root/etc/systemd/system/arp-at-boot.service" <<'UNIT'
@@ -86,13 +92,18 @@ echo "CHECK arp_at_boot=$(cat /run/arp-at-boot) arp_ignore=$(cat $conf/arp_ignor
 echo "CHECK modes=$(stat -c %a /var/lib/rsagent /run/rsagent /run/rsagent/control.sock | tr '\n' ,)"
 rsagent drain web >/dev/null; echo "CHECK drain_rc=$?"
 echo "CHECK drained=$(grep -c '"drain"' /var/lib/rsagent/overrides.json) health=$(health web)"
-mv /etc/rsagent/reloaded.toml /etc/rsagent/rsagent.toml
+mv /etc/rsagent/reloaded.toml /etc/rsagent/node.toml
 systemctl reload rsagent; echo "CHECK reload_rc=$?"
 t=$(wait_health extra 200)
 echo "CHECK after_reload=$(systemctl is-active rsagent) extra=$(health extra) waited_ds=$t"
+journalctl -u rsagent --no-pager -o cat | sed 's/^/JOURNAL /'
+mv /etc/rsagent/rejected.toml /etc/rsagent/node.toml
+systemctl reload rsagent 2>/dev/null; echo "CHECK bad_reload_rc=$?"
+echo "CHECK after_bad=$(systemctl is-active rsagent) extra=$(health extra)"
+journalctl -u rsagent --no-pager -o cat | grep -F 'no-such-kind' | sed 's/^/REJECTED /'
+
 s=$(date +%s%N); systemctl stop rsagent; e=$(date +%s%N)
 echo "CHECK stop_ms=$(((e - s) / 1000000)) result=$(systemctl show -p Result --value rsagent)"
-journalctl -u rsagent --no-pager -o cat | sed 's/^/JOURNAL /'
 echo "CHECK done"
 systemctl poweroff
 SCRIPT
@@ -133,11 +144,25 @@ check 'modes=750,750,600,' "state dir, runtime dir or control socket modes"
 check 'drain_rc=0' "rsagent drain over the control socket"
 check 'drained=1 health=503' "drain not persisted in /var/lib/rsagent or not served"
 check 'reload_rc=0' "systemctl reload"
-check 'after_reload=active extra=200' "SIGHUP reload did not apply the new config"
+check 'after_reload=active extra=200' "systemctl reload did not apply the new config"
+check 'bad_reload_rc=[1-9]' "systemctl reload succeeded with a config the agent rejects"
+check 'after_bad=active extra=200' "a rejected reload stopped the agent or dropped the old config"
+grep -aq '^REJECTED .*no-such-kind' "$TMP/console.log" ||
+  fail "the journal does not say why the reload was rejected"
 check 'result=success' "unclean stop"
 stop_ms=$(sed -n 's/^CHECK stop_ms=\([0-9]*\).*/\1/p' "$TMP/console.log")
 ((stop_ms >= 900 && stop_ms < 30000)) || fail "stop took $stop_ms ms; want the 1s grace, well under TimeoutStopSec"
 if grep -a '^JOURNAL ' "$TMP/console.log" | grep -aiE 'error|denied|not permitted|SIGSYS'; then
   fail "the agent logged errors under the unit"
 fi
-pass "hardened unit under systemd on $SUITE: UP, VIP and ARP set, drain persisted, reload applied, stopped in $stop_ms ms"
+pass "hardened unit under systemd on $SUITE: UP, VIP and ARP set, drain persisted, reload applied," \
+  "bad reload reported and refused, stopped in $stop_ms ms"
+
+# Enabled by the operator (systemctl enable above), then purged: no unit link
+# may be left pointing at the removed unit (deb-systemd-helper's record).
+[[ -n $(find "$root/etc/systemd/system" -name rsagent.service) ]] || fail "the unit was never enabled"
+apt_in_root "$root" purge rsagent
+left=$(find "$root/etc/systemd" "$root/var/lib/systemd/deb-systemd-helper-enabled" \
+  -name 'rsagent.service*' 2>/dev/null || true)
+[[ -z $left ]] || fail "purge after systemctl enable left: $left"
+pass "enabled, then purged: no unit link left behind"
