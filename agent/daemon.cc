@@ -60,6 +60,10 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     spdlog::error("{}", state_dir.error());
     return 1;
   }
+  if (Status s = PrepareControlSocketDirectory(config.agent.control_socket); !s) {
+    spdlog::error("{}", s.error());
+    return 1;
+  }
   HealthModel model(config, Clock::now());
   ProbeFleet fleet([&model](const std::string& probe, const probes::ProbeResult& result,
                             Clock::time_point finished) { model.Record(probe, result, finished); });

@@ -59,7 +59,12 @@ ControlResponse Admin::Handle(const ControlRequest& request) {
     case ControlCommand::kStatus:
       return ControlResponse{.ok = true, .status = StatusJson(*model_.Current(), version_)};
     case ControlCommand::kReload: {
-      ReloadOutcome outcome = Reload();
+      std::lock_guard lock(mu_);
+      // Checked again here: the command may have waited for another one.
+      if (DeadlinePassed(request, std::chrono::system_clock::now())) {
+        return DeadlinePassedResponse(request);
+      }
+      ReloadOutcome outcome = ReloadLocked();
       return ControlResponse{
           .ok = outcome.ok(), .message = outcome.summary, .errors = std::move(outcome.errors)};
     }
@@ -70,6 +75,10 @@ ControlResponse Admin::Handle(const ControlRequest& request) {
 
 ReloadOutcome Admin::Reload() {
   std::lock_guard lock(mu_);
+  return ReloadLocked();
+}
+
+ReloadOutcome Admin::ReloadLocked() {
   ReloadOutcome outcome = reload_();
   if (outcome.ok()) PruneLocked(*model_.Current());
   return outcome;
@@ -77,6 +86,9 @@ ReloadOutcome Admin::Reload() {
 
 ControlResponse Admin::SetOverride(const ControlRequest& request) {
   std::lock_guard lock(mu_);
+  if (DeadlinePassed(request, std::chrono::system_clock::now())) {
+    return DeadlinePassedResponse(request);
+  }
   const auto snapshot = model_.Current();
   std::vector<std::string> targets;
   if (request.all) {

@@ -1,8 +1,9 @@
 // The daemon's side of the control commands: drain, undrain and maint set
 // or clear a service's admin override — written to the OverrideStore first,
 // then applied to the model, so what the directors see is never ahead of
-// what survives a crash — plus status and reload. Thread-safe; commands run
-// one at a time.
+// what survives a crash — plus status and reload. Thread-safe; commands that
+// change something run one at a time, and one whose deadline passed while it
+// waited for its turn is refused, not done (control_protocol.h).
 //
 // `undrain` clears any override (drain or maint): the one way back into
 // rotation, as DESIGN.md §4 lists no `unmaint`.
@@ -35,6 +36,7 @@ class Admin {
 
  private:
   ControlResponse SetOverride(const ControlRequest& request);
+  ReloadOutcome ReloadLocked();
   // Forgets overrides of services the config no longer has; caller holds mu_.
   void PruneLocked(const Snapshot& snapshot);
 

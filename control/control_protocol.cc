@@ -1,8 +1,10 @@
-#include "common/json_dump.h"
 #include "control/control_protocol.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
+
+#include "common/json_dump.h"
 
 namespace rsagent::agent {
 
@@ -67,10 +69,26 @@ Result<ControlRequest> RequestFromArgs(const std::string& command,
   return request;
 }
 
+bool DeadlinePassed(const ControlRequest& request, ControlDeadline now) {
+  return request.deadline && now > *request.deadline;
+}
+
+ControlResponse DeadlinePassedResponse(const ControlRequest& request) {
+  return ControlResponse{.message = std::string("not done: ") +
+                                    ControlCommandName(request.command) +
+                                    " arrived after the client's deadline (it has given up); "
+                                    "nothing changed"};
+}
+
 std::string EncodeRequest(const ControlRequest& request) {
   nlohmann::json j{{"command", ControlCommandName(request.command)}};
   if (!request.service.empty()) j["service"] = request.service;
   if (request.all) j["all"] = true;
+  if (request.deadline) {
+    j["deadline_unix_ms"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline->time_since_epoch())
+            .count();
+  }
   return DumpJson(j) + "\n";
 }
 
@@ -91,6 +109,14 @@ Result<ControlRequest> DecodeRequest(std::string_view line) {
   if (j.contains("all")) {
     if (!j["all"].is_boolean()) return Error{"\"all\" must be true or false"};
     request.all = j["all"].get<bool>();
+  }
+  if (auto deadline = j.find("deadline_unix_ms"); deadline != j.end()) {
+    // Far-future values are capped (no overflow): they only mean "no hurry".
+    constexpr uint64_t kMaxMs = 1ull << 42;  // year 2109; fits a nanosecond clock
+    if (!deadline->is_number_unsigned()) return Error{"\"deadline_unix_ms\" must be a number"};
+    const uint64_t ms = std::min(deadline->get<uint64_t>(), kMaxMs);
+    request.deadline = ControlDeadline(std::chrono::duration_cast<ControlDeadline::duration>(
+        std::chrono::milliseconds(static_cast<int64_t>(ms))));
   }
   if (Status s = CheckTarget(request); !s) return Error{s.error()};
   return request;

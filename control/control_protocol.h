@@ -3,11 +3,13 @@
 // bounded (kMaxControlLine) and every field is checked here, once.
 //
 //   {"command":"drain","service":"web"}   {"command":"undrain","all":true}
-//   {"command":"status"}                  {"command":"reload"}
+//   {"command":"status"}                  {"command":"reload","deadline_unix_ms":1764578400000}
 //   -> {"ok":true,"message":"web: drain","errors":[],"warnings":[],"status":{...}}
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,10 +25,18 @@ inline constexpr size_t kMaxControlResponse = 1 << 20;
 enum class ControlCommand { kStatus, kDrain, kUndrain, kMaint, kReload };
 const char* ControlCommandName(ControlCommand command);
 
+// A client that gives up (its timeout) must not see its command done later:
+// the request carries the wall-clock instant after which the agent must not
+// act on it ("deadline_unix_ms"; client and agent share the host's clock).
+// The CLI sets it a margin before its own timeout, so a command done in time
+// is answered in time. Requests without one (older CLIs) have no deadline.
+using ControlDeadline = std::chrono::system_clock::time_point;
+
 struct ControlRequest {
   ControlCommand command = ControlCommand::kStatus;
   std::string service;  // drain/undrain/maint: one service, or
   bool all = false;     // every service
+  std::optional<ControlDeadline> deadline;
 };
 
 struct ControlResponse {
@@ -36,6 +46,11 @@ struct ControlResponse {
   std::vector<std::string> warnings;  // done, but not as asked (e.g. drain not persisted)
   nlohmann::json status;              // the /status document, for kStatus
 };
+
+// True when the request has a deadline and it has passed at `now`.
+bool DeadlinePassed(const ControlRequest& request, ControlDeadline now);
+// The refusal for such a request.
+ControlResponse DeadlinePassedResponse(const ControlRequest& request);
 
 // Builds a request from the CLI's words ("drain", {"web"} / {"--all"}).
 Result<ControlRequest> RequestFromArgs(const std::string& command,

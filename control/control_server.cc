@@ -12,23 +12,17 @@
 #include <cstring>
 #include <filesystem>
 
+#include "control/trusted_dir.h"
 #include "control/unix_socket.h"
 
 namespace rsagent::agent {
 
 namespace {
 
-Status PrepareDirectory(const std::string& path) {
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) return Status::Ok();
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Error{"control socket: mkdir " + dir + ": " + ec.message()};
-  // Only root (and the group, for monitoring tools) may even reach the socket.
-  if (chmod(dir.c_str(), 0750) != 0) {
-    return Error{"control socket: chmod " + dir + ": " + ErrnoText(errno)};
-  }
-  return Status::Ok();
+// Best effort, never blocks: for refusals sent before a connection is served.
+void AnswerAtOnce(int fd, const std::string& message) {
+  const std::string line = EncodeResponse(ControlResponse{.message = message});
+  (void)!send(fd, line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 // A socket file nobody answers on is a leftover of a crash; one that
@@ -60,11 +54,23 @@ Result<UniqueFd> Listen(const std::string& path) {
   const int bind_errno = errno;
   umask(old_mask);
   if (bound != 0) return Error{"control socket: bind " + path + ": " + ErrnoText(bind_errno)};
-  if (listen(fd.get(), 16) != 0) return Error{"control socket: listen: " + ErrnoText(errno)};
+  if (listen(fd.get(), 2 * kMaxControlClients) != 0)
+    return Error{"control socket: listen: " + ErrnoText(errno)};
   return fd;
 }
 
 }  // namespace
+
+Status PrepareControlSocketDirectory(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) return Error{"control socket: " + path + ": not an absolute path"};
+  // Only root (and the group, for monitoring tools) may even reach the socket.
+  Status s = EnsureTrustedDir(
+      dir,
+      {.mode = 0750, .owner = geteuid(), .allow_sticky = true, .what = "control socket directory"});
+  if (!s) return Error{"control socket: " + s.error()};
+  return Status::Ok();
+}
 
 ControlServer::ControlServer(std::string path, ControlHandler handler, uid_t allowed_uid)
     : path_(std::move(path)), handler_(std::move(handler)), allowed_uid_(allowed_uid) {}
@@ -72,7 +78,7 @@ ControlServer::ControlServer(std::string path, ControlHandler handler, uid_t all
 Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& path,
                                                             ControlHandler handler,
                                                             uid_t allowed_uid) {
-  if (Status s = PrepareDirectory(path); !s) return Error{s.error()};
+  if (Status s = PrepareControlSocketDirectory(path); !s) return Error{s.error()};
   if (Status s = RemoveStaleSocket(path); !s) return Error{s.error()};
   auto listener = Listen(path);
   if (!listener) return Error{listener.error()};
@@ -90,6 +96,9 @@ ControlServer::~ControlServer() {
     (void)!write(stop_.get(), &one, sizeof one);
     thread_.join();
   }
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [this] { return active_ == 0; });
+  lock.unlock();
   unlink(path_.c_str());
 }
 
@@ -98,12 +107,55 @@ void ControlServer::Serve() {
     pollfd fds[2] = {{listener_.get(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
     if (poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      spdlog::error("control socket: poll: {}", ErrnoText(errno));
+      spdlog::error("control socket: poll: {}; admin commands no longer work", ErrnoDetail(errno));
       return;
     }
     if (fds[1].revents) return;
     UniqueFd conn(accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-    if (conn.valid()) ServeOne(conn.get());
+    if (!conn.valid()) {
+      if (!AcceptFailed(errno)) return;
+      continue;
+    }
+    std::lock_guard lock(mu_);
+    if (active_ >= kMaxControlClients) {
+      AnswerAtOnce(conn.get(), "busy: " + std::to_string(kMaxControlClients) +
+                                   " control connections in progress; try again");
+      continue;
+    }
+    ++active_;
+    std::thread([this, fd = conn.Release()] {
+      {
+        UniqueFd owned(fd);
+        ServeOne(owned.get());
+      }
+      std::lock_guard done(mu_);
+      --active_;
+      idle_.notify_all();
+    }).detach();
+  }
+}
+
+bool ControlServer::AcceptFailed(int error) {
+  switch (error) {
+    case EINTR:
+    case EAGAIN:
+    case ECONNABORTED:
+    case EPROTO:
+      return true;
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM: {
+      // The pending connection stays queued and poll() reports it again at
+      // once: without a pause this loop would spin on a core.
+      spdlog::error("control socket: accept: {}; retrying in 100 ms", ErrnoDetail(error));
+      pollfd stop{stop_.get(), POLLIN, 0};
+      return poll(&stop, 1, 100) == 0;
+    }
+    default:
+      spdlog::error("control socket: accept: {}; admin commands no longer work",
+                    ErrnoDetail(error));
+      return false;
   }
 }
 
@@ -124,6 +176,10 @@ void ControlServer::ServeOne(int fd) {
     response.message = "reading the request: " + line.error();
   } else if (auto request = DecodeRequest(*line); !request) {
     response.message = "bad request: " + request.error();
+  } else if (DeadlinePassed(*request, std::chrono::system_clock::now())) {
+    spdlog::warn("control socket: {} not done: it arrived after its deadline",
+                 ControlCommandName(request->command));
+    response = DeadlinePassedResponse(*request);
   } else {
     response = handler_(*request);
   }

@@ -3,13 +3,23 @@
 // 0600 owned by root, and the peer's uid checked (SO_PEERCRED) on every
 // connection, so only root can drain, reload or read status through it.
 //
-// One connection at a time, one request per connection, each read and write
-// bounded by a deadline: a stuck client costs at most kControlIoTimeout.
+// The socket's directory is created 0750 when missing; an existing one is
+// never chmod-ed, and is refused unless owned by the agent's user and not
+// writable by others (sticky shared directories such as /tmp excepted):
+// whoever can write it could replace the socket (control/trusted_dir.h).
+//
+// One request per connection; connections are served concurrently, up to
+// kMaxControlClients at once (more are answered "busy" at once), each read
+// and write bounded by kControlIoTimeout: silent clients never delay
+// another's command. A request whose deadline passed is not acted on
+// (control_protocol.h).
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -20,8 +30,14 @@
 namespace rsagent::agent {
 
 inline constexpr std::chrono::milliseconds kControlIoTimeout{2000};
+inline constexpr size_t kMaxControlClients = 32;
 
 using ControlHandler = std::function<ControlResponse(const ControlRequest&)>;
+
+// The socket's directory: created when missing, else checked (see above).
+// Start() does it too; the daemon calls it first, so a refused directory
+// stops the agent before anything is set up.
+Status PrepareControlSocketDirectory(const std::string& socket_path);
 
 class ControlServer {
  public:
@@ -30,18 +46,25 @@ class ControlServer {
   static Result<std::unique_ptr<ControlServer>> Start(const std::string& path,
                                                       ControlHandler handler,
                                                       uid_t allowed_uid = 0);
-  ~ControlServer();  // stops, joins, removes the socket file
+  // Stops accepting, waits for the connections in progress (each bounded by
+  // its I/O deadlines and the handler), removes the socket file.
+  ~ControlServer();
 
  private:
   ControlServer(std::string path, ControlHandler handler, uid_t allowed_uid);
   void Serve();
   void ServeOne(int fd);
+  // Accept failed with `error`; false when the loop must end.
+  bool AcceptFailed(int error);
 
   std::string path_;
   ControlHandler handler_;
   uid_t allowed_uid_;
   UniqueFd listener_;
   UniqueFd stop_;  // eventfd: wakes Serve() for shutdown
+  std::mutex mu_;
+  std::condition_variable idle_;
+  size_t active_ = 0;  // connections being served, guarded by mu_
   std::thread thread_;
 };
 

@@ -19,13 +19,29 @@ Status ProbeFleet::Sync(const std::vector<conf::ProbeConfig>& probes) {
     if (fresh == built.end()) {
       next.emplace(config.name, std::move(runners_.at(config.name)));
     } else {
-      runners_.erase(config.name);  // stop the old one before its successor starts
+      // Stop the old one before its successor starts.
+      if (auto old = runners_.find(config.name); old != runners_.end()) {
+        Retire(std::move(old->second));
+        runners_.erase(old);
+      }
       next.emplace(config.name,
                    std::make_unique<ProbeRunner>(config, std::move(fresh->second), sink_));
     }
   }
-  runners_ = std::move(next);  // destroys (stops) runners of removed probes
+  for (auto& [name, removed] : runners_) {
+    if (removed) Retire(std::move(removed));
+  }
+  runners_ = std::move(next);
   return Status::Ok();
+}
+
+ProbeFleet::~ProbeFleet() {
+  for (auto& [name, runner] : runners_) Retire(std::move(runner));
+}
+
+void ProbeFleet::Retire(std::unique_ptr<ProbeRunner> runner) {
+  runner->Stop();
+  reaper_.Bury(std::move(runner));
 }
 
 }  // namespace rsagent::agent

@@ -14,8 +14,13 @@ ProbeRunner::ProbeRunner(conf::ProbeConfig config, std::unique_ptr<probes::Probe
       thread_([this](std::stop_token stop) { Loop(stop); }) {}
 
 ProbeRunner::~ProbeRunner() {
-  thread_.request_stop();
+  Stop();
   if (thread_.joinable()) thread_.join();
+}
+
+void ProbeRunner::Stop() {
+  std::lock_guard lock(mu_);
+  thread_.request_stop();
 }
 
 void ProbeRunner::Loop(std::stop_token stop) {
@@ -33,7 +38,12 @@ void ProbeRunner::Loop(std::stop_token stop) {
     const Clock::time_point start = Clock::now();
     probes::ProbeResult result = probe_->Check(start + config_.timeout);
     const Clock::time_point finished = Clock::now();
-    sink_(config_.name, result, finished);
+    {
+      // A stopped runner's late result would land on its successor's name.
+      std::lock_guard lock(mu_);
+      if (stop.stop_requested()) break;
+      sink_(config_.name, result, finished);
+    }
     // Fixed rate; when an attempt overran, start the next one now rather
     // than firing a burst to catch up.
     next += config_.interval;

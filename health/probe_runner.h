@@ -25,6 +25,11 @@ class ProbeRunner {
   // Stops and joins; waits for an attempt in flight (bounded by its timeout).
   ~ProbeRunner();
 
+  // Returns at once; after it, the sink is never called again, even by an
+  // attempt in flight. The destructor still waits for that attempt (see
+  // ProbeReaper, which destroys stopped runners off the caller's thread).
+  void Stop();
+
   ProbeRunner(const ProbeRunner&) = delete;
   ProbeRunner& operator=(const ProbeRunner&) = delete;
 
@@ -36,7 +41,7 @@ class ProbeRunner {
   conf::ProbeConfig config_;
   std::unique_ptr<probes::Probe> probe_;
   ResultSink sink_;
-  std::mutex mu_;
+  std::mutex mu_;  // serializes Stop() with the sink call
   std::condition_variable_any wake_;
   std::jthread thread_;  // last: started after everything it uses
 };
