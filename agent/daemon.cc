@@ -81,11 +81,18 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
   // The DR supervisor belongs to the main loop; reloads from the control
   // socket's thread take the same lock.
   std::mutex dr_mu;
+  // The [agent] keys a reload applies live; the HTTP server exists before any
+  // reload can arrive (the control socket and SIGHUP handling start later).
+  HttpServer* http = nullptr;
+  const ApplyAgentKeys apply_agent = [&http](const conf::AgentConfig& agent) {
+    if (http) http->SetAllow(agent.allow);
+    spdlog::default_logger()->set_level(spdlog::level::from_str(agent.log_level));
+  };
   Admin admin(
       model, OverrideStore(std::move(state_dir).value()),
       [&] {
         std::lock_guard lock(dr_mu);
-        return ReloadConfig(options.config_path, model, fleet, **dr, config);
+        return ReloadConfig(options.config_path, model, fleet, **dr, apply_agent, config);
       },
       options.version);
   // Overrides before the health port opens: a drained node never answers UP.
@@ -103,6 +110,7 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     spdlog::error("{}", server.error());
     return 1;
   }
+  http = server->get();
   spdlog::info("rsagent {} serving health on {} ({} probes, {} services, config {})",
                options.version, config.agent.listen.ToString(), config.probes.size(),
                config.services.size(), config.source);

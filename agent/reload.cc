@@ -17,8 +17,28 @@ ReloadOutcome Reject(std::vector<std::string> errors) {
 
 }  // namespace
 
+std::vector<std::string> RestartOnlyChanges(const conf::AgentConfig& running,
+                                            const conf::AgentConfig& next) {
+  std::vector<std::string> errors;
+  auto check = [&](const char* key, bool same, const std::string& was, const std::string& is) {
+    if (same) return;
+    errors.push_back("agent." + std::string(key) + " changed (" + was + " -> " + is +
+                     "): it takes effect only at a restart; restore it, or change it and "
+                     "restart the agent (systemctl restart rsagent)");
+  };
+  check("listen", running.listen == next.listen, running.listen.ToString(), next.listen.ToString());
+  check("state_dir", running.state_dir == next.state_dir, running.state_dir, next.state_dir);
+  check("control_socket", running.control_socket == next.control_socket, running.control_socket,
+        next.control_socket);
+  check("http_threads", running.http_threads == next.http_threads,
+        std::to_string(running.http_threads), std::to_string(next.http_threads));
+  check("log_format", running.log_format == next.log_format, running.log_format, next.log_format);
+  return errors;
+}
+
 ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, ProbeFleet& fleet,
-                           DrSupervisor& dr, conf::Config& current) {
+                           DrSupervisor& dr, const ApplyAgentKeys& apply_agent,
+                           conf::Config& current) {
   if (config_path.empty()) {
     return Reject(
         {"running on the embedded default: there is no file to re-read "
@@ -31,20 +51,19 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
     return Reject(std::move(errors));
   }
   conf::Config next = std::get<conf::Config>(std::move(loaded));
-  std::string note;
-  if (!(next.agent.listen == current.agent.listen)) {
-    note = "; agent.listen changed: it takes effect at the next restart";
-    spdlog::warn("reload: agent.listen changed; it takes effect at the next restart");
+  if (auto restart_only = RestartOnlyChanges(current.agent, next.agent); !restart_only.empty()) {
+    return Reject(std::move(restart_only));
   }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
   if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()});
   if (Status s = fleet.Sync(next.probes); !s) return Reject({s.error()});
   model.Reconfigure(next, std::chrono::steady_clock::now());
+  apply_agent(next.agent);
   current = std::move(next);
   ReloadOutcome outcome{.summary = "reloaded " + current.source + ": " +
                                    std::to_string(current.probes.size()) + " probes, " +
-                                   std::to_string(current.services.size()) + " services" + note};
+                                   std::to_string(current.services.size()) + " services"};
   spdlog::info("{}", outcome.summary);
   return outcome;
 }

@@ -3,7 +3,9 @@
 // keeping the running config, and says why.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "control/reload_outcome.h"
 #include "health/dr_supervisor.h"
@@ -12,8 +14,20 @@
 
 namespace rsagent::agent {
 
+// What a reload applies besides VIPs, probes and services: the [agent] keys
+// that take effect live (allow, log_level; shutdown_grace is read at
+// SIGTERM). Called last, once nothing can reject the reload any more.
+using ApplyAgentKeys = std::function<void(const conf::AgentConfig&)>;
+
 // On success `current` is the new config. Everything is logged as well.
 ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, ProbeFleet& fleet,
-                           DrSupervisor& dr, conf::Config& current);
+                           DrSupervisor& dr, const ApplyAgentKeys& apply_agent,
+                           conf::Config& current);
+
+// One error per [agent] key that changed but takes effect only at a restart
+// (listen, state_dir, control_socket, http_threads, log_format): any of them
+// rejects the whole reload, so what runs is always exactly one config file.
+std::vector<std::string> RestartOnlyChanges(const conf::AgentConfig& running,
+                                            const conf::AgentConfig& next);
 
 }  // namespace rsagent::agent

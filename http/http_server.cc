@@ -6,12 +6,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 
 #include "http/http_event_loop.h"
 #include "http/http_routes.h"
 
 namespace rsagent::agent {
+
+struct HttpServer::Routes {
+  explicit Routes(RouteOptions options)
+      : current(std::make_shared<const RouteOptions>(std::move(options))) {}
+  std::atomic<std::shared_ptr<const RouteOptions>> current;
+};
 
 namespace {
 
@@ -79,10 +86,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options
       .request_timeout = options.request_timeout,
       .idle_timeout = options.idle_timeout,
   };
-  const RouteOptions routes{.allow = options.allow, .version = options.version};
-  auto handler = [source, routes](const HttpRequest& request, const IpAddress& peer,
-                                  bool keep_alive) {
-    return SerializeResponse(Route(request, peer, *source(), routes), request.method == "HEAD",
+  self->routes_ =
+      std::make_shared<Routes>(RouteOptions{.allow = options.allow, .version = options.version});
+  auto handler = [source, routes = self->routes_](const HttpRequest& request, const IpAddress& peer,
+                                                  bool keep_alive) {
+    const std::shared_ptr<const RouteOptions> current = routes->current.load();
+    return SerializeResponse(Route(request, peer, *source(), *current), request.method == "HEAD",
                              keep_alive);
   };
   for (int i = 0; i < loops; ++i) {
@@ -94,6 +103,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options
     self->threads_.emplace_back([raw = loop.get()] { raw->Run(); });
   }
   return self;
+}
+
+void HttpServer::SetAllow(std::vector<Cidr> allow) {
+  auto next = std::make_shared<RouteOptions>(*routes_->current.load());
+  next->allow = std::move(allow);
+  routes_->current.store(std::move(next));
 }
 
 HttpServer::~HttpServer() {

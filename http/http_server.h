@@ -41,9 +41,14 @@ class HttpServer {
   ~HttpServer();  // stops and joins
 
   uint16_t port() const { return port_; }
+  // A reload's agent.allow: applies to every request from now on, connections
+  // already open included (revoking access needs no restart).
+  void SetAllow(std::vector<Cidr> allow);
 
  private:
   HttpServer() = default;
+  struct Routes;  // the current RouteOptions, shared with the event loops
+  std::shared_ptr<Routes> routes_;
   UniqueFd listener_;
   UniqueFd stop_;  // eventfd; readable = every loop returns
   std::vector<std::unique_ptr<HttpEventLoop>> loops_;
