@@ -3,6 +3,7 @@
 // real server answers ARP for the VIP and steals it from the director.
 #include "diagnose/check.h"
 #include "diagnose/facing_interfaces.h"
+#include "diagnose/shipped_files.h"
 #include "netsetup/arp_sysctl.h"
 
 namespace rsagent::agent::diagnose {
@@ -40,7 +41,8 @@ class ArpCheck : public Check {
                          ": this node answers ARP for the VIP",
                      "sysctl -w net.ipv4.conf.all.arp_ignore=" + std::to_string(wanted.arp_ignore) +
                          " net.ipv4.conf.all.arp_announce=" + std::to_string(wanted.arp_announce) +
-                         "   # persist: /etc/sysctl.d/90-rsagent.conf (packaging ships one)"});
+                         "   # rsagent sets these at start; from boot (a legacy alias binds VIPs): cp " +
+                         std::string(kShippedArpSysctlFile) + " /etc/sysctl.d/"});
     }
     return out;
   }

@@ -25,6 +25,7 @@ std::vector<std::unique_ptr<Check>> AllChecks() {
   checks.push_back(MakeMysqlRoleCheck());
   checks.push_back(MakeAutoIncrementCheck());
   checks.push_back(MakeHealthPortCheck());
+  checks.push_back(MakeLegacySetupCheck());
   return checks;
 }
 

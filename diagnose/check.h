@@ -27,6 +27,7 @@ std::unique_ptr<Check> MakeMysqlBindCheck();      // mysql_bind_check.cc
 std::unique_ptr<Check> MakeMysqlRoleCheck();      // mysql_role_check.cc
 std::unique_ptr<Check> MakeAutoIncrementCheck();  // auto_increment_check.cc
 std::unique_ptr<Check> MakeHealthPortCheck();     // health_port_check.cc
+std::unique_ptr<Check> MakeLegacySetupCheck();    // legacy_setup_check.cc
 
 // In the order their lines are printed.
 std::vector<std::unique_ptr<Check>> AllChecks();

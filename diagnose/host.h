@@ -5,6 +5,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ class Host {
   // Global variables by name (lower case), read with the probe's credentials.
   virtual Result<std::map<std::string, std::string>> MysqlVariables(
       const conf::MysqlProbeSpec& spec) = 0;
+  // Configuration files (network scripts, sysctl.d): PATH absolute; nullopt
+  // when absent. ListDir: sorted names, empty when the directory is absent.
+  virtual Result<std::optional<std::string>> ReadFile(const std::string& path) = 0;
+  virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
 };
 
 }  // namespace rsagent::agent::diagnose

@@ -18,7 +18,7 @@ namespace {
 constexpr auto kAgentTimeout = std::chrono::seconds(2);
 constexpr auto kMysqlTimeout = std::chrono::seconds(3);
 
-Result<std::string> ReadFile(const std::string& path) {
+Result<std::string> ReadProc(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Error{"cannot read " + path};
   std::stringstream text;
@@ -35,16 +35,16 @@ Result<netsetup::KernelState> SystemHost::Addresses() {
 }
 
 Result<int> SystemHost::Ipv4Conf(const std::string& interface, const std::string& key) {
-  auto text = ReadFile("/proc/sys/net/ipv4/conf/" + interface + "/" + key);
+  auto text = ReadProc("/proc/sys/net/ipv4/conf/" + interface + "/" + key);
   if (!text) return Error{text.error()};
   return std::atoi(text->c_str());
 }
 
 Result<std::vector<Listener>> SystemHost::TcpListeners() {
-  auto v4 = ReadFile("/proc/net/tcp");
+  auto v4 = ReadProc("/proc/net/tcp");
   if (!v4) return Error{v4.error()};
   std::vector<Listener> out = ParseProcNetTcp(*v4, /*v6=*/false);
-  if (auto v6 = ReadFile("/proc/net/tcp6")) {  // absent when IPv6 is disabled
+  if (auto v6 = ReadProc("/proc/net/tcp6")) {  // absent when IPv6 is disabled
     for (const auto& l : ParseProcNetTcp(*v6, /*v6=*/true)) out.push_back(l);
   }
   return out;

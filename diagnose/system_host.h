@@ -2,6 +2,7 @@
 #pragma once
 
 #include "diagnose/host.h"
+#include "diagnose/rooted_files.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -14,6 +15,15 @@ class SystemHost : public Host {
   probes::ProbeResult RunProbe(const conf::ProbeConfig& probe) override;
   Result<std::map<std::string, std::string>> MysqlVariables(
       const conf::MysqlProbeSpec& spec) override;
+  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
+    return files_.Read(path);
+  }
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    return files_.List(path);
+  }
+
+ private:
+  RootedFiles files_{"/"};
 };
 
 }  // namespace rsagent::agent::diagnose

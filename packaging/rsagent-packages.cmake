@@ -41,13 +41,18 @@ install(CODE "
     file(INSTALL ${PKG_DIR}/environment/rsagent DESTINATION /etc/default)
   endif()")
 install(FILES ${PKG_DIR}/systemd/rsagent.service DESTINATION lib/systemd/system)
-install(FILES ${PKG_DIR}/sysctl/90-rsagent-arp.conf DESTINATION lib/sysctl.d)
+# Inactive on purpose: in sysctl.d it would change host-wide ARP at the next
+# boot even with a config that manages no VIP. The agent applies the sysctls
+# itself, before binding VIPs (packaging/README.md).
+install(FILES ${PKG_DIR}/sysctl/90-rsagent-arp.conf DESTINATION share/rsagent/sysctl)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/rsagent.8.gz DESTINATION share/man/man8)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/rsagent.toml.5.gz DESTINATION share/man/man5)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.Debian.gz ${PKG_DIR}/deb/copyright
         DESTINATION ${DOC_DIR})
 install(FILES ${PROJECT_SOURCE_DIR}/conf/README.md DESTINATION ${DOC_DIR}
         RENAME configuration.md)
+# `rsagent diagnose` points at it (diagnose/shipped_files.h).
+install(FILES ${PROJECT_SOURCE_DIR}/docs/migrating.md DESTINATION ${DOC_DIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/conf/examples/ DESTINATION ${DOC_DIR}/examples)
 # Alert rules and the Grafana dashboard, for the monitoring host to pick up.
 install(FILES ${PKG_DIR}/prometheus/rsagent-rules.yml DESTINATION share/rsagent/prometheus)
@@ -108,9 +113,7 @@ set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/preun.sh)
 set(CPACK_RPM_POST_UNINSTALL_SCRIPT_FILE ${PKG_DIR}/rpm/postun.sh)
 set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/rsagent/rsagent.toml"
     "%config(noreplace) /etc/sysconfig/rsagent" "%dir %attr(0750,root,root) /var/lib/rsagent")
-# Directories other packages own (filesystem, systemd, man-db). Not
-# /usr/lib/sysctl.d: only procps-ng/systemd may have made it, and the
-# package does not require either, so it owns the directory too.
+# Directories other packages own (filesystem, systemd, man-db).
 list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
      /usr/sbin /usr/lib/systemd /usr/lib/systemd/system /usr/share/man /usr/share/man/man5
      /usr/share/man/man8 /etc/sysconfig /var /var/lib)

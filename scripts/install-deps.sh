@@ -4,14 +4,23 @@
 # touch apt at all.
 set -euo pipefail
 
-PACKAGES=(
-  # build
+# What building needs; --list-build prints it (the Debian 13 build test's root).
+BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libnl-3-dev libnl-route-3-dev default-libmysqlclient-dev libcpp-httplib-dev
+  # MariaDB Connector/C, not Oracle's libmysqlclient (no non-blocking API)
+  libnl-3-dev libnl-route-3-dev libmariadb-dev libcpp-httplib-dev
   libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libssl-dev
   # the HTTP probe's client (issue 12: libcurl instead of our own HTTP/TLS code)
   libcurl4-openssl-dev
+)
+if [[ ${1:-} == --list-build ]]; then
+  printf '%s\n' "${BUILD_PACKAGES[@]}"
+  exit 0
+fi
+
+PACKAGES=(
+  "${BUILD_PACKAGES[@]}"
   # real components the tests start and stop themselves
   nginx-light mariadb-server mariadb-client keepalived
   # network namespaces, ARP and packet-path checks

@@ -142,15 +142,26 @@ apt_in_root() {
     { tail -n 30 "$TMP/apt.log" >&2; fail "apt-get $*"; }
 }
 
+_root_mounts() {
+  awk -v r="$1" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/self/mounts | sort -r
+}
+
 _root_unmount() {
   local m
-  for m in $(awk -v r="$1" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/self/mounts |
-    sort -r); do
+  for m in $(_root_mounts "$1"); do
     umount -l "$m"
   done
 }
 
+# A bind mount of the same file system (a source tree, a cache) has the same
+# device, so rm --one-file-system would descend into it: nothing is removed
+# while anything is still mounted below the root.
 remove_root() {
   _root_unmount "$1"
+  if [[ -n $(_root_mounts "$1") ]]; then
+    log "not removing $1: still mounted below it: $(_root_mounts "$1" | tr '
+' ' ')"
+    return 1
+  fi
   rm -rf --one-file-system "$1"
 }

@@ -57,10 +57,11 @@ expected="755 root:root /usr/sbin/rsagent
 644 root:root /etc/rsagent/rsagent.toml
 644 root:root /etc/default/rsagent
 644 root:root /usr/lib/systemd/system/rsagent.service
-644 root:root /usr/lib/sysctl.d/90-rsagent-arp.conf
+644 root:root /usr/share/rsagent/sysctl/90-rsagent-arp.conf
 644 root:root /usr/share/man/man8/rsagent.8.gz
 644 root:root /usr/share/man/man5/rsagent.toml.5.gz
 644 root:root /usr/share/doc/rsagent/copyright
+644 root:root /usr/share/doc/rsagent/migrating.md
 644 root:root /usr/share/doc/rsagent/changelog.Debian.gz
 644 root:root /usr/share/doc/rsagent/examples/web-node.toml
 644 root:root /usr/share/doc/rsagent/examples/db-node.toml
@@ -74,6 +75,10 @@ actual=$(in_root "$root" stat -c '%a %U:%G %n' "${paths[@]}") || fail "missing f
 [[ $actual == "$expected" ]] || fail "modes differ:
 $(diff <(echo "$expected") <(echo "$actual"))"
 pass "files and modes as declared"
+# Every path diagnose's fix texts name is one the package installed.
+for shipped in $(grep -o '"/usr/share/[^"]*"' "$RSAGENT_SOURCE_DIR/diagnose/shipped_files.h" | tr -d '"'); do
+  [[ -f $root$shipped ]] || fail "diagnose points at $shipped, which the package does not install"
+done
 
 # An operator's edit and a drain flag the agent persisted.
 echo '# edited by the operator' >>"$root/etc/rsagent/rsagent.toml"

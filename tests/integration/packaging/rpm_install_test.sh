@@ -44,7 +44,7 @@ expected="755 root:root /usr/sbin/rsagent
 644 root:root /etc/rsagent/rsagent.toml
 644 root:root /etc/sysconfig/rsagent
 644 root:root /usr/lib/systemd/system/rsagent.service
-644 root:root /usr/lib/sysctl.d/90-rsagent-arp.conf
+644 root:root /usr/share/rsagent/sysctl/90-rsagent-arp.conf
 750 root:root /var/lib/rsagent"
 mapfile -t paths < <(cut -d' ' -f3 <<<"$expected" | sed 's|^/||')
 actual=$(cd "$root" && stat -c '%a %U:%G /%n' "${paths[@]}")

@@ -1,20 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "conf/config_loader.h"
 #include "diagnose/check.h"
 #include "tests/unit/diagnose/fake_host.h"
 
 namespace rsagent::agent::diagnose {
 namespace {
-
-conf::Config Load(const std::string& text) {
-  auto loaded = conf::LoadConfigString(text, "test.toml");
-  if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
-    ADD_FAILURE() << errors->front().ToString();
-    return {};
-  }
-  return std::get<conf::Config>(loaded);
-}
 
 const char* kWebNode = R"(
 [vip]

@@ -1,7 +1,11 @@
 // A Host whose every answer the test sets.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include "conf/config_loader.h"
 #include "diagnose/host.h"
+#include "diagnose/rooted_files.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -19,6 +23,13 @@ class FakeHost : public Host {
   Result<std::map<std::string, std::string>> MysqlVariables(const conf::MysqlProbeSpec&) override {
     return mysql_variables;
   }
+  // Files come from a real directory tree (tests write one under a temp dir).
+  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
+    return files.Read(path);
+  }
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    return files.List(path);
+  }
 
   netsetup::KernelState kernel;
   std::map<std::string, int> sysctls;  // "all/arp_ignore" -> 1
@@ -26,7 +37,18 @@ class FakeHost : public Host {
   Result<nlohmann::json> agent_status = Error{"not running"};
   probes::ProbeResult probe_result;
   Result<std::map<std::string, std::string>> mysql_variables = Error{"no server"};
+  RootedFiles files{"/nonexistent-root"};
 };
+
+// A config from TOML text; a test failure when it does not validate.
+inline conf::Config Load(const std::string& text) {
+  auto loaded = conf::LoadConfigString(text, "test.toml");
+  if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
+    ADD_FAILURE() << errors->front().ToString();
+    return {};
+  }
+  return std::get<conf::Config>(loaded);
+}
 
 inline Listener Listening(const char* address, uint16_t port) {
   return Listener{*IpAddress::Parse(address), port};
