@@ -17,6 +17,7 @@ struct TypeName {
   const char* operator()(const HttpProbeSpec&) const { return "http"; }
   const char* operator()(const ExecProbeSpec&) const { return "exec"; }
   const char* operator()(const MysqlProbeSpec&) const { return "mysql"; }
+  const char* operator()(const GaleraProbeSpec&) const { return "galera"; }
 };
 
 }  // namespace
@@ -30,6 +31,11 @@ const ServiceConfig* Config::FindService(const std::string& name) const {
 }
 
 const char* ProbeTypeName(const ProbeSpec& spec) { return std::visit(TypeName{}, spec); }
+
+bool ReportsRoles(const ProbeSpec& spec) {
+  return std::holds_alternative<MysqlProbeSpec>(spec) ||
+         std::holds_alternative<GaleraProbeSpec>(spec);
+}
 
 const char* RoleName(Role role) {
   switch (role) {

@@ -80,7 +80,18 @@ struct MysqlProbeSpec {
   friend bool operator==(const MysqlProbeSpec&, const MysqlProbeSpec&) = default;
 };
 
-using ProbeSpec = std::variant<TcpProbeSpec, HttpProbeSpec, ExecProbeSpec, MysqlProbeSpec>;
+// A Galera node (MariaDB Galera, Percona XtraDB Cluster), judged by its wsrep
+// state; docs/mysql.md "The galera probe" maps clustercheck's options onto these.
+struct GaleraProbeSpec {
+  std::string socket;                 // unix socket, or
+  std::optional<Endpoint> address;    // host:port (exactly one of the two)
+  std::string credentials;            // option file with [client] user/password, mode 0600
+  bool available_when_donor = false;  // a donor (state 2) that serves queries counts as synced
+  friend bool operator==(const GaleraProbeSpec&, const GaleraProbeSpec&) = default;
+};
+
+using ProbeSpec =
+    std::variant<TcpProbeSpec, HttpProbeSpec, ExecProbeSpec, MysqlProbeSpec, GaleraProbeSpec>;
 
 // [probe.NAME]
 struct ProbeConfig {
@@ -93,7 +104,9 @@ struct ProbeConfig {
   friend bool operator==(const ProbeConfig&, const ProbeConfig&) = default;
 };
 
-const char* ProbeTypeName(const ProbeSpec& spec);  // "tcp", "http", "exec", "mysql"
+const char* ProbeTypeName(const ProbeSpec& spec);  // "tcp", "http", "exec", "mysql", "galera"
+// Database probes report "writer" and "reader" verdicts a service's role picks.
+bool ReportsRoles(const ProbeSpec& spec);
 
 enum class Role { kNone, kWriter, kReader };
 const char* RoleName(Role role);  // "", "writer", "reader"
@@ -104,7 +117,7 @@ struct ServiceConfig {
   std::optional<IpAddress> vip;  // must be one of [vip].addresses
   uint16_t port = 0;             // the service port the directors balance
   std::vector<std::string> probes;
-  Role role = Role::kNone;       // writer/reader need a mysql probe
+  Role role = Role::kNone;       // writer/reader need a database probe (ReportsRoles)
   friend bool operator==(const ServiceConfig&, const ServiceConfig&) = default;
 };
 

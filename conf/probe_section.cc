@@ -174,12 +174,13 @@ ExecProbeSpec ReadExec(TableReader& table) {
   return spec;
 }
 
-MysqlProbeSpec ReadMysql(TableReader& table) {
-  MysqlProbeSpec spec;
+// socket/address/credentials, shared by the database probe kinds.
+void ReadMysqlConnection(TableReader& table, std::string* socket, std::optional<Endpoint>* address,
+                         std::string* credentials) {
   const bool has_socket = table.Has("socket");
   const bool has_address = table.Has("address");
-  if (auto v = table.Parsed<std::string>("socket", ParseAbsolutePath)) spec.socket = *v;
-  if (auto v = table.Parsed<Endpoint>("address", Endpoint::Parse)) spec.address = *v;
+  if (auto v = table.Parsed<std::string>("socket", ParseAbsolutePath)) *socket = *v;
+  if (auto v = table.Parsed<Endpoint>("address", Endpoint::Parse)) *address = *v;
   if (has_socket && has_address) {
     table.ErrorAt(table.Node("address")->source(), table.KeyPath("address"),
                   "`socket` is set too; set exactly one of `socket` (a unix socket path) or "
@@ -189,13 +190,25 @@ MysqlProbeSpec ReadMysql(TableReader& table) {
         "missing `socket` (a unix socket path) or `address` (\"IP:PORT\"); exactly one is "
         "required");
   }
-  if (auto v = table.Parsed<std::string>("credentials", ParseAbsolutePath)) spec.credentials = *v;
+  if (auto v = table.Parsed<std::string>("credentials", ParseAbsolutePath)) *credentials = *v;
+}
+
+MysqlProbeSpec ReadMysql(TableReader& table) {
+  MysqlProbeSpec spec;
+  ReadMysqlConnection(table, &spec.socket, &spec.address, &spec.credentials);
   if (auto v = table.Duration("max_lag", milliseconds(0), hours(1))) spec.max_lag = *v;
   if (auto v = table.Parsed<std::string>("heartbeat_table", ParseTableName)) {
     spec.heartbeat_table = *v;
   }
   if (auto v = table.Bool("semi_sync_fatal")) spec.semi_sync_fatal = *v;
   if (auto v = table.Bool("replication_required")) spec.replication_required = *v;
+  return spec;
+}
+
+GaleraProbeSpec ReadGalera(TableReader& table) {
+  GaleraProbeSpec spec;
+  ReadMysqlConnection(table, &spec.socket, &spec.address, &spec.credentials);
+  if (auto v = table.Bool("available_when_donor")) spec.available_when_donor = *v;
   return spec;
 }
 
@@ -222,7 +235,7 @@ std::optional<ProbeConfig> ReadProbeSection(TableReader& table) {
   if (auto v = table.Integer("rise", 1, 100)) probe.rise = static_cast<int>(*v);
   if (auto v = table.Integer("fall", 1, 100)) probe.fall = static_cast<int>(*v);
 
-  if (!table.Require("type", "one of tcp, http, exec, mysql")) return std::nullopt;
+  if (!table.Require("type", "one of tcp, http, exec, mysql, galera")) return std::nullopt;
   const std::optional<std::string> type = table.String("type");
   if (!type) return std::nullopt;
   if (*type == "tcp") {
@@ -233,9 +246,11 @@ std::optional<ProbeConfig> ReadProbeSection(TableReader& table) {
     probe.spec = ReadExec(table);
   } else if (*type == "mysql") {
     probe.spec = ReadMysql(table);
+  } else if (*type == "galera") {
+    probe.spec = ReadGalera(table);
   } else {
     table.ErrorAt(table.Node("type")->source(), table.KeyPath("type"),
-                  "\"" + *type + "\" is not a probe type (one of tcp, http, exec, mysql)");
+                  "\"" + *type + "\" is not a probe type (one of tcp, http, exec, mysql, galera)");
     return std::nullopt;
   }
   table.ReportUnknownKeys("for " + std::string(*type == "http" ? "an " : "a ") + *type + " probe");

@@ -48,14 +48,16 @@ void ReadRole(TableReader& table, const ServiceReferences& references, ServiceCo
   for (const std::string& probe : service->probes) {
     auto it = references.probe_types.find(probe);
     if (it == references.probe_types.end() || it->second.empty()) type_unknown = true;
-    if (it != references.probe_types.end() && it->second == "mysql") return;
+    if (it != references.probe_types.end() && (it->second == "mysql" || it->second == "galera")) {
+      return;
+    }
   }
-  // A probe already reported as broken might have been the mysql one.
+  // A probe already reported as broken might have been the database one.
   if (type_unknown) return;
   table.ErrorAt(where, table.KeyPath("role"),
                 "role \"" + *role +
-                    "\" needs a mysql probe among `probes`; the role picks "
-                    "which of its MySQL checks decide the service");
+                    "\" needs a mysql or galera probe among `probes`; the role picks "
+                    "which of its database checks decide the service");
 }
 
 }  // namespace

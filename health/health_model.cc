@@ -9,10 +9,10 @@ namespace rsagent::agent {
 namespace {
 
 // The verdict key a service reads from a probe: its role for probes that
-// report roles (mysql), the probe's own outcome otherwise.
+// report roles (mysql, galera), the probe's own outcome otherwise.
 std::string CheckKeyFor(const conf::ServiceConfig& service, const conf::ProbeConfig& probe) {
   if (service.role == conf::Role::kNone) return "";
-  if (!std::holds_alternative<conf::MysqlProbeSpec>(probe.spec)) return "";
+  if (!conf::ReportsRoles(probe.spec)) return "";
   return conf::RoleName(service.role);
 }
 

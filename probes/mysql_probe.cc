@@ -1,13 +1,12 @@
 #include "probes/mysql_probe.h"
 
 #include <mysqld_error.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 
 #include "probes/mysql_report.h"
 #include "probes/mysql_roles.h"
+#include "probes/mysql_session.h"
 #include "probes/probe_outcome.h"
 
 namespace rsagent::probes {
@@ -81,22 +80,7 @@ ProbeResult MysqlProbe::Check(Clock::time_point deadline) {
 
 MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
   MysqlFacts facts;
-  if (!connection_.connected() && !spec_.credentials.empty()) {
-    auto credentials = LoadMysqlCredentials(spec_.credentials, geteuid());
-    if (!credentials.ok()) {
-      facts.error = credentials.error();
-      return facts;
-    }
-    connection_.SetCredentials(std::move(credentials).value());
-  }
-  const bool reused = connection_.connected();
-  auto alive = connection_.Query("SELECT 1", deadline);
-  if (!alive.ok() && reused && !connection_.connected() && Clock::now() < deadline) {
-    // The server restarted since the last run: this run's one connect
-    // attempt goes to a fresh connection instead of reporting the old one.
-    alive = connection_.Query("SELECT 1", deadline);
-  }
-  if (!alive.ok()) {
+  if (Status alive = EnsureAnswering(connection_, spec_.credentials, deadline); !alive.ok()) {
     facts.error = alive.error();
     return facts;
   }

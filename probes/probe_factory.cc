@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "probes/exec_probe.h"
+#include "probes/galera_probe.h"
 #include "probes/http_probe.h"
 #include "probes/mysql_probe.h"
 #include "probes/safe_probe.h"
@@ -35,6 +36,12 @@ ProbeOrError Make(const conf::ExecProbeSpec& spec) {
 
 ProbeOrError Make(const conf::MysqlProbeSpec& spec) {
   auto probe = MysqlProbe::Create(spec);
+  if (!probe.ok()) return Error{probe.error()};
+  return std::unique_ptr<Probe>(std::move(probe).value());
+}
+
+ProbeOrError Make(const conf::GaleraProbeSpec& spec) {
+  auto probe = GaleraProbe::Create(spec);
   if (!probe.ok()) return Error{probe.error()};
   return std::unique_ptr<Probe>(std::move(probe).value());
 }

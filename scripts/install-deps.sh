@@ -34,6 +34,8 @@ PACKAGES=(
   # observability: promtool and a real Prometheus for the shipped alert rules and
   # dashboard queries (tests/integration/prometheus), PyYAML for the rules check
   prometheus python3-yaml
+  # Galera: the 3-node cluster of tests/integration/galera (provider, rsync SST, /status via jq)
+  galera-4 rsync jq
 )
 
 missing=()

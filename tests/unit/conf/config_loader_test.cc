@@ -310,7 +310,7 @@ probes = ["p"]
 TEST(LoadConfig, MissingRequiredKeysAreReportedAtTheTableHeader) {
   EXPECT_THAT(Errors("[probe.p]\ninterval = \"1s\"\n\n[service.s]\n"),
               ElementsAre("t.toml:1:1: probe.p: missing required key `type` (one of tcp, http, "
-                          "exec, mysql)",
+                          "exec, mysql, galera)",
                           "t.toml:4:1: service.s: missing required key `probes` (a non-empty "
                           "list of [probe.NAME] names)",
                           "t.toml:4:1: service.s: missing required key `port` (the service port "
@@ -477,6 +477,45 @@ probes = ["db"]
                           "not DATABASE.TABLE (letters, digits, '_' and '$' only)"));
 }
 
+TEST(LoadConfig, GaleraProbeWithRoles) {
+  const Config config = Load(R"([probe.galera]
+type = "galera"
+address = "127.0.0.1:3306"
+credentials = "/etc/rsagent/mysql.cnf"
+available_when_donor = true
+
+[service.db-writer]
+port = 3306
+probes = ["galera"]
+role = "writer"
+)");
+  EXPECT_EQ(config.probes[0].spec,
+            ProbeSpec(GaleraProbeSpec{"", *Endpoint::Parse("127.0.0.1:3306"),
+                                      "/etc/rsagent/mysql.cnf", true}));
+  EXPECT_STREQ(ProbeTypeName(config.probes[0].spec), "galera");
+  EXPECT_TRUE(ReportsRoles(config.probes[0].spec));
+  EXPECT_EQ(config.services[0].role, Role::kWriter);
+}
+
+TEST(LoadConfig, GaleraErrors) {
+  EXPECT_THAT(Errors(R"([probe.g]
+type = "galera"
+available_when_donor = "yes"
+max_lag = "5s"
+
+[service.s]
+port = 3306
+probes = ["g"]
+)"),
+              ElementsAre("t.toml:1:1: probe.g: missing `socket` (a unix socket path) or "
+                          "`address` (\"IP:PORT\"); exactly one is required",
+                          "t.toml:3:24: probe.g.available_when_donor: expected true or false, "
+                          "got a string",
+                          "t.toml:4:1: probe.g.max_lag: unknown key for a galera probe (expected "
+                          "one of: interval, timeout, rise, fall, type, socket, address, "
+                          "credentials, available_when_donor)"));
+}
+
 TEST(LoadConfig, HttpUrlAndStatusErrors) {
   EXPECT_THAT(Errors(R"([probe.h]
 type = "http"
@@ -517,9 +556,9 @@ TEST(LoadConfig, RoleNeedsAMysqlProbe) {
   EXPECT_THAT(Errors(WithMinimal("[service.db]\nport = 3306\nprobes = [\"p\"]\nrole = "
                                  "\"writer\"\n[service.x]\nport = 1\nprobes = [\"p\"]\nrole = "
                                  "\"master\"\n")),
-              ElementsAre("t.toml:12:8: service.db.role: role \"writer\" needs a mysql probe "
-                          "among `probes`; the role picks which of its MySQL checks decide the "
-                          "service",
+              ElementsAre("t.toml:12:8: service.db.role: role \"writer\" needs a mysql or galera "
+                          "probe among `probes`; the role picks which of its database checks "
+                          "decide the service",
                           "t.toml:16:8: service.x.role: \"master\" is not a role (\"writer\" or "
                           "\"reader\")"));
 }
@@ -541,7 +580,7 @@ probes = ["p"]
 role = "reader"
 )"),
               ElementsAre("t.toml:2:8: probe.p.type: \"ping\" is not a probe type (one of tcp, "
-                          "http, exec, mysql)"));
+                          "http, exec, mysql, galera)"));
 }
 
 TEST(LoadConfig, EmptyFileNeedsAService) {

@@ -1,0 +1,77 @@
+#include "probes/galera_probe.h"
+
+#include "probes/galera_report.h"
+#include "probes/galera_roles.h"
+#include "probes/mysql_session.h"
+#include "probes/probe_outcome.h"
+
+namespace rsagent::probes {
+
+namespace {
+
+constexpr const char* kStatusStatement =
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', "
+    "'wsrep_connected',"
+    " 'wsrep_cluster_status', 'wsrep_local_state', 'wsrep_local_state_comment',"
+    " 'wsrep_cluster_size', 'wsrep_flow_control_paused', "
+    "'wsrep_flow_control_paused_ns',"
+    " 'wsrep_local_recv_queue', 'wsrep_local_recv_queue_avg')";
+constexpr const char* kVariablesStatement =
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('wsrep_on', 'wsrep_desync',"
+    " 'wsrep_reject_queries', 'wsrep_sst_donor_rejects_queries', "
+    "'pxc_maint_mode',"
+    " 'read_only', 'super_read_only')";
+
+// The same reconnect backoff as the mysql probe: 1 s doubling to 30 s.
+constexpr auto kFirstRetry = std::chrono::seconds(1);
+constexpr auto kMaxRetry = std::chrono::seconds(30);
+
+}  // namespace
+
+Result<std::unique_ptr<GaleraProbe>> GaleraProbe::Create(const conf::GaleraProbeSpec& spec) {
+  if (spec.socket.empty() == !spec.address.has_value()) {
+    return Error{"galera probe needs exactly one of socket and address"};
+  }
+  return std::unique_ptr<GaleraProbe>(new GaleraProbe(spec));
+}
+
+GaleraProbe::GaleraProbe(conf::GaleraProbeSpec spec)
+    : spec_(std::move(spec)),
+      connection_(MysqlTarget{spec_.socket, spec_.address}, std::nullopt,
+                  MysqlBackoff(kFirstRetry, kMaxRetry)) {}
+
+ProbeResult GaleraProbe::Check(Clock::time_point deadline) {
+  const Clock::time_point start = Clock::now();
+  GaleraFacts facts = Gather(deadline);
+  Outcome reader = EvaluateGaleraReader(facts, spec_);
+  ProbeResult result = reader.ok ? Passed(start, reader.reason) : Failed(start, reader.reason);
+  result.roles["writer"] = EvaluateGaleraWriter(facts, spec_);
+  result.roles["reader"] = reader;
+  ReportGaleraFacts(facts, &result);
+  result.details["connects"] = std::to_string(connection_.connects());
+  return result;
+}
+
+GaleraFacts GaleraProbe::Gather(Clock::time_point deadline) {
+  GaleraFacts facts;
+  if (Status alive = EnsureAnswering(connection_, spec_.credentials, deadline); !alive.ok()) {
+    facts.error = alive.error();
+    return facts;
+  }
+  facts.answers = true;
+  facts.version = connection_.server_version();
+  auto status = connection_.Query(kStatusStatement, deadline);
+  if (!status.ok()) {
+    facts.error = status.error();
+    return facts;
+  }
+  auto variables = connection_.Query(kVariablesStatement, deadline);
+  if (!variables.ok()) {
+    facts.error = variables.error();
+    return facts;
+  }
+  ParseGaleraFacts(ToNameValueMap(*status), ToNameValueMap(*variables), &facts);
+  return facts;
+}
+
+}  // namespace rsagent::probes

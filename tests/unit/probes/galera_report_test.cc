@@ -1,0 +1,54 @@
+#include "probes/galera_report.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/probes/galera_fixtures.h"
+
+namespace rsagent::probes {
+namespace {
+
+std::map<std::string, double> Samples(const ProbeResult& r) {
+  std::map<std::string, double> out;
+  for (const Sample& s : r.samples) {
+    std::string key = s.name;
+    for (const auto& [k, v] : s.labels) key += "{" + k + "=" + v + "}";
+    out[key] = s.value;
+  }
+  return out;
+}
+
+TEST(GaleraReportTest, SyncedNodeMetricsAndDetails) {
+  GaleraFacts f = SyncedGaleraNode();
+  f.flow_control_paused = 0.25;
+  f.recv_queue = 7;
+  ProbeResult r;
+  ReportGaleraFacts(f, &r);
+  auto samples = Samples(r);
+  EXPECT_EQ(samples["mysql_up"], 1);
+  EXPECT_EQ(samples["mysql_global_status_wsrep_cluster_size"], 3);
+  EXPECT_EQ(samples["mysql_global_status_wsrep_local_state"], 4);
+  EXPECT_EQ(samples["mysql_galera_local_state_info{state=Synced}"], 1);
+  EXPECT_EQ(samples["mysql_galera_primary_component"], 1);
+  EXPECT_EQ(samples["mysql_global_status_wsrep_flow_control_paused"], 0.25);
+  EXPECT_EQ(samples["mysql_global_status_wsrep_local_recv_queue"], 7);
+  // Unknown values are left out, never exported as 0.
+  EXPECT_FALSE(samples.contains("mysql_global_status_wsrep_flow_control_paused_ns"));
+  EXPECT_EQ(r.details["wsrep_local_state"], "4 Synced");
+  EXPECT_EQ(r.details["wsrep_cluster_size"], "3");
+  EXPECT_EQ(r.details["wsrep_flow_control_paused"], "0.25");
+}
+
+TEST(GaleraReportTest, NotAnsweringExportsOnlyUp) {
+  GaleraFacts f;
+  f.error = "connect: refused";
+  ProbeResult r;
+  ReportGaleraFacts(f, &r);
+  ASSERT_EQ(r.samples.size(), 1u);
+  EXPECT_EQ(r.samples[0].name, "mysql_up");
+  EXPECT_EQ(r.samples[0].value, 0);
+  EXPECT_EQ(r.details["error"], "connect: refused");
+}
+
+}  // namespace
+}  // namespace rsagent::probes
