@@ -34,13 +34,15 @@ std::string Join(const std::vector<std::string>& words) {
 
 }  // namespace
 
+// Every message may quote the file (keys, values, toml++'s descriptions):
+// made safe for the terminal and bounded here, once.
 void ErrorList::Add(const toml::source_region& where, std::string message) {
-  errors_.push_back(
-      {file_, ToInt(where.begin.line), ToInt(where.begin.column), std::move(message)});
+  errors_.push_back({file_, ToInt(where.begin.line), ToInt(where.begin.column),
+                     SafeText(message, kMaxMessage)});
 }
 
 void ErrorList::AddUnpositioned(std::string message) {
-  errors_.push_back({file_, 0, 0, std::move(message)});
+  errors_.push_back({file_, 0, 0, SafeText(message, kMaxMessage)});
 }
 
 std::vector<ConfigError> ErrorList::Take() && {
@@ -93,9 +95,9 @@ const toml::node* TableReader::Node(std::string_view key) { return Find(key); }
 
 void TableReader::ErrorAt(const toml::source_region& where, const std::string& path,
                           std::string_view message) {
-  // Keys and values are the file's text: quoted TOML keys may hold any
-  // character ("\u001b"), and a key may be a megabyte long.
-  errors_->Add(where, SafeText(path, kMaxPathInError) + ": " + SafeText(message, kMaxMessage));
+  // A key may be a megabyte long: the path is cut short enough to leave
+  // room for the message (ErrorList makes both safe).
+  errors_->Add(where, SafeText(path, kMaxPathInError) + ": " + std::string(message));
 }
 
 void TableReader::WrongType(const toml::node& node, std::string_view key,

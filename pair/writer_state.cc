@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.h"
+#include "common/json_dump.h"
 
 namespace rsagent::pair {
 
@@ -18,7 +19,7 @@ std::string SerializeWriterState(const WriterState& s) {
                      {"term", s.term},              {"writer_term", s.writer_term},
                      {"mysqld_started", s.mysqld_started}, {"fenced", s.fenced},
                      {"note", s.note}};
-  return doc.dump(2) + "\n";
+  return DumpJson(doc, 2) + "\n";
 }
 
 Result<WriterState> ParseWriterState(const std::string& text) {
