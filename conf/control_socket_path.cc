@@ -1,8 +1,7 @@
 #include "conf/control_socket_path.h"
 
-#include <toml++/toml.h>
-
 #include "conf/config.h"
+#include "conf/toml.h"
 
 namespace rsagent::conf {
 

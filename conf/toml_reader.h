@@ -2,7 +2,7 @@
 // Internal to conf/: nothing outside the loader sees TOML.
 #pragma once
 
-#include <toml++/toml.h>
+#include "conf/toml.h"
 
 #include <cstdint>
 #include <optional>

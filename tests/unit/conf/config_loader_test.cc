@@ -224,6 +224,17 @@ TEST(LoadConfig, MegabyteUnknownKeyIsCheapAndQuotedShort) {
   for (const std::string& error : errors) EXPECT_LT(error.size(), 2000u) << error.substr(0, 100);
 }
 
+TEST(LoadConfig, NonAsciiWhereWhitespaceMayBeIsAnErrorNotUndefinedBehaviour) {
+  // toml++ 3.3.0 reached __builtin_unreachable for these code points
+  // (conf/toml.h); the ASan+UBSan build of this test catches a regression.
+  for (const char* text : {"[probe\xd2\x86]\n", "[agent]\nlisten\xc3\xbc = 1\n",
+                           "a = 1 \xe3\x80\x81\n", "[x\xef\xb9\x90]\n"}) {
+    const std::vector<std::string> errors = Errors(text);
+    ASSERT_FALSE(errors.empty()) << text;
+    EXPECT_THAT(errors[0], HasSubstr("invalid TOML")) << text;
+  }
+}
+
 TEST(LoadConfig, ControlCharactersInQuotedKeysAreEscapedInErrors) {
   const std::vector<std::string> errors = Errors("[agent]\n\"a\\u001b[2Jb\" = 1\n");
   EXPECT_THAT(UnknownKeyError(errors), HasSubstr("agent.a\\x1b[2Jb: unknown key"));
