@@ -21,6 +21,8 @@ fi
 
 PACKAGES=(
   "${BUILD_PACKAGES[@]}"
+  # fuzzing (tests/fuzz): clang with libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   # real components the tests start and stop themselves
   nginx-light mariadb-server mariadb-client keepalived
   # network namespaces, ARP and packet-path checks

@@ -15,5 +15,10 @@ cmake --build build -j"$jobs"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRSAGENT_WERROR=ON \
   -DRSAGENT_SANITIZE=ON -DRSAGENT_UNIT_TESTS_ONLY=ON
 cmake --build build-asan -j"$jobs"
+# The libFuzzer targets (clang, ASan+UBSan); the main ctest run below runs
+# each briefly from its seed corpus as the test "fuzz" (tests/fuzz/).
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DRSAGENT_FUZZ=ON
+cmake --build build-fuzz -j"$jobs"
 
 ctest --test-dir build --output-on-failure -j2 "$@"
