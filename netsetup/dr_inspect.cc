@@ -47,6 +47,8 @@ DrStatus ComposeStatus(const conf::VipConfig& config, const Result<KernelState>&
   DrStatus status;
   status.managed = config.manage;
   const std::vector<IpAddress> missing = state ? MissingVips(config, *state) : config.addresses;
+  const std::vector<BoundAddress> stale =
+      state ? StaleVipPrefixes(config, *state) : std::vector<BoundAddress>{};
   for (size_t i = 0; i < config.addresses.size(); ++i) {
     VipStatus vip;
     vip.address = config.addresses[i];
@@ -59,6 +61,14 @@ DrStatus ComposeStatus(const conf::VipConfig& config, const Result<KernelState>&
       vip.error = failed ? bind_errors[i]
                          : "not bound on " + config.device + " as /" +
                                std::to_string(vip.address.max_prefix());
+    }
+    for (const auto& wrong : stale) {
+      if (wrong.address != vip.address) continue;
+      // Not DR-ready even beside the /32: see StaleVipPrefixes.
+      vip.error = vip.present ? DescribeStalePrefix(wrong, config.device)
+                              : vip.error + "; " + DescribeStalePrefix(wrong, config.device);
+      vip.present = false;
+      break;
     }
     status.vips.push_back(vip);
   }

@@ -78,6 +78,7 @@ Status DrKeeper::Apply() {
   // So suppression is written and read back as effective before any bind.
   if (auto s = ApplyArp(*state); !s) return s;
   const int ifindex = state->FindLink(config_.device)->index;
+  if (auto s = RemoveStalePrefixes(*state); !s) return s;
   std::vector<IpAddress> added;
   for (const auto& vip : MissingVips(config_, *state)) {
     if (auto s = rtnl_->AddAddress(ifindex, vip, vip.max_prefix()); !s) {
@@ -86,6 +87,23 @@ Status DrKeeper::Apply() {
     }
     added.push_back(vip);
     spdlog::info("bound VIP {}/{} on {}", vip.ToString(), vip.max_prefix(), config_.device);
+  }
+  return Status::Ok();
+}
+
+Status DrKeeper::RemoveStalePrefixes(const KernelState& state) {
+  for (const auto& stale : StaleVipPrefixes(config_, state)) {
+    if (auto s = rtnl_->DeleteAddress(stale.ifindex, stale.address, stale.prefix); !s) {
+      return Error{"cannot remove " + stale.address.ToString() + "/" +
+                   std::to_string(stale.prefix) + " from " + config_.device +
+                   " (a VIP must be a /" + std::to_string(stale.address.max_prefix()) +
+                   "): " + s.error()};
+    }
+    spdlog::warn(
+        "vip: removed {}/{} from {}: a VIP with that prefix routes its whole subnet "
+        "into {}; it is bound as /{}",
+        stale.address.ToString(), stale.prefix, config_.device, config_.device,
+        stale.address.max_prefix());
   }
   return Status::Ok();
 }
@@ -117,11 +135,14 @@ void DrKeeper::Heal() {
     return;
   }
   const Link* device = state->FindLink(config_.device);
-  const std::vector<IpAddress> missing = MissingVips(config_, *state);
-  if (missing.empty()) return;
   // Same invariant as Apply: never bind a VIP while this node answers ARP.
   DrStatus arp;
   InspectArp(config_, *state, sysctls_, &arp);
+  if (arp.arp_ok) {
+    if (Status s = RemoveStalePrefixes(*state); !s) spdlog::error("vip: {}", s.error());
+  }
+  const std::vector<IpAddress> missing = MissingVips(config_, *state);
+  if (missing.empty()) return;
   for (const auto& vip : missing) {
     const size_t i = std::find(config_.addresses.begin(), config_.addresses.end(), vip) -
                      config_.addresses.begin();

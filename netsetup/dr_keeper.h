@@ -50,6 +50,9 @@ class DrKeeper {
   DrKeeper(conf::VipConfig config, std::unique_ptr<Rtnl> rtnl);
 
   Status ApplyArp(const KernelState& state);  // requires mutex_
+  // Deletes VIPs bound on the device with a non-host prefix (StaleVipPrefixes);
+  // requires mutex_ and effective ARP suppression.
+  Status RemoveStalePrefixes(const KernelState& state);
   void Heal();
   void WatchLoop(std::function<void(const DrStatus&)> on_change);
 

@@ -72,4 +72,28 @@ std::vector<IpAddress> MissingVips(const conf::VipConfig& config, const KernelSt
   return missing;
 }
 
+std::vector<BoundAddress> StaleVipPrefixes(const conf::VipConfig& config,
+                                           const KernelState& state) {
+  const Link* device = state.FindLink(config.device);
+  std::vector<BoundAddress> stale;
+  if (device == nullptr) return stale;
+  for (const auto& bound : state.addresses) {
+    if (bound.ifindex != device->index || bound.prefix == bound.address.max_prefix()) continue;
+    if (std::find(config.addresses.begin(), config.addresses.end(), bound.address) !=
+        config.addresses.end()) {
+      stale.push_back(bound);
+    }
+  }
+  return stale;
+}
+
+std::string DescribeStalePrefix(const BoundAddress& stale, const std::string& device) {
+  const std::string have = stale.address.ToString() + "/" + std::to_string(stale.prefix);
+  return "bound on " + device + " as /" + std::to_string(stale.prefix) +
+         " as well: that prefix routes its whole subnet into " + device +
+         ", so replies to the directors' subnet go nowhere (`rsagent vip up` replaces it; by "
+         "hand: ip addr del " +
+         have + " dev " + device + ")";
+}
+
 }  // namespace rsagent::netsetup

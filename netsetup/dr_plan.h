@@ -29,4 +29,13 @@ std::vector<std::string> FacingInterfaces(const conf::VipConfig& config, const K
 // The configured VIPs not bound on `device` (all of them if it is gone).
 std::vector<IpAddress> MissingVips(const conf::VipConfig& config, const KernelState& state);
 
+// Configured VIPs also bound on `device` with a prefix other than the host
+// one (the classic /24 of an ifcfg-lo:0 NETMASK mistake): such a prefix
+// routes the whole subnet into lo, so replies to the directors' subnet go
+// nowhere. A node with one is not DR-ready even when the /32 is there too.
+std::vector<BoundAddress> StaleVipPrefixes(const conf::VipConfig& config, const KernelState& state);
+
+// "bound on lo as /24 as well: that prefix routes 10.0.0.0/24 into lo (...)"
+std::string DescribeStalePrefix(const BoundAddress& stale, const std::string& device);
+
 }  // namespace rsagent::netsetup

@@ -91,5 +91,31 @@ TEST_F(DrInspectTest, AnUnreadableKernelMarksEveryVipMissing) {
   EXPECT_FALSE(s.arp_ok);
 }
 
+TEST_F(DrInspectTest, AStaleWiderPrefixBesideTheHostOneIsNotReady) {
+  // The seed's ifcfg-lo:0 NETMASK mistake: 192.168.1.100/24 on lo. Before,
+  // only the /32 was looked for, so the node was reported DR-ready.
+  Sysctl("eth0", {1, 2});
+  config_.addresses = {Ip("192.168.1.100")};
+  state_.addresses.push_back({1, Ip("192.168.1.100"), 24, false});
+  const DrStatus s = Compose();
+  ASSERT_EQ(s.vips.size(), 1u);
+  EXPECT_FALSE(s.vips[0].present);
+  EXPECT_NE(s.vips[0].error.find("bound on lo as /24 as well"), std::string::npos)
+      << s.vips[0].error;
+  EXPECT_NE(s.vips[0].error.find("ip addr del 192.168.1.100/24 dev lo"), std::string::npos);
+  EXPECT_FALSE(s.Ready());
+  state_.addresses.pop_back();
+  EXPECT_TRUE(Compose().Ready());
+}
+
+TEST_F(DrInspectTest, OnlyAWiderPrefixIsMissingAndSaysWhy) {
+  config_.addresses = {Ip("192.168.1.100")};
+  state_.addresses = {{1, Ip("192.168.1.100"), 24, false}};
+  const DrStatus s = Compose();
+  EXPECT_FALSE(s.vips[0].present);
+  EXPECT_EQ(s.vips[0].error.rfind("not bound on lo as /32; bound on lo as /24 as well", 0), 0u)
+      << s.vips[0].error;
+}
+
 }  // namespace
 }  // namespace rsagent::netsetup

@@ -198,5 +198,33 @@ TEST_F(DrKeeperTest, StopWatchReturnsPromptly) {
   EXPECT_LT(ms, 2000);
 }
 
+TEST_F(DrKeeperTest, ApplyReplacesAStaleWiderPrefixWithTheHostOne) {
+  // ifcfg-lo:0 with NETMASK=255.255.255.0: the VIP as /24 on lo.
+  ASSERT_TRUE(rtnl_->AddAddress(LoIndex(), Ip("192.0.2.10"), 24).ok());
+  auto keeper = MakeKeeper();
+  ASSERT_TRUE(keeper);
+  EXPECT_FALSE(keeper->Inspect().Ready());
+  ASSERT_TRUE(keeper->Apply().ok());
+  EXPECT_FALSE(Bound(Ip("192.0.2.10"), 24));
+  EXPECT_TRUE(Bound(Ip("192.0.2.10"), 32));
+  EXPECT_TRUE(keeper->Inspect().Ready());
+}
+
+TEST_F(DrKeeperTest, WatchRemovesAWiderPrefixAddedBehindItsBack) {
+  auto keeper = MakeKeeper();
+  ASSERT_TRUE(keeper);
+  ASSERT_TRUE(keeper->Apply().ok());
+  ASSERT_TRUE(keeper->StartWatch([](const DrStatus&) {}).ok());
+  ASSERT_TRUE(rtnl_->AddAddress(LoIndex(), Ip("192.0.2.10"), 24).ok());
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+    gone = !Bound(Ip("192.0.2.10"), 24);
+  }
+  keeper->StopWatch();
+  EXPECT_TRUE(gone);
+  EXPECT_TRUE(Bound(Ip("192.0.2.10"), 32));
+}
+
 }  // namespace
 }  // namespace rsagent::netsetup
