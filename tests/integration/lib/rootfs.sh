@@ -124,7 +124,8 @@ root_apt_update() {
   local start
   cp /etc/resolv.conf "$1/etc/resolv.conf"
   start=$(now_ms)
-  apt_in_root "$1" update
+  # The mirror may serve a frozen snapshot: sid's Release is past Valid-Until.
+  apt_in_root "$1" -o Acquire::Check-Valid-Until=false update
   log "apt-get update in the root: $(($(now_ms) - start)) ms"
 }
 

@@ -98,7 +98,11 @@ pass "upgrade to $upgraded kept the edited config and the drain state"
 # put in /etc/rsagent stays.
 echo '[client]' >"$root/etc/rsagent/mysql.cnf"
 start=$(now_ms)
-apt_in_root "$root" purge --autoremove rsagent
+# Trixie's libc6 and libudev1 recommend or suggest libidn2-0, which libcurl
+# brought in: autoremove keeps it for them by default. It is not the
+# package's, so the comparison purges without that policy.
+apt_in_root "$root" purge --autoremove -o APT::AutoRemove::RecommendsImportant=false \
+  -o APT::AutoRemove::SuggestsImportant=false rsagent
 log "purge with --autoremove: $(($(now_ms) - start)) ms"
 [[ -f $root/etc/rsagent/mysql.cnf ]] || fail "purge removed the operator's mysql.cnf"
 rm -r "$root/etc/rsagent"
