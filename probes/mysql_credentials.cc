@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,19 +14,85 @@ namespace rsagent::probes {
 
 namespace {
 
+constexpr const char* kSpace = " \t\r\n\v\f";
+
 std::string Trim(const std::string& s) {
-  const char* space = " \t\r";
-  size_t begin = s.find_first_not_of(space);
+  size_t begin = s.find_first_not_of(kSpace);
   if (begin == std::string::npos) return "";
-  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
+  return s.substr(begin, s.find_last_not_of(kSpace) - begin + 1);
 }
 
-std::string Unquote(const std::string& value) {
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// mysys's remove_end_comment: '#' outside quotes ends the line (';' does not).
+std::string RemoveEndComment(const std::string& line) {
+  char quote = 0;
+  bool escape = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if ((c == '\'' || c == '"') && !escape) {
+      if (!quote) {
+        quote = c;
+      } else if (quote == c) {
+        quote = 0;
+      }
+    }
+    if (!quote && c == '#') return line.substr(0, i);
+    escape = quote && c == '\\' && !escape;
+  }
+  return line;
+}
+
+// One pair of matching outer quotes goes, then the escapes mysys knows.
+std::string Value(const std::string& raw) {
+  std::string value = Trim(raw);
   if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
       value.back() == value.front()) {
-    return value.substr(1, value.size() - 2);
+    value = value.substr(1, value.size() - 2);
   }
-  return value;
+  std::string out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '\\' || i + 1 == value.size()) {
+      out += value[i];
+      continue;
+    }
+    switch (const char c = value[++i]) {
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 's':
+        out += ' ';
+        break;
+      case '"':
+      case '\'':
+      case '\\':
+        out += c;
+        break;
+      default:
+        out += '\\';
+        out += c;  // unknown: the backslash stays
+    }
+  }
+  return out;
+}
+
+// The groups a client library reads (libmariadb's defaults for a program
+// that names none of its own), case-insensitively as mysys compares them.
+bool ClientGroup(const std::string& name) {
+  const std::string lower = Lower(name);
+  return lower == "client" || lower == "client-server" || lower == "client-mariadb";
 }
 
 std::string Octal(mode_t mode) {
@@ -41,18 +108,33 @@ Result<MysqlCredentials> ParseMysqlOptionFile(const std::string& text) {
   bool in_client = false, has_user = false;
   std::istringstream lines(text);
   std::string line;
-  while (std::getline(lines, line)) {
+  for (int number = 1; std::getline(lines, line); ++number) {
     line = Trim(line);
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    const std::string where = "line " + std::to_string(number) + ": ";
+    if (line[0] == '!') {
+      // mysys reads the named files; following them here would need the
+      // same ownership and mode checks for each, so it is refused instead.
+      if (line.starts_with("!include")) {
+        return Error{where + line.substr(0, line.find_first_of(kSpace)) +
+                     " is not supported in a credentials file: put user= and password= in "
+                     "this file"};
+      }
+      return Error{where + "unknown directive " + line.substr(0, line.find_first_of(kSpace))};
+    }
     if (line[0] == '[') {
-      in_client = Trim(line.substr(1, line.find(']') - 1)) == "client";
+      const size_t end = line.find(']');
+      if (end == std::string::npos) return Error{where + "group without a closing ]"};
+      in_client = ClientGroup(Trim(line.substr(1, end - 1)));
       continue;
     }
     if (!in_client) continue;
-    size_t eq = line.find('=');
-    std::string key = Trim(line.substr(0, eq));
+    line = RemoveEndComment(line);
+    const size_t eq = line.find('=');
+    std::string key = Lower(Trim(line.substr(0, eq)));
     for (char& c : key) c = c == '-' ? '_' : c;
-    std::string value = eq == std::string::npos ? "" : Unquote(Trim(line.substr(eq + 1)));
+    const std::string value = eq == std::string::npos ? "" : Value(line.substr(eq + 1));
+    // Later lines win, as they do for the client (options apply in order).
     if (key == "user") {
       credentials.user = value;
       has_user = true;
@@ -60,7 +142,9 @@ Result<MysqlCredentials> ParseMysqlOptionFile(const std::string& text) {
       credentials.password = value;
     }
   }
-  if (!has_user || credentials.user.empty()) return Error{"no user= in its [client] group"};
+  if (!has_user || credentials.user.empty()) {
+    return Error{"no user= in its [client] (or [client-server], [client-mariadb]) group"};
+  }
   return credentials;
 }
 

@@ -22,9 +22,14 @@ struct MysqlCredentials {
 // and the fix ("chmod 600 /etc/rsagent/mysql.cnf"), never its content.
 Result<MysqlCredentials> LoadMysqlCredentials(const std::string& path, uid_t agent_uid);
 
-// The [client] user/password of an option file's text. Accepts the forms
-// the mysql client does: `key=value`, spaces around `=`, quoted values,
-// `#`/`;` comments, and `-` or `_` in key names.
+// The user/password of an option file's text, read as the mysql/mariadb
+// client reads it (mysys my_default.c, checked against my_print_defaults in
+// the tests): groups [client], [client-server], [client-mariadb], names
+// case-insensitive; keys case-insensitive with `-` = `_`; `#`/`;` comment
+// lines, a `#` outside quotes ends a line (`;` does not); one pair of outer
+// quotes removed; \n \t \r \b \s \" \' \\ escapes; the last occurrence
+// wins. `!include`/`!includedir` are refused by name (the included files
+// would escape the permission checks).
 Result<MysqlCredentials> ParseMysqlOptionFile(const std::string& text);
 
 }  // namespace rsagent::probes

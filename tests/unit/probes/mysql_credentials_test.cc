@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 namespace rsagent::probes {
 namespace {
@@ -25,7 +28,7 @@ TEST(MysqlOptionFileTest, ReadsClientGroupOnly) {
 TEST(MysqlOptionFileTest, WithoutUserIsAnError) {
   auto c = ParseMysqlOptionFile("[client]\npassword=x\n");
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error(), "no user= in its [client] group");
+  EXPECT_EQ(c.error(), "no user= in its [client] (or [client-server], [client-mariadb]) group");
 }
 
 class MysqlCredentialsFileTest : public ::testing::Test {
@@ -78,6 +81,87 @@ TEST_F(MysqlCredentialsFileTest, MissingFileNamesIt) {
   auto c = LoadMysqlCredentials(dir_ + "/absent.cnf", geteuid());
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error(), "mysql credentials " + dir_ + "/absent.cnf: No such file or directory");
+}
+
+// What the mariadb client reads from `text`: my_print_defaults runs the
+// same mysys code as `mariadb --defaults-file=`. Empty optional when the
+// tool is not installed.
+struct ClientView {
+  std::string user, password;
+};
+std::optional<ClientView> AsTheClientReadsIt(const std::string& text) {
+  if (access("/usr/bin/my_print_defaults", X_OK) != 0) return std::nullopt;
+  char path[] = "/tmp/mysql_credentials_test.XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return std::nullopt;
+  (void)!write(fd, text.data(), text.size());
+  close(fd);
+  const std::string command = std::string("/usr/bin/my_print_defaults --defaults-file=") + path +
+                              " client client-server client-mariadb 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  ClientView view;
+  char line[4096];
+  while (pipe && fgets(line, sizeof line, pipe)) {
+    std::string option(line);
+    if (!option.empty() && option.back() == '\n') option.pop_back();
+    // Option names are case-insensitive to the client (it accepts --User=).
+    std::string name = option.substr(0, option.find('='));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string value =
+        option.find('=') == std::string::npos ? "" : option.substr(option.find('=') + 1);
+    if (name == "--user") view.user = value;
+    if (name == "--password") view.password = value;
+  }
+  if (pipe) pclose(pipe);
+  unlink(path);
+  return view;
+}
+
+// The forms that disagreed with the mysql client before (trailing comments,
+// upper-case keys and groups, escapes), each checked against the real thing.
+TEST(MysqlOptionFileTest, AgreesWithTheMariadbClient) {
+  struct Case {
+    const char* text;
+    const char* user;
+    const char* password;
+  };
+  const Case cases[] = {
+      {"[client]\nuser=probe # the probe user\npassword=\"se#cret\" # quoted\n", "probe",
+       "se#cret"},
+      {"[CLIENT]\nUser=probe\nPASSWORD=x\n", "probe", "x"},
+      {"[client]\nuser = probe\npassword = ab#cd\n", "probe", "ab"},
+      {"[client]\nuser=probe;x\npassword=p ; not a comment\n", "probe;x", "p ; not a comment"},
+      {"[client]\nuser='it''s'\npassword=\"a\\tb\\\\c\\qd\"\n", "it''s", "a\tb\\c\\qd"},
+      {"[client]\n  user=probe\n[mysql]\nuser=other\n[client-server]\npassword=cs\n", "probe",
+       "cs"},
+      {"[client]\nuser=first\nuser=second\r\npassword=  \"spaced\"  \n", "second", "spaced"},
+      {"[client]\nuser=probe\npassword=\"unterminated\n", "probe", "\"unterminated"},
+      {"[client]\nuser=a\\sb\npass-word=x\n[client-mariadb]\npassword=y\n", "a b", "y"},
+      {"; comment\n# comment\n[client] # trailing\nuser=u\n", "u", ""},
+  };
+  bool compared = false;
+  for (const auto& c : cases) {
+    auto parsed = ParseMysqlOptionFile(c.text);
+    ASSERT_TRUE(parsed.ok()) << c.text << ": " << parsed.error();
+    EXPECT_EQ(parsed->user, c.user) << c.text;
+    EXPECT_EQ(parsed->password, c.password) << c.text;
+    if (auto client = AsTheClientReadsIt(c.text)) {
+      compared = true;
+      EXPECT_EQ(client->user, parsed->user) << "mariadb disagrees on " << c.text;
+      EXPECT_EQ(client->password, parsed->password) << "mariadb disagrees on " << c.text;
+    }
+  }
+  if (!compared) GTEST_SKIP() << "my_print_defaults (mariadb-client) not installed: table only";
+}
+
+TEST(MysqlOptionFileTest, IncludeDirectivesAreRefusedByName) {
+  for (const char* directive : {"!include /etc/mysql/other.cnf", "!includedir /etc/mysql/conf.d"}) {
+    auto c = ParseMysqlOptionFile(std::string("[client]\nuser=u\n") + directive + "\n");
+    ASSERT_FALSE(c.ok()) << directive;
+    EXPECT_THAT(c.error(), HasSubstr("line 3: !include")) << c.error();
+    EXPECT_THAT(c.error(), HasSubstr("not supported in a credentials file")) << c.error();
+  }
+  EXPECT_THAT(ParseMysqlOptionFile("[client\nuser=u\n").error(), HasSubstr("line 1: group"));
 }
 
 }  // namespace
