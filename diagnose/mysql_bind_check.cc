@@ -9,9 +9,21 @@ namespace rsagent::agent::diagnose {
 
 namespace {
 
-constexpr const char* kFix =
-    "set bind-address = 0.0.0.0 under [mysqld] (Debian: /etc/mysql/mariadb.conf.d/50-server.cnf) "
-    "and restart the server";
+// The file Debian's packages of each server put bind-address in; unknown
+// (no variables): both.
+std::string Fix(const std::string& version) {
+  const char* mariadb = "/etc/mysql/mariadb.conf.d/50-server.cnf";
+  const char* mysql = "/etc/mysql/mysql.conf.d/mysqld.cnf";
+  std::string where;
+  if (version.empty()) {
+    where = std::string("Debian: ") + mariadb + " for MariaDB, " + mysql + " for MySQL";
+  } else if (version.find("MariaDB") != std::string::npos) {
+    where = std::string("MariaDB ") + version + " on Debian: " + mariadb;
+  } else {
+    where = std::string("MySQL ") + version + " on Debian: " + mysql;
+  }
+  return "set bind-address = 0.0.0.0 under [mysqld] (" + where + ") and restart the server";
+}
 
 bool IsLoopbackName(const std::string& bind) {
   return bind == "127.0.0.1" || bind == "::1" || bind == "localhost";
@@ -31,7 +43,7 @@ class MysqlBindCheck : public Check {
         if (IsLoopbackName(bind)) {
           out.push_back({"mysql-bind", Verdict::kFail,
                          what + "bind_address = " + bind + ": clients through the VIP are refused",
-                         kFix});
+                         Fix(vars->contains("version") ? vars->at("version") : "")});
         } else {
           out.push_back({"mysql-bind", Verdict::kPass,
                          what + "bind_address = " + (bind.empty() ? "(all)" : bind), ""});
@@ -45,7 +57,7 @@ class MysqlBindCheck : public Check {
         out.push_back({"mysql-bind", Verdict::kFail,
                        what + "listens only on " + on.addresses +
                            " (bind-address = 127.0.0.1, Debian's default)",
-                       kFix});
+                       Fix("")});
       } else {
         out.push_back(
             {"mysql-bind", Verdict::kWarn,

@@ -75,7 +75,8 @@ Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(
                                      probes::MysqlBackoff(kMysqlTimeout, kMysqlTimeout));
   auto rows = connection.Query(
       "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
-      "('bind_address', 'auto_increment_increment', 'auto_increment_offset', 'read_only')",
+      "('bind_address', 'auto_increment_increment', 'auto_increment_offset', 'read_only',"
+      " 'version')",
       probes::Clock::now() + kMysqlTimeout);
   if (!rows) return Error{rows.error()};
   std::map<std::string, std::string> out;

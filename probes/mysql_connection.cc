@@ -17,6 +17,9 @@ namespace {
 
 using Clock = MysqlConnection::Clock;
 
+// How long a goodbye (COM_QUIT) may take before the socket is cut.
+constexpr auto kQuitTimeout = std::chrono::milliseconds(200);
+
 // Client-side error codes (CR_*) are 2000-2999; below are the server's.
 bool IsClientError(unsigned code) { return code >= 2000 && code < 3000; }
 
@@ -88,10 +91,21 @@ MysqlConnection::MysqlConnection(MysqlTarget target, std::optional<MysqlCredenti
                                  MysqlBackoff backoff)
     : target_(std::move(target)), credentials_(std::move(credentials)), backoff_(backoff) {}
 
-MysqlConnection::~MysqlConnection() { Close(); }
+MysqlConnection::~MysqlConnection() { Close(/*graceful=*/true); }
 
-void MysqlConnection::Close() {
+void MysqlConnection::Close(bool graceful) {
   if (mysql_ == nullptr) return;
+  // COM_QUIT through the non-blocking API: a server that cannot take it
+  // within kQuitTimeout gets the socket cut instead.
+  if (graceful) {
+    const Clock::time_point deadline = Clock::now() + kQuitTimeout;
+    int status = mysql_close_start(mysql_);
+    if (Await(mysql_, status, deadline,
+              [&](int ready) { return mysql_close_cont(mysql_, ready); })) {
+      mysql_ = nullptr;
+      return;
+    }
+  }
   // The server may be frozen mid-reply: cut the socket first so the
   // COM_QUIT mysql_close() sends fails at once instead of waiting.
   int fd = mysql_get_socket(mysql_);
@@ -104,7 +118,7 @@ Status MysqlConnection::Fail(const std::string& what, bool timed_out) {
   last_error_code_ = timed_out ? CR_SERVER_LOST : mysql_errno(mysql_);
   std::string message = what + ": " + (timed_out ? "timed out" : std::string(mysql_error(mysql_)));
   if (timed_out || IsClientError(last_error_code_)) {
-    Close();
+    Close(/*graceful=*/false);
   }
   return Error{message};
 }
@@ -136,7 +150,7 @@ Status MysqlConnection::Connect(Clock::time_point deadline) {
                     [&](int ready) { return mysql_real_connect_cont(&connected, mysql_, ready); });
   if (!done || connected == nullptr) {
     Status failed = Fail("connect to " + target_.ToString(), !done);
-    Close();  // even a server-side refusal (bad password) leaves nothing to reuse
+    Close(/*graceful=*/false);  // even a refusal (bad password) leaves nothing to reuse
     last_connect_error_ = failed.error();
     backoff_.Failed(Clock::now());
     return Error{last_connect_error_ + NextAttempt()};

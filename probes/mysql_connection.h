@@ -36,7 +36,7 @@ class MysqlConnection {
   // authentication, the MariaDB default for root).
   MysqlConnection(MysqlTarget target, std::optional<MysqlCredentials> credentials,
                   MysqlBackoff backoff);
-  ~MysqlConnection();
+  ~MysqlConnection();  // says COM_QUIT to a healthy server
   MysqlConnection(const MysqlConnection&) = delete;
   MysqlConnection& operator=(const MysqlConnection&) = delete;
 
@@ -57,7 +57,9 @@ class MysqlConnection {
   Status Connect(Clock::time_point deadline);
   // Records the error; closes the connection unless the server just refused the statement.
   Status Fail(const std::string& what, bool timed_out);
-  void Close();
+  // Graceful: COM_QUIT first (bounded by kQuitTimeout), so the server does
+  // not count an aborted connection; otherwise the socket is cut at once.
+  void Close(bool graceful);
   std::string NextAttempt() const;  // "; next connect attempt in 2s"
 
   MysqlTarget target_;

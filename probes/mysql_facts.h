@@ -18,6 +18,7 @@ struct MysqlFacts {
   std::string version;
   bool read_only = false;
   std::optional<bool> super_read_only;  // MySQL only
+  bool replication_known = false;  // the replica status was read (else `error` says why)
   std::vector<ReplicaChannel> channels;
   SemiSyncState semi_sync;
   // From the heartbeat table, when one is configured. nullopt with a table

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "probes/mysql_flavour.h"
 #include "probes/mysql_report.h"
 #include "probes/mysql_roles.h"
 #include "probes/mysql_session.h"
+#include "probes/mysql_variables.h"
 #include "probes/probe_outcome.h"
 
 namespace rsagent::probes {
@@ -17,6 +19,26 @@ namespace {
 // MySQL 8.0.22+ (the only one 8.4 knows), then MySQL 5.7.
 constexpr const char* kReplicaStatusStatements[] = {"SHOW ALL SLAVES STATUS", "SHOW REPLICA STATUS",
                                                     "SHOW SLAVE STATUS"};
+
+constexpr const char* kWorkerErrorsStatement =
+    "SELECT CHANNEL_NAME, WORKER_ID, LAST_ERROR_NUMBER, LAST_ERROR_MESSAGE"
+    " FROM performance_schema.replication_applier_status_by_worker WHERE LAST_ERROR_NUMBER <> 0";
+
+// Where to start in kReplicaStatusStatements for this server: the one its
+// version knows, so nothing it rejects is sent; the top for an unknown version.
+size_t FirstReplicaStatement(const std::optional<ServerVersion>& version) {
+  if (!version) return 0;
+  const std::string_view wanted = ReplicaStatusStatement(*version);
+  for (size_t i = 0; i < std::size(kReplicaStatusStatements); ++i) {
+    if (wanted == kReplicaStatusStatements[i]) return i;
+  }
+  return 0;
+}
+
+bool IsPrivilegeError(unsigned code) {
+  return code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_TABLEACCESS_DENIED_ERROR ||
+         code == ER_DBACCESS_DENIED_ERROR;
+}
 
 constexpr const char* kVariablesStatement =
     "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'super_read_only')"
@@ -98,9 +120,9 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
     return facts;
   }
   NameValueMap variable_map = ToNameValueMap(*variables);
-  facts.read_only = variable_map["read_only"] == "ON";
+  facts.read_only = IsReadOnly(variable_map["read_only"]);
   if (auto it = variable_map.find("super_read_only"); it != variable_map.end()) {
-    facts.super_read_only = it->second == "ON";
+    facts.super_read_only = IsOn(it->second);
   }
   facts.semi_sync = ParseSemiSync(variable_map, ToNameValueMap(*status));
 
@@ -123,17 +145,29 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
 }
 
 Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* facts) {
+  const std::optional<ServerVersion> version = ParseServerVersion(facts->version);
   if (replica_statement_connection_ != connection_.connects()) {
-    replica_statement_ = 0;
+    replica_statement_ = FirstReplicaStatement(version);
     replica_statement_connection_ = connection_.connects();
   }
   for (; replica_statement_ < std::size(kReplicaStatusStatements); ++replica_statement_) {
     auto rows = connection_.Query(kReplicaStatusStatements[replica_statement_], deadline);
     if (!rows.ok() && connection_.last_error_code() == ER_PARSE_ERROR) continue;
+    if (!rows.ok() && IsPrivilegeError(connection_.last_error_code())) {
+      // Unknown, not "not a replica": the user may not look.
+      return Error{"replication state unknown: " + rows.error() + " (GRANT " +
+                   ReplicaMonitorGrant(version.value_or(ServerVersion{})) +
+                   " ON *.* TO the probe's user; docs/mysql.md \"Minimal grants\")"};
+    }
     if (!rows.ok()) return Error{rows.error()};
     auto channels = ParseReplicaRows(*rows);
     if (!channels.ok()) return Error{channels.error()};
     facts->channels = std::move(channels).value();
+    facts->replication_known = true;
+    if (NeedsWorkerError(facts->channels)) {
+      auto workers = connection_.Query(kWorkerErrorsStatement, deadline);
+      if (workers.ok()) ApplyWorkerErrors(*workers, &facts->channels);
+    }
     return Status::Ok();
   }
   return Error{

@@ -61,6 +61,35 @@ Result<ReplicaChannel> ParseReplicaRow(const MysqlRow& row) {
   return c;
 }
 
+namespace {
+bool CoordinatorStopped(const ReplicaChannel& c) {
+  return c.last_sql_error.find("Coordinator stopped") != std::string::npos;
+}
+}  // namespace
+
+bool NeedsWorkerError(const std::vector<ReplicaChannel>& channels) {
+  for (const ReplicaChannel& c : channels) {
+    if (CoordinatorStopped(c)) return true;
+  }
+  return false;
+}
+
+void ApplyWorkerErrors(const std::vector<MysqlRow>& workers,
+                       std::vector<ReplicaChannel>* channels) {
+  for (ReplicaChannel& c : *channels) {
+    if (!CoordinatorStopped(c)) continue;
+    for (const MysqlRow& w : workers) {
+      if (FindColumn(w, {"CHANNEL_NAME"}).value_or("") != c.name) continue;
+      auto number = ToInt(FindColumn(w, {"LAST_ERROR_NUMBER"})).value_or(0);
+      if (number == 0) continue;
+      c.last_sql_errno = static_cast<int>(number);
+      // "Worker 1 failed executing transaction '…'; Could not execute …; Duplicate entry …"
+      c.last_sql_error = FindColumn(w, {"LAST_ERROR_MESSAGE"}).value_or("");
+      break;
+    }
+  }
+}
+
 Result<std::vector<ReplicaChannel>> ParseReplicaRows(const std::vector<MysqlRow>& rows) {
   std::vector<ReplicaChannel> channels;
   for (const MysqlRow& row : rows) {

@@ -49,4 +49,15 @@ Result<ReplicaChannel> ParseReplicaRow(const MysqlRow& row);
 
 Result<std::vector<ReplicaChannel>> ParseReplicaRows(const std::vector<MysqlRow>& rows);
 
+// MySQL's multi-threaded applier stops with only "Coordinator stopped because
+// there were error(s) in the worker(s)..." in Last_SQL_Error; the error that
+// matters is a worker's. True when a channel says so (the caller then reads
+// performance_schema.replication_applier_status_by_worker).
+bool NeedsWorkerError(const std::vector<ReplicaChannel>& channels);
+
+// Replaces such a channel's SQL error by its failing worker's, from rows of
+// SELECT CHANNEL_NAME, WORKER_ID, LAST_ERROR_NUMBER, LAST_ERROR_MESSAGE
+// FROM performance_schema.replication_applier_status_by_worker.
+void ApplyWorkerErrors(const std::vector<MysqlRow>& workers, std::vector<ReplicaChannel>* channels);
+
 }  // namespace rsagent::probes

@@ -57,7 +57,11 @@ void ReportMysqlFacts(const MysqlFacts& facts, ProbeResult* result) {
   r.Add("mysql_global_variables_super_read_only", facts.super_read_only);
   if (facts.super_read_only) r.Detail("super_read_only", OnOff(*facts.super_read_only));
 
-  if (facts.channels.empty()) r.Detail("replication", "not a replica");
+  if (!facts.replication_known) {
+    r.Detail("replication", "unknown" + (facts.error.empty() ? "" : ": " + facts.error));
+  } else if (facts.channels.empty()) {
+    r.Detail("replication", "not a replica");
+  }
   for (const ReplicaChannel& c : facts.channels) {
     std::map<std::string, std::string> channel{{"channel", c.name}};
     r.Add("mysql_slave_status_slave_io_running", c.IoRunning() ? 1.0 : 0.0, channel);

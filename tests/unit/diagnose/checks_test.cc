@@ -129,6 +129,22 @@ TEST(MysqlBindCheck, LoopbackBindAddressFails) {
   EXPECT_EQ(RunCheck(MakeMysqlBindCheck(), Load(kDbNode), host)[0].verdict, Verdict::kPass);
 }
 
+TEST(MysqlBindCheck, FixNamesTheInstalledServersFile) {
+  FakeHost host;
+  host.mysql_variables = std::map<std::string, std::string>{
+      {"bind_address", "127.0.0.1"}, {"version", "10.11.19-MariaDB-0+deb12u1"}};
+  auto f = RunCheck(MakeMysqlBindCheck(), Load(kDbNode), host);
+  EXPECT_NE(f[0].fix.find("/etc/mysql/mariadb.conf.d/50-server.cnf"), std::string::npos) << f[0].fix;
+  EXPECT_EQ(f[0].fix.find("mysqld.cnf"), std::string::npos) << f[0].fix;
+  host.mysql_variables = std::map<std::string, std::string>{{"bind_address", "127.0.0.1"},
+                                                            {"version", "9.7.4-2"}};
+  f = RunCheck(MakeMysqlBindCheck(), Load(kDbNode), host);
+  EXPECT_NE(f[0].fix.find("MySQL 9.7.4-2 on Debian: /etc/mysql/mysql.conf.d/mysqld.cnf"),
+            std::string::npos)
+      << f[0].fix;
+  EXPECT_EQ(f[0].fix.find("50-server.cnf"), std::string::npos) << f[0].fix;
+}
+
 TEST(MysqlBindCheck, WithoutTheVariableTheListenerDecides) {
   FakeHost host;  // MysqlVariables fails
   host.listeners = {Listening("127.0.0.1", 3306)};

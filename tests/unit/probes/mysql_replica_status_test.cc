@@ -424,3 +424,49 @@ TEST(MysqlReplicaStatusTest, NoRowsIsNotAReplica) {
 
 }  // namespace
 }  // namespace rsagent::probes
+
+namespace rsagent::probes {
+namespace {
+
+TEST(MysqlReplicaStatusTest, CoordinatorStoppedNamesTheWorkersError) {
+  ReplicaChannel stopped;
+  stopped.name = "";
+  stopped.sql_running = "No";
+  stopped.last_sql_errno = 1062;
+  stopped.last_sql_error =
+      "Coordinator stopped because there were error(s) in the worker(s). The most recent failure "
+      "being: Worker 1 failed executing transaction 'ANONYMOUS' at source log binlog.000001, "
+      "end_log_pos "
+      "1234. See error log and/or performance_schema.replication_applier_status_by_worker table "
+      "for "
+      "more details about this failure or others, if any.";
+  ReplicaChannel other = stopped;
+  other.name = "east";
+  other.last_sql_error = "Error 'Table x doesn't exist' on query";
+  std::vector<ReplicaChannel> channels = {stopped, other};
+  ASSERT_TRUE(NeedsWorkerError(channels));
+  ApplyWorkerErrors({MysqlRow{{"CHANNEL_NAME", ""},
+                              {"WORKER_ID", "1"},
+                              {"LAST_ERROR_NUMBER", "1062"},
+                              {"LAST_ERROR_MESSAGE",
+                               "Worker 1 failed executing transaction: Duplicate entry '1' for key "
+                               "'t.PRIMARY'"}}},
+                    &channels);
+  EXPECT_EQ(channels[0].last_sql_errno, 1062);
+  EXPECT_EQ(channels[0].last_sql_error,
+            "Worker 1 failed executing transaction: Duplicate entry '1' for key 't.PRIMARY'");
+  EXPECT_EQ(channels[1].last_sql_error, "Error 'Table x doesn't exist' on query");
+  EXPECT_FALSE(NeedsWorkerError({other}));
+}
+
+TEST(MysqlReplicaStatusTest, CoordinatorStoppedWithoutWorkerRowsKeepsItsMessage) {
+  ReplicaChannel stopped;
+  stopped.last_sql_errno = 1062;
+  stopped.last_sql_error = "Coordinator stopped because there were error(s) in the worker(s).";
+  std::vector<ReplicaChannel> channels = {stopped};
+  ApplyWorkerErrors({MysqlRow{{"CHANNEL_NAME", "other"}, {"LAST_ERROR_NUMBER", "1"}}}, &channels);
+  EXPECT_EQ(channels[0].last_sql_error, stopped.last_sql_error);
+}
+
+}  // namespace
+}  // namespace rsagent::probes

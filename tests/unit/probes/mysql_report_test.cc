@@ -29,10 +29,26 @@ MysqlFacts Facts() {
   c.last_io_errno = 2003;
   c.last_io_error = "Can't connect";
   f.channels = {c};
+  f.replication_known = true;
   f.semi_sync.source_enabled = true;
   f.semi_sync.source_active = false;
   f.semi_sync.no_tx = 1;
   return f;
+}
+
+TEST(MysqlReportTest, UnreadableReplicationIsUnknownNotNotAReplica) {
+  MysqlFacts f;
+  f.answers = true;
+  f.error = "replication state unknown: SHOW ALL SLAVES STATUS: Access denied";
+  ProbeResult r;
+  ReportMysqlFacts(f, &r);
+  EXPECT_EQ(r.details["replication"],
+            "unknown: replication state unknown: SHOW ALL SLAVES STATUS: Access denied");
+  f.error.clear();
+  f.replication_known = true;
+  ProbeResult known;
+  ReportMysqlFacts(f, &known);
+  EXPECT_EQ(known.details["replication"], "not a replica");
 }
 
 TEST(MysqlReportTest, ExporterStyleSamplesPerChannel) {
