@@ -108,10 +108,16 @@ std::optional<conf::Config> LoadConfig(const Args& args, std::ostream& err, bool
 
 // Admin commands only need the socket path, read leniently: a config with
 // errors must not keep `reload` from reaching the agent, which reports them.
+// One that is not even TOML names no socket: its error is the answer.
 int RunAdmin(const Args& args, std::ostream& out, std::ostream& err) {
-  const std::string socket =
-      conf::ControlSocketPath(args.config_path.value_or(conf::kDefaultConfigPath));
-  return RunAdminCommand(args.command, args.positional, args.json, socket, out, err);
+  auto socket = conf::ControlSocketPath(args.config_path.value_or(conf::kDefaultConfigPath));
+  if (!socket) {
+    err << socket.error() << "\nrsagent " << args.command
+        << ": cannot tell which control socket the agent uses until the config parses as TOML; "
+           "nothing was sent (a running agent keeps its config)\n";
+    return 1;
+  }
+  return RunAdminCommand(args.command, args.positional, args.json, *socket, out, err);
 }
 
 int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {

@@ -1,17 +1,29 @@
 #include "conf/control_socket_path.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "conf/config.h"
+#include "conf/config_loader.h"
 #include "conf/toml.h"
 
 namespace rsagent::conf {
 
-std::string ControlSocketPath(const std::string& config_path) {
+Result<std::string> ControlSocketPath(const std::string& config_path) {
   std::string path = AgentConfig{}.control_socket;
+  if (access(config_path.c_str(), F_OK) != 0 && errno == ENOENT) return path;
   try {
     const toml::table root = toml::parse_file(config_path);
     if (auto value = root["agent"]["control_socket"].value<std::string>()) path = *value;
   } catch (const toml::parse_error&) {
-    // Not TOML at all: the default is the best guess; reload will report the error.
+    // The loader says what is wrong, in the same words `check-config` uses.
+    std::string errors;
+    const LoadResult loaded = LoadConfigFile(config_path);
+    if (auto* list = std::get_if<std::vector<ConfigError>>(&loaded)) {
+      for (const auto& e : *list) errors += (errors.empty() ? "" : "\n") + e.ToString();
+    }
+    return Error{errors.empty() ? config_path + ": not valid TOML" : errors};
   }
   return path;
 }
