@@ -38,7 +38,7 @@ class HttpServerTest : public ::testing::Test {
 
   void StartWith(const HttpOptions& options) {
     server_.reset();
-    auto s = HttpServer::Start(options, [this] { return std::atomic_load(&snapshot_); });
+    auto s = HttpServer::Start(options, [this] { return snapshot_.load(); });
     ASSERT_TRUE(s.ok()) << s.error();
     server_ = std::move(s).value();
   }
@@ -75,7 +75,7 @@ class HttpServerTest : public ::testing::Test {
     return response;
   }
 
-  std::shared_ptr<const Snapshot> snapshot_;
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::unique_ptr<HttpServer> server_;
 };
 
@@ -124,10 +124,10 @@ TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
 TEST_F(HttpServerTest, AnswersFollowTheCachedSnapshot) {
   httplib::Client c("127.0.0.1", server_->port());
   EXPECT_EQ(c.Get("/health/db")->status, 503);
-  auto next = std::make_shared<Snapshot>(*snapshot_);
+  auto next = std::make_shared<Snapshot>(*snapshot_.load());
   next->services[1].up = true;
   next->all_up = true;
-  std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(next));
+  snapshot_.store(std::shared_ptr<const Snapshot>(next));
   EXPECT_EQ(c.Get("/health/db")->status, 200);
   EXPECT_EQ(c.Get("/health")->status, 200);
 }
