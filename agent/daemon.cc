@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "agent/event_log.h"
 #include "agent/reload.h"
 #include "conf/duration.h"
 #include "control/admin.h"
@@ -64,7 +65,8 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     spdlog::error("{}", s.error());
     return 1;
   }
-  HealthModel model(config, Clock::now());
+  EventLog events(spdlog::default_logger(), options.log_sink);
+  HealthModel model(config, Clock::now(), &events);
   ProbeFleet fleet([&model](const std::string& probe, const probes::ProbeResult& result,
                             Clock::time_point finished) { model.Record(probe, result, finished); });
   // ARP suppression and VIPs before anything answers health checks.
@@ -92,9 +94,10 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
       model, OverrideStore(std::move(state_dir).value()),
       [&] {
         std::lock_guard lock(dr_mu);
-        return ReloadConfig(options.config_path, model, fleet, **dr, apply_agent, config);
+        return ReloadConfig(options.config_path, model, fleet, **dr, apply_agent, config,
+                            events);
       },
-      options.version);
+      options.version, &events);
   // Overrides before the health port opens: a drained node never answers UP.
   if (Status s = admin.Restore(); !s) {
     spdlog::error("{}", s.error());
@@ -111,9 +114,12 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     return 1;
   }
   http = server->get();
-  spdlog::info("rsagent {} serving health on {} ({} probes, {} services, config {})",
-               options.version, config.agent.listen.ToString(), config.probes.size(),
-               config.services.size(), config.source);
+  events.Emit(Event{.action = "agent-start",
+                    .subject = "rsagent " + options.version,
+                    .reason = "serving health on " + config.agent.listen.ToString() + " (" +
+                              std::to_string(config.probes.size()) + " probes, " +
+                              std::to_string(config.services.size()) + " services, config " +
+                              config.source + ")"});
   // Last: from here on a reload may change `config` from the socket's thread.
   auto control = ControlServer::Start(
       config.agent.control_socket,
@@ -123,10 +129,11 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     return 1;
   }
 
-  std::jthread ticker([&model](std::stop_token stop) {
+  std::jthread ticker([&model, &events](std::stop_token stop) {
     while (!stop.stop_requested()) {
       std::this_thread::sleep_for(kRefreshEvery);
       model.Refresh(Clock::now());
+      events.Flush();  // what the flood bound held back, once it allows
     }
   });
 
@@ -151,22 +158,26 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     std::lock_guard lock(dr_mu);  // a reload may be changing `config`
     return config.agent.shutdown_grace;
   }();
-  spdlog::info(
-      "stopping: answering DOWN for {} so the directors drain this node "
-      "(send the signal again to exit now)",
-      conf::FormatDuration(grace));
+  const auto step = [&events](const std::string& what) {
+    events.Emit(Event{.action = "shutdown", .subject = "shutdown", .reason = what});
+  };
+  step("answering DOWN for " + conf::FormatDuration(grace) +
+       " so the directors drain this node (send the signal again to exit now)");
   const auto deadline = Clock::now() + grace;
   while (Clock::now() < deadline) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     const int sig = WaitSignal(signals, std::max(left, std::chrono::milliseconds(1)));
     if (sig == SIGTERM || sig == SIGINT) {
-      spdlog::info("second signal: exiting now");
+      step("second signal: exiting now");
       break;
     }
   }
   (*dr)->OnStop();
-  spdlog::info("stopped");
+  ticker.request_stop();
+  ticker.join();
+  events.Flush();
+  step("stopped");
   return 0;
 }
 

@@ -12,9 +12,7 @@ EventLog::EventLog(std::shared_ptr<spdlog::logger> logger, std::shared_ptr<LogSi
 void EventLog::Emit(const Event& event) {
   if (!logger_->should_log(event.level)) return;
   std::lock_guard lock(mu_);
-  // One-off steps (reload, admin, shutdown) are rare and always logged; only
-  // state changes can flap.
-  if (event.from.empty() && event.to.empty()) {
+  if (!event.flood_bounded) {
     WriteLocked(event, "", 0);
     return;
   }

@@ -1,16 +1,18 @@
 #include "agent/reload.h"
 
-#include <spdlog/spdlog.h>
-
 #include "conf/config_loader.h"
 
 namespace rsagent::agent {
 
 namespace {
 
-ReloadOutcome Reject(std::vector<std::string> errors) {
-  for (const auto& e : errors) spdlog::error("reload rejected: {}", e);
-  spdlog::error("reload rejected: keeping the running config");
+ReloadOutcome Reject(std::vector<std::string> errors, EventSink& events) {
+  std::string all;
+  for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
+  events.Emit(Event{.level = spdlog::level::err,
+                    .action = "config-reload",
+                    .subject = "reload",
+                    .reason = "rejected, keeping the running config: " + all});
   return ReloadOutcome{.errors = std::move(errors),
                        .summary = "reload rejected: the running config is unchanged"};
 }
@@ -38,33 +40,33 @@ std::vector<std::string> RestartOnlyChanges(const conf::AgentConfig& running,
 
 ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, ProbeFleet& fleet,
                            DrSupervisor& dr, const ApplyAgentKeys& apply_agent,
-                           conf::Config& current) {
+                           conf::Config& current, EventSink& events) {
   if (config_path.empty()) {
-    return Reject(
-        {"running on the embedded default: there is no file to re-read "
-         "(start the agent with -c FILE)"});
+    return Reject({"running on the embedded default: there is no file to re-read "
+                   "(start the agent with -c FILE)"},
+                  events);
   }
   auto loaded = conf::LoadConfigFile(config_path);
   if (auto* config_errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
     std::vector<std::string> errors;
     for (const auto& e : *config_errors) errors.push_back(e.ToString());
-    return Reject(std::move(errors));
+    return Reject(std::move(errors), events);
   }
   conf::Config next = std::get<conf::Config>(std::move(loaded));
   if (auto restart_only = RestartOnlyChanges(current.agent, next.agent); !restart_only.empty()) {
-    return Reject(std::move(restart_only));
+    return Reject(std::move(restart_only), events);
   }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
-  if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()});
-  if (Status s = fleet.Sync(next.probes); !s) return Reject({s.error()});
+  if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()}, events);
+  if (Status s = fleet.Sync(next.probes); !s) return Reject({s.error()}, events);
   model.Reconfigure(next, std::chrono::steady_clock::now());
   apply_agent(next.agent);
   current = std::move(next);
   ReloadOutcome outcome{.summary = "reloaded " + current.source + ": " +
                                    std::to_string(current.probes.size()) + " probes, " +
                                    std::to_string(current.services.size()) + " services"};
-  spdlog::info("{}", outcome.summary);
+  events.Emit(Event{.action = "config-reload", .subject = "reload", .reason = outcome.summary});
   return outcome;
 }
 

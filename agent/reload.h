@@ -9,6 +9,7 @@
 
 #include "control/reload_outcome.h"
 #include "health/dr_supervisor.h"
+#include "health/event.h"
 #include "health/health_model.h"
 #include "health/probe_fleet.h"
 
@@ -19,10 +20,11 @@ namespace rsagent::agent {
 // SIGTERM). Called last, once nothing can reject the reload any more.
 using ApplyAgentKeys = std::function<void(const conf::AgentConfig&)>;
 
-// On success `current` is the new config. Everything is logged as well.
+// On success `current` is the new config. The outcome is one event on
+// `events` as well: "reload: reloaded FILE: ..." or "reload: rejected, ...".
 ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, ProbeFleet& fleet,
                            DrSupervisor& dr, const ApplyAgentKeys& apply_agent,
-                           conf::Config& current);
+                           conf::Config& current, EventSink& events);
 
 // One error per [agent] key that changed but takes effect only at a restart
 // (listen, state_dir, control_socket, http_threads, log_format): any of them

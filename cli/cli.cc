@@ -132,7 +132,7 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
   }
   // One-shot commands log in the daemon's format too (vip up under
   // ExecStartPre lands in the same journal, with the same priorities).
-  SetupLogging(config->agent.log_level, config->agent.log_format);
+  auto log_sink = SetupLogging(config->agent.log_level, config->agent.log_format);
   if (args.command == "probe") {
     if (args.positional.size() != 1) {
       err << "usage: rsagent probe NAME [-c FILE] [--json]\n";
@@ -155,7 +155,8 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
   }
   const std::string path =
       embedded ? "" : args.config_path.value_or(conf::kDefaultConfigPath);
-  return RunDaemon(*config, DaemonOptions{.config_path = path, .version = kVersion});
+  return RunDaemon(*config,
+                   DaemonOptions{.config_path = path, .version = kVersion, .log_sink = log_sink});
 }
 
 }  // namespace

@@ -23,11 +23,13 @@ AdminState StateFor(ControlCommand command) {
 
 }  // namespace
 
-Admin::Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version)
+Admin::Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version,
+             EventSink* events)
     : model_(model),
       store_(std::move(store)),
       reload_(std::move(reload)),
-      version_(std::move(version)) {}
+      version_(std::move(version)),
+      events_(events) {}
 
 Status Admin::Restore() {
   std::lock_guard lock(mu_);
@@ -105,6 +107,7 @@ ControlResponse Admin::SetOverride(const ControlRequest& request) {
   const AdminState state = StateFor(request.command);
   const WallTime now =
       std::chrono::time_point_cast<WallTime::duration>(std::chrono::system_clock::now());
+  const Overrides before = overrides_;
   Overrides next = overrides_;
   for (const auto& name : targets) {
     auto it = next.find(name);
@@ -137,7 +140,24 @@ ControlResponse Admin::SetOverride(const ControlRequest& request) {
     auto it = overrides_.find(name);
     const AdminOverride admin = it == overrides_.end() ? AdminOverride{} : it->second;
     model_.SetOverride(name, admin, SteadyClock::now());
-    spdlog::info("admin: service \"{}\" -> {}", name, AdminStateName(admin.state));
+    auto was = before.find(name);
+    const AdminOverride previous = was == before.end() ? AdminOverride{} : was->second;
+    if (events_ && previous.state != admin.state) {
+      Event e{.action = "admin-override",
+              .subject = "admin: service " + name,
+              .service = name,
+              .from = AdminStateName(previous.state),
+              .to = AdminStateName(admin.state),
+              .reason = std::string("rsagent ") + ControlCommandName(request.command) +
+                        (request.all ? " --all" : " " + name) +
+                        (warnings.empty() ? "" : " (" + warnings.back() + ")")};
+      // "none" has no start time of its own.
+      if (previous.state != AdminState::kNone) {
+        e.previous_for =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - previous.since);
+      }
+      events_->Emit(e);
+    }
     message += (message.empty() ? "" : ", ") + name + ": " + AdminStateName(admin.state);
   }
   return ControlResponse{.ok = true,

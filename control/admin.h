@@ -16,6 +16,7 @@
 #include "control/control_protocol.h"
 #include "control/override_store.h"
 #include "control/reload_outcome.h"
+#include "health/event.h"
 #include "health/health_model.h"
 
 namespace rsagent::agent {
@@ -24,7 +25,9 @@ class Admin {
  public:
   using ReloadFn = std::function<ReloadOutcome()>;
 
-  Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version);
+  // Each override that changes is one event on `events` (when given).
+  Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version,
+        EventSink* events = nullptr);
 
   // Start-up: applies the stored overrides of services that exist; others
   // are dropped with a warning and the file is rewritten without them. An
@@ -44,6 +47,7 @@ class Admin {
   const OverrideStore store_;
   const ReloadFn reload_;
   const std::string version_;
+  EventSink* events_;
   std::mutex mu_;
   Overrides overrides_;  // what the store holds
 };

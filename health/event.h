@@ -22,6 +22,10 @@ struct Event {
   std::string from, to;  // states; both empty for a one-off step
   std::string reason;    // why (outside text, made safe where it entered)
   std::optional<std::chrono::milliseconds> previous_for;  // how long `from` lasted
+  // A state that can flap (a verdict, a VIP): its lines are bounded per
+  // subject (agent/event_throttle.h). Admin actions and reload/shutdown steps
+  // are always logged.
+  bool flood_bounded = false;
 };
 
 class EventSink {

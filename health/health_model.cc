@@ -27,8 +27,9 @@ std::chrono::milliseconds StaleAfter(const conf::ProbeConfig& probe) {
   return 2 * probe.interval + probe.timeout;
 }
 
-HealthModel::HealthModel(const conf::Config& config, SteadyTime now)
-    : wall_offset_(std::chrono::system_clock::now().time_since_epoch() -
+HealthModel::HealthModel(const conf::Config& config, SteadyTime now, EventSink* events)
+    : events_(events),
+      wall_offset_(std::chrono::system_clock::now().time_since_epoch() -
                    std::chrono::duration_cast<std::chrono::system_clock::duration>(
                        now.time_since_epoch())),
       started_(ToWall(now)) {
@@ -55,14 +56,15 @@ HealthModel::ProbeState HealthModel::MakeProbeState(const conf::ProbeConfig& pro
   }
   for (const auto& key : keys) {  // std::set orders "" first
     state.checks.push_back(
-        CheckState{.role = key, .hysteresis = Hysteresis(probe.rise, probe.fall), .since = ToWall(now)});
+        CheckState{.role = key, .hysteresis = Hysteresis(probe.rise, probe.fall), .since = ToWall(now),
+                   .shown_since = ToWall(now)});
   }
   return state;
 }
 
 void HealthModel::Record(const std::string& probe, const probes::ProbeResult& result,
                          SteadyTime finished) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   auto it = probes_.find(probe);
   if (it == probes_.end()) return;  // removed by a reload while it ran
   ProbeState& state = it->second;
@@ -83,38 +85,48 @@ void HealthModel::Record(const std::string& probe, const probes::ProbeResult& re
     }
   }
   PublishLocked(finished);
+  lock.unlock();
+  EmitPending();
 }
 
 void HealthModel::SetDrStatus(netsetup::DrStatus status, SteadyTime now) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   dr_ = std::move(status);
   dr_known_ = true;
   PublishLocked(now);
+  lock.unlock();
+  EmitPending();
 }
 
 void HealthModel::SetOverride(const std::string& service, AdminOverride admin, SteadyTime now) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (admin.state == AdminState::kNone) {
     overrides_.erase(service);
   } else {
     overrides_[service] = admin;
   }
   PublishLocked(now);
+  lock.unlock();
+  EmitPending();
 }
 
 void HealthModel::SetShuttingDown(SteadyTime now) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   shutting_down_ = true;
   PublishLocked(now);
+  lock.unlock();
+  EmitPending();
 }
 
 void HealthModel::Refresh(SteadyTime now) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   PublishLocked(now);
+  lock.unlock();
+  EmitPending();
 }
 
 void HealthModel::Reconfigure(const conf::Config& config, SteadyTime now) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   config_ = config;
   std::map<std::string, ProbeState> probes;
   for (const auto& probe : config_.probes) {
@@ -132,6 +144,20 @@ void HealthModel::Reconfigure(const conf::Config& config, SteadyTime now) {
   std::erase_if(overrides_, [&](const auto& entry) { return !config_.FindService(entry.first); });
   std::erase_if(services_, [&](const auto& entry) { return !config_.FindService(entry.first); });
   PublishLocked(now);
+  lock.unlock();
+  EmitPending();
+}
+
+void HealthModel::EmitPending() {
+  if (!events_) return;
+  // Held while emitting, so batches from two threads keep their order.
+  std::lock_guard emitting(emit_mu_);
+  std::vector<Event> events;
+  {
+    std::lock_guard lock(mu_);
+    events.swap(pending_);
+  }
+  for (const auto& event : events) events_->Emit(event);
 }
 
 std::shared_ptr<const Snapshot> HealthModel::Current() const {
@@ -147,7 +173,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
   snap->dr = dr_;
 
   for (const auto& probe_config : config_.probes) {
-    const ProbeState& state = probes_.at(probe_config.name);
+    ProbeState& state = probes_.at(probe_config.name);
     ProbeView view{.name = probe_config.name, .type = conf::ProbeTypeName(probe_config.spec)};
     view.has_result = state.has_result;
     view.last = state.last;
@@ -157,9 +183,16 @@ void HealthModel::PublishLocked(SteadyTime now) {
     const SteadyTime last = state.has_result ? state.last_at : SteadyTime{};
     const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - last);
     const bool stale = state.has_result && age > StaleAfter(probe_config);
-    for (const auto& check : state.checks) {
+    for (auto& check : state.checks) {
       CheckView cv{.role = check.role, .up = check.hysteresis.up() && !stale, .stale = stale,
-                   .since = check.since, .transitions = check.transitions};
+                   .transitions = check.transitions};
+      // Since when the verdict shown is what it is: a flip of the hysteresis,
+      // or staleness turning it DOWN (and a fresh result back UP).
+      if (cv.up != check.shown_up) {
+        check.shown_up = cv.up;
+        check.shown_since = snap->taken;
+      }
+      cv.since = check.shown_since;
       if (!state.has_result) {
         cv.reason = "no result yet";
       } else if (stale) {
@@ -186,10 +219,14 @@ void HealthModel::PublishLocked(SteadyTime now) {
       AppendReason(reasons, reason);
       AppendReason(causes, cause);
     };
-    if (shutting_down_) add("shutting down", "shutting down");
+    if (shutting_down_) {
+      add("shutting down", "shutting down");
+      view.causes.shutdown = true;
+    }
     if (auto it = overrides_.find(service.name); it != overrides_.end()) {
       view.admin = it->second;
       add(AdminStateName(it->second.state), AdminStateName(it->second.state));
+      (it->second.state == AdminState::kDrain ? view.causes.drain : view.causes.maint) = true;
     }
     for (const auto& name : service.probes) {
       const conf::ProbeConfig* probe = config_.FindProbe(name);
@@ -203,19 +240,23 @@ void HealthModel::PublishLocked(SteadyTime now) {
         if (check && !check->role.empty()) what += " (" + check->role + ")";
         add(what + ": " + (check ? check->reason : "unknown"),
             what + (check && check->stale ? " stale" : " down"));
+        view.causes.probe = true;
       }
     }
     if (service.vip) {
       const netsetup::VipStatus* vip = dr_.Find(*service.vip);
       if (!dr_known_) {
         add("VIP " + service.vip->ToString() + ": state not known yet", "vip unknown");
+        view.causes.vip = true;
       } else if (!vip || !vip->present) {
         std::string why = vip && !vip->error.empty() ? ": " + vip->error : "";
         add("VIP " + service.vip->ToString() + " not bound on " + config_.vip.device + why,
             "vip missing");
+        view.causes.vip = true;
       }
       if (dr_known_ && !dr_.arp_ok) {
         add("ARP suppression not effective: " + dr_.arp_error, "arp not suppressed");
+        view.causes.arp = true;
       }
     }
     view.up = reasons.empty();
@@ -235,6 +276,9 @@ void HealthModel::PublishLocked(SteadyTime now) {
     snap->services.push_back(std::move(view));
   }
   snap->all_up = all_up;
+  if (events_ && current_) {
+    for (auto& event : changes_.Between(*current_, *snap)) pending_.push_back(std::move(event));
+  }
   current_ = std::move(snap);
 }
 

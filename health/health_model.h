@@ -8,15 +8,19 @@
 #include <mutex>
 #include <string>
 
+#include "health/event.h"
 #include "health/hysteresis.h"
 #include "health/snapshot.h"
+#include "health/state_changes.h"
 
 namespace rsagent::agent {
 
 class HealthModel {
  public:
-  // All probes start DOWN. `now` is the steady clock at construction.
-  HealthModel(const conf::Config& config, SteadyTime now);
+  // All probes start DOWN. `now` is the steady clock at construction. Every
+  // state change goes to `events` (when given) as one event, after the
+  // model's lock is released.
+  HealthModel(const conf::Config& config, SteadyTime now, EventSink* events = nullptr);
 
   void Record(const std::string& probe, const probes::ProbeResult& result, SteadyTime finished);
   void SetDrStatus(netsetup::DrStatus status, SteadyTime now);
@@ -35,7 +39,9 @@ class HealthModel {
   struct CheckState {
     std::string role;
     Hysteresis hysteresis;
-    WallTime since;
+    WallTime since;            // of the last hysteresis flip
+    bool shown_up = false;     // the verdict last published (stale counts as DOWN)
+    WallTime shown_since;
     uint64_t transitions = 0;
   };
   struct ProbeState {
@@ -55,9 +61,15 @@ class HealthModel {
 
   WallTime ToWall(SteadyTime t) const;
   ProbeState MakeProbeState(const conf::ProbeConfig& probe, SteadyTime now) const;
-  // Rebuilds the snapshot; caller holds mu_.
+  // Hands the state changes found by publishes to events_, in order.
+  void EmitPending();
+  // Rebuilds the snapshot and queues the changes it shows; caller holds mu_.
   void PublishLocked(SteadyTime now);
 
+  EventSink* events_;
+  std::mutex emit_mu_;
+  StateChanges changes_;        // guarded by mu_
+  std::vector<Event> pending_;  // guarded by mu_
   mutable std::mutex mu_;
   conf::Config config_;
   std::chrono::system_clock::duration wall_offset_;

@@ -51,6 +51,14 @@ struct ProbeView {
   const CheckView* Find(const std::string& role) const;
 };
 
+// The kinds of cause that hold a service DOWN (several may at once); the
+// metric rsagent_service_down_cause{cause} and the log's levels use them.
+struct DownCauses {
+  bool shutdown = false, drain = false, maint = false;  // intended
+  bool probe = false, vip = false, arp = false;         // faults
+  bool Fault() const { return probe || vip || arp; }
+};
+
 struct ServiceView {
   std::string name;
   bool up = false;
@@ -59,6 +67,7 @@ struct ServiceView {
   // database or server text ("probe nginx down; vip missing"): what /health
   // may tell anyone who can reach the port. The full reason is in /status.
   std::string cause;
+  DownCauses causes;
   std::optional<IpAddress> vip;
   uint16_t port = 0;
   conf::Role role = conf::Role::kNone;

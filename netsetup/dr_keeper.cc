@@ -163,8 +163,8 @@ void DrKeeper::Heal() {
     }
     errors_[i].clear();
     ++heals_[i];
-    spdlog::warn("VIP {} was removed from {}; bound it again (heal #{})", vip.ToString(),
-                 config_.device, heals_[i]);
+    spdlog::debug("VIP {} was removed from {}; bound it again (heal #{})", vip.ToString(),
+                  config_.device, heals_[i]);
   }
 }
 

@@ -102,6 +102,12 @@ mv /etc/rsagent/rejected.toml /etc/rsagent/node.toml
 systemctl reload rsagent 2>/dev/null; echo "CHECK bad_reload_rc=$?"
 echo "CHECK after_bad=$(systemctl is-active rsagent) extra=$(health extra)"
 journalctl -u rsagent --no-pager -o cat | grep -F 'no-such-kind' | sed 's/^/REJECTED /'
+# Priorities from the agent's <N> prefixes: the rejection is an error, the
+# start-up line info, and no prefix is left in the text.
+warn=$(journalctl -u rsagent -p warning --no-pager -o cat)
+echo "CHECK prio_warning=$(echo "$warn" | grep -c 'no-such-kind')" \
+  "info_in_warning=$(echo "$warn" | grep -c 'serving health')" \
+  "prefix_left=$(journalctl -u rsagent --no-pager -o cat | grep -c '^<[0-9]>')"
 
 s=$(date +%s%N); systemctl stop rsagent; e=$(date +%s%N)
 echo "CHECK stop_ms=$(((e - s) / 1000000)) result=$(systemctl show -p Result --value rsagent)"
@@ -153,6 +159,8 @@ check 'bad_reload_rc=[1-9]' "systemctl reload succeeded with a config the agent 
 check 'after_bad=active extra=200' "a rejected reload stopped the agent or dropped the old config"
 grep -aq '^REJECTED .*no-such-kind' "$TMP/console.log" ||
   fail "the journal does not say why the reload was rejected"
+check 'prio_warning=[1-9][0-9]* info_in_warning=0 prefix_left=0' \
+  "journalctl -p warning does not select by the agent's priorities (<N> prefixes)"
 check 'result=success' "unclean stop"
 stop_ms=$(sed -n 's/^CHECK stop_ms=\([0-9]*\).*/\1/p' "$TMP/console.log")
 ((stop_ms >= 900 && stop_ms < 30000)) || fail "stop took $stop_ms ms; want the 1s grace, well under TimeoutStopSec"

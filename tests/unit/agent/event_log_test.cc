@@ -49,7 +49,8 @@ class EventLogTest : public testing::Test {
                  .from = from,
                  .to = to,
                  .reason = to == "DOWN" ? "HTTP 502" : "HTTP 200",
-                 .previous_for = milliseconds(500)};
+                 .previous_for = milliseconds(500),
+                 .flood_bounded = true};
   }
 
   int fds_[2];
@@ -119,12 +120,14 @@ TEST_F(EventLogTest, ALoggedChangeAfterHeldOnesCountsThem) {
               HasSubstr("[flapping: 2 earlier changes not logged]"));
 }
 
-TEST_F(EventLogTest, OneOffStepsAreNeverThrottled) {
+TEST_F(EventLogTest, AdminActionsAndStepsAreNeverThrottled) {
   auto log = Make(LogFormat::kText, {.burst = 1, .refill = seconds(10)});
   for (int i = 0; i < 5; ++i) {
     log->Emit(Event{.action = "config-reload", .subject = "reload", .reason = "reloaded"});
+    log->Emit(Event{.action = "admin-override", .subject = "service web", .from = "none",
+                    .to = "drain"});
   }
-  EXPECT_EQ(Lines().size(), 5u);
+  EXPECT_EQ(Lines().size(), 10u);
 }
 
 }  // namespace
