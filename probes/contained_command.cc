@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,6 +183,18 @@ void KillEverything(pid_t command) {
   _exit(0);
 }
 
+// Closes every descriptor above `fd`: the command inherits none of the
+// agent's (sockets, the control socket, other probes' pipes). Without
+// close_range (a seccomp filter may refuse it), one by one up to the limit.
+void CloseAllAbove(int fd) {
+  if (close_range(static_cast<unsigned>(fd) + 1, ~0U, 0) == 0) return;
+  rlimit limit{};
+  const rlim_t top = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+                         ? limit.rlim_cur
+                         : 1 << 20;
+  for (rlim_t i = static_cast<rlim_t>(fd) + 1; i < top; ++i) close(static_cast<int>(i));
+}
+
 // Moves `fd` to `target` in the child, clearing close-on-exec.
 void Place(int fd, int target) {
   if (fd == target) {
@@ -225,7 +238,7 @@ Result<ContainedCommand> ContainedCommand::Start(const std::vector<std::string>&
     // Blocking output whatever the agent's end is: a script writing more
     // than a pipe holds at once must wait, not fail with EAGAIN.
     fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) & ~O_NONBLOCK);
-    close_range(kLifelineFd + 1, ~0U, 0);
+    CloseAllAbove(kLifelineFd);
     RunKeeper(plan);
   }
   report_write.Reset();
