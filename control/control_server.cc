@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/portable_wait.h"
 #include "control/trusted_dir.h"
 #include "control/unix_socket.h"
 
@@ -97,7 +98,7 @@ ControlServer::~ControlServer() {
     thread_.join();
   }
   std::unique_lock lock(mu_);
-  idle_.wait(lock, [this] { return active_ == 0; });
+  WaitPortably(idle_, lock, [this] { return active_ == 0; });
   lock.unlock();
   unlink(path_.c_str());
 }

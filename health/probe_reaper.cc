@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "common/portable_wait.h"
+
 namespace rsagent::agent {
 
 struct ProbeReaper::Shared {
@@ -21,7 +23,8 @@ ProbeReaper::ProbeReaper() : shared_(std::make_shared<Shared>()) {
   std::thread([shared = shared_] {
     std::unique_lock lock(shared->mu);
     for (;;) {
-      shared->changed.wait(lock, [&] { return shared->closing || !shared->queue.empty(); });
+      WaitPortably(shared->changed, lock,
+                   [&] { return shared->closing || !shared->queue.empty(); });
       if (shared->queue.empty()) return;  // closing, nothing left
       std::unique_ptr<ProbeRunner> runner = std::move(shared->queue.front());
       shared->queue.pop_front();
