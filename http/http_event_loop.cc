@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -62,7 +64,14 @@ void HttpEventLoop::Run() {
   for (;;) {
     const int timeout = connections_.empty() ? -1 : kSweepMillis;
     const int n = epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), timeout);
-    if (n < 0 && errno != EINTR) return;
+    if (n < 0 && errno != EINTR) {
+      // Not transient (EBADF, EINVAL, EFAULT): this loop cannot serve. The
+      // agent stops (its normal SIGTERM path answers DOWN on the other
+      // loops first) rather than keep a health port that half works.
+      spdlog::critical("http: epoll_wait: {}; stopping the agent", ErrnoDetail(errno));
+      kill(getpid(), SIGTERM);
+      return;
+    }
     for (int i = 0; i < n; ++i) {
       const int fd = static_cast<int>(events[i].data.u64 & 0xffffffff);
       if (fd == stop_fd_) return;
@@ -73,7 +82,8 @@ void HttpEventLoop::Run() {
       // An event for a connection an earlier event of this batch closed, or
       // for its descriptor number already reused by a new one, is stale.
       auto it = connections_.find(fd);
-      if (it != connections_.end() && it->second.generation == events[i].data.u64 >> 32) {
+      if (it != connections_.end() &&
+          it->second.generation == static_cast<uint32_t>(events[i].data.u64 >> 32)) {
         OnEvent(it->second, events[i].events);
       }
     }
@@ -86,20 +96,20 @@ void HttpEventLoop::Run() {
 
 void HttpEventLoop::AcceptAll() {
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
-    if (connections_.size() >= limits_.max_connections) EvictLongestWaiting();
+    if (connections_.size() >= limits_.max_connections) EvictOne();
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     const int fd =
         accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       // Out of descriptors: make room for the next attempt.
-      if ((errno == EMFILE || errno == ENFILE) && !connections_.empty()) EvictLongestWaiting();
+      if ((errno == EMFILE || errno == ENFILE) && !connections_.empty()) EvictOne();
       return;
     }
     const auto now = Clock::now();
     Connection& c = connections_[fd];
     c.fd.Reset(fd);
-    c.generation = ++accepted_;
+    c.generation = ++accepted_;  // wraps after 2^32 accepts, as the tag in epoll does
     if (!Watch(c, EPOLL_CTL_ADD, EPOLLIN | EPOLLRDHUP)) {
       Close(fd);
       continue;
@@ -137,10 +147,11 @@ void HttpEventLoop::OnEvent(Connection& c, uint32_t events) {
       } else if (n < 0 && errno == EAGAIN) {
         break;
       } else {
-        // The client is gone or half-closed; what it sent before still
-        // gets its answer (some HTTP/1.0 clients shut down their side).
+        // The client is gone or half-closed; every request it sent before
+        // still gets its answer (some HTTP/1.0 clients shut down their side,
+        // pipelining ones too), then the connection closes.
         if (c.in.empty()) return Close(c.fd.get());
-        c.close_after_write = true;
+        c.peer_closed = true;
         break;
       }
     }
@@ -163,7 +174,7 @@ void HttpEventLoop::Serve(Connection& c) {
           false);
     }
     if (parsed.outcome == ParseOutcome::kIncomplete) {
-      if (c.close_after_write) return Close(fd);
+      if (c.peer_closed || c.close_after_write) return Close(fd);  // nothing more will come
       return;
     }
     if (parsed.outcome == ParseOutcome::kBad) {
@@ -173,8 +184,7 @@ void HttpEventLoop::Serve(Connection& c) {
     c.in.erase(0, parsed.consumed);
     // A body is never read: answer, then close, so it cannot be taken for a
     // request.
-    const bool keep_alive =
-        parsed.request.keep_alive && !parsed.request.has_body && !c.close_after_write;
+    const bool keep_alive = parsed.request.keep_alive && !parsed.request.has_body;
     Respond(c, handler_(parsed.request, c.peer, keep_alive), keep_alive);
     if (!connections_.contains(fd)) return;
   }
@@ -205,6 +215,7 @@ void HttpEventLoop::Flush(Connection& c) {
     return Close(fd);
   }
   if (c.close_after_write) return c.in.empty() ? Close(fd) : Linger(c);
+  if (c.peer_closed && c.in.empty()) return Close(fd);
   c.out.clear();
   c.out_sent = 0;
   if (c.write_blocked) {
@@ -229,8 +240,9 @@ void HttpEventLoop::Linger(Connection& c) {
 }
 
 bool HttpEventLoop::Watch(const Connection& c, int op, uint32_t events) {
-  epoll_event event{.events = events,
-                    .data = {.u64 = (c.generation << 32) | static_cast<uint32_t>(c.fd.get())}};
+  epoll_event event{
+      .events = events,
+      .data = {.u64 = (uint64_t{c.generation} << 32) | static_cast<uint32_t>(c.fd.get())}};
   return epoll_ctl(epoll_.get(), op, c.fd.get(), &event) == 0;
 }
 
@@ -239,13 +251,13 @@ void HttpEventLoop::Close(int fd) {
   connections_.erase(fd);
 }
 
-void HttpEventLoop::EvictLongestWaiting() {
+void HttpEventLoop::EvictOne() {
+  // Connections with an answer pending count against the cap too: when all
+  // have one, the one stuck longest goes (write_timeout would close it soon).
   auto victim = connections_.end();
+  auto rank = [](const Connection& c) { return std::pair(!c.out.empty(), c.waiting_since); };
   for (auto it = connections_.begin(); it != connections_.end(); ++it) {
-    if (!it->second.out.empty()) continue;  // an answer on its way
-    if (victim == connections_.end() || it->second.waiting_since < victim->second.waiting_since) {
-      victim = it;
-    }
+    if (victim == connections_.end() || rank(it->second) < rank(victim->second)) victim = it;
   }
   if (victim != connections_.end()) connections_.erase(victim);
 }

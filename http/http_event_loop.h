@@ -42,12 +42,15 @@ class HttpEventLoop {
  private:
   struct Connection {
     UniqueFd fd;
-    uint64_t generation = 0;  // tells this connection from an earlier one on the same fd
+    // Tells this connection from an earlier one on the same fd; it travels in
+    // the upper 32 bits of epoll's data, so it is 32 bits here too (wrapping).
+    uint32_t generation = 0;
     IpAddress peer;
     std::string in;
     std::string out;
     size_t out_sent = 0;
     bool close_after_write = false;
+    bool peer_closed = false;         // read end of stream: answer what is buffered, then close
     bool write_blocked = false;       // polled for EPOLLOUT instead of EPOLLIN
     bool lingering = false;           // answered and shut down; draining input
     Clock::time_point waiting_since;  // start of the current wait for the client
@@ -65,7 +68,9 @@ class HttpEventLoop {
   void Linger(Connection& c);  // closes once the client has finished sending
   bool Watch(const Connection& c, int op, uint32_t events);  // epoll_ctl, tagged
   void Close(int fd);
-  void EvictLongestWaiting();
+  // At the cap: the connection waiting longest for its client, or else the
+  // one whose answer has been stuck longest (its client does not read).
+  void EvictOne();
   void CloseExpired(Clock::time_point now);
 
   int listen_fd_;
@@ -75,7 +80,7 @@ class HttpEventLoop {
   RequestHandler handler_;
   std::unordered_map<int, Connection> connections_;
   Clock::time_point next_sweep_;
-  uint64_t accepted_ = 0;
+  uint32_t accepted_ = 0;
 };
 
 }  // namespace rsagent::agent

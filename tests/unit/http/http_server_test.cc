@@ -9,6 +9,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -32,8 +35,10 @@ class HttpServerTest : public ::testing::Test {
   }
 
   void Start(std::vector<Cidr> allow) {
-    StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}, .allow = allow,
-                          .threads = 2, .version = "test"});
+    StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
+                          .allow = allow,
+                          .threads = 2,
+                          .version = "test"});
   }
 
   void StartWith(const HttpOptions& options) {
@@ -73,6 +78,24 @@ class HttpServerTest : public ::testing::Test {
     std::string response = ReadToEnd(fd);
     close(fd);
     return response;
+  }
+
+  // The server's own connections still open both ways (its local port is
+  // the listener's; state 01 = ESTABLISHED in /proc/net/tcp).
+  int ServerSideEstablished() {
+    std::ifstream tcp("/proc/net/tcp");
+    char port[8];
+    std::snprintf(port, sizeof port, ":%04X", server_->port());
+    std::string line;
+    int count = 0;
+    std::getline(tcp, line);  // header
+    while (std::getline(tcp, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      count += local.ends_with(port) && state == "01";
+    }
+    return count;
   }
 
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
@@ -184,8 +207,8 @@ TEST_F(HttpServerTest, SlowlorisIsCutAtTheRequestDeadlineWhileChecksGoOn) {
 }
 
 TEST_F(HttpServerTest, AtTheCapTheLongestWaitingConnectionMakesRoom) {
-  StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}, .threads = 1,
-                        .max_connections = 4});
+  StartWith(HttpOptions{
+      .listen = {*IpAddress::Parse("127.0.0.1"), 0}, .threads = 1, .max_connections = 4});
   // Partial requests: connections that send nothing are never even accepted
   // (TCP_DEFER_ACCEPT).
   std::vector<int> idle;
@@ -220,9 +243,9 @@ TEST_F(HttpServerTest, RequestSplitAcrossWritesIsAnswered) {
 }
 
 TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
-  const std::string r = Raw(
-      "GET /health/web HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /health/db HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string r =
+      Raw("GET /health/web HTTP/1.1\r\nHost: x\r\n\r\n"
+          "GET /health/db HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   const size_t second = r.find("HTTP/1.1 503");
   EXPECT_TRUE(r.starts_with("HTTP/1.1 200 OK\r\n")) << r;
   EXPECT_NE(second, std::string::npos) << r;
@@ -250,14 +273,65 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_LT(steady_clock::now() - start, milliseconds(1500));
 }
 
+TEST_F(HttpServerTest, PipelinedRequestsFollowedByAHalfCloseAreAllAnswered) {
+  // Before, the half-close made the first answer "close" and the second
+  // request was dropped unanswered.
+  int fd = Connect();
+  const std::string requests =
+      "GET /health/web HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /health/db HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /health/web HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(write(fd, requests.data(), requests.size()), static_cast<ssize_t>(requests.size()));
+  shutdown(fd, SHUT_WR);
+  const std::string r = ReadToEnd(fd);
+  close(fd);
+  const size_t first = r.find("HTTP/1.1 200 OK");
+  const size_t second = r.find("HTTP/1.1 503", first);
+  const size_t third = r.find("HTTP/1.1 200 OK", second);
+  EXPECT_NE(first, std::string::npos) << r;
+  EXPECT_NE(second, std::string::npos) << r;
+  EXPECT_NE(third, std::string::npos) << r;
+}
+
+TEST_F(HttpServerTest, TheCapCountsConnectionsWithAnAnswerPending) {
+  // Clients that ask for /status and never read: their answers stay pending
+  // (a big body fills the socket buffers). Before, they were never evicted,
+  // so the cap of 2 did not hold: every new check was accepted beyond it.
+  auto big = std::make_shared<Snapshot>(*snapshot_.load());
+  for (int i = 0; i < 20000; ++i) {
+    big->services.push_back(
+        ServiceView{.name = "svc" + std::to_string(i), .up = true, .reason = std::string(64, 'r')});
+  }
+  snapshot_ = big;
+  StartWith(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
+                        .allow = {*Cidr::Parse("127.0.0.0/8")},
+                        .threads = 1,
+                        .max_connections = 2});
+  std::vector<int> stuck;
+  for (int i = 0; i < 2; ++i) {
+    stuck.push_back(Connect());
+    int small = 4096;
+    setsockopt(stuck.back(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    const std::string request = "GET /status HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_GT(write(stuck.back(), request.data(), request.size()), 0);
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_EQ(ServerSideEstablished(), 2);
+  EXPECT_TRUE(Raw(kKeepalivedCheck).starts_with("HTTP/1.1 200 OK\r\n"));
+  // One of the stuck ones made room: the server closed its side (long before
+  // the 2 s write timeout would have).
+  EXPECT_EQ(ServerSideEstablished(), 1);
+  for (int fd : stuck) close(fd);
+}
+
 TEST(HttpServerStartTest, PortInUseIsAClearError) {
   auto snap = std::make_shared<const Snapshot>();
   auto first = HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}},
                                  [snap] { return snap; });
   ASSERT_TRUE(first.ok());
-  auto second = HttpServer::Start(
-      HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), (*first)->port()}},
-      [snap] { return snap; });
+  auto second =
+      HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), (*first)->port()}},
+                        [snap] { return snap; });
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().find("cannot listen on 127.0.0.1:"), std::string::npos)
       << second.error();
