@@ -121,12 +121,28 @@ struct ServiceConfig {
   friend bool operator==(const ServiceConfig&, const ServiceConfig&) = default;
 };
 
+// [pair]: this node's half of a MySQL master-master pair. The two agents
+// decide between them which server is the writer (docs/mysql.md).
+struct PairConfig {
+  std::string service;            // the role = "writer" service the pair gates
+  std::string probe;              // its mysql probe: the local server and the credentials
+  Endpoint peer_mysql;            // the peer's MySQL, read with the same credentials
+  Endpoint peer_agent;            // the peer agent's listener (GET /writer)
+  Millis interval{500};           // one round of the arbitration
+  Millis timeout{400};            // each round's queries and request, together
+  bool fence = false;             // keep read_only=ON on this server while it is not the writer
+  Millis switchover_drain{2000};  // switchover: answer DOWN this long before read_only=ON
+  Millis switchover_timeout{30000};
+  friend bool operator==(const PairConfig&, const PairConfig&) = default;
+};
+
 struct Config {
   std::string source;  // the file it came from, or "<embedded default>"
   AgentConfig agent;
   VipConfig vip;
   std::vector<ProbeConfig> probes;      // in file order
   std::vector<ServiceConfig> services;  // in file order
+  std::optional<PairConfig> pair;
 
   const ProbeConfig* FindProbe(const std::string& name) const;
   const ServiceConfig* FindService(const std::string& name) const;

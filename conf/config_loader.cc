@@ -76,6 +76,15 @@ void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
   for (TableReader& table : reader.NamedTables("service")) {
     config->services.push_back(ReadServiceSection(table, references));
   }
+  if (const toml::node* node = reader.Node("pair")) {
+    if (const toml::table* table = node->as_table()) {
+      TableReader pair(*table, "pair", "pair", errors);
+      config->pair = ReadPairSection(pair, *config);
+    } else {
+      reader.ErrorAt(node->source(), "pair",
+                     "expected a table [pair], got " + std::string(DescribeType(node->type())));
+    }
+  }
   if (config->services.empty() && errors->size() == before_services) {
     errors->AddUnpositioned(
         "no [service.NAME] table: a config must define at least one service (its port and the "

@@ -27,6 +27,9 @@ struct ServiceReferences {
 };
 ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& references);
 
+// After the services: [pair] names one of them and its mysql probe.
+PairConfig ReadPairSection(TableReader& table, const Config& config);
+
 // Value checks shared by several tables.
 // Paths are used by a daemon whose working directory is "/".
 Result<std::string> ParseAbsolutePath(std::string_view text);
