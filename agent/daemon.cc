@@ -10,6 +10,7 @@
 #include "agent/event_log.h"
 #include "agent/reload.h"
 #include "conf/duration.h"
+#include "pair/writer_arbiter.h"
 #include "control/admin.h"
 #include "control/control_server.h"
 #include "health/dr_supervisor.h"
@@ -42,6 +43,25 @@ int WaitSignal(const sigset_t& set, std::chrono::milliseconds limit) {
   siginfo_t info;
   const int sig = sigtimedwait(&set, &info, &ts);
   return sig > 0 ? sig : 0;
+}
+
+Result<std::unique_ptr<pair::WriterArbiter>> StartArbiter(const conf::Config& config,
+                                                         HealthModel& model) {
+  const conf::PairConfig& pair = *config.pair;
+  const auto& mysql = std::get<conf::MysqlProbeSpec>(config.FindProbe(pair.probe)->spec);
+  pair::WriterArbiter::Hooks hooks{
+      .service_override =
+          [&model, service = pair.service] {
+            const ServiceView* view = model.Current()->FindService(service);
+            return view && view->admin.state != AdminState::kNone
+                       ? std::string(AdminStateName(view->admin.state))
+                       : std::string();
+          },
+      .publish =
+          [&model](bool writer, const pair::WriterReport& report, const pair::PeerView& peer) {
+            model.SetPairRound(writer, report, peer, Clock::now());
+          }};
+  return pair::WriterArbiter::Start(pair, mysql, config.agent.state_dir, std::move(hooks));
 }
 
 }  // namespace
@@ -90,6 +110,7 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     if (http) http->SetAllow(agent.allow);
     spdlog::default_logger()->set_level(spdlog::level::from_str(agent.log_level));
   };
+  std::unique_ptr<pair::WriterArbiter> arbiter;  // with [pair], started below
   Admin admin(
       model, OverrideStore(std::move(state_dir).value()),
       [&] {
@@ -97,7 +118,11 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
         return ReloadConfig(options.config_path, model, fleet, **dr, apply_agent, config,
                             events);
       },
-      options.version, &events);
+      options.version, &events,
+      [&arbiter](ControlCommand command) -> Result<pair::AdminOutcome> {
+        if (!arbiter) return Error{"no [pair] arbiter is running"};
+        return command == ControlCommand::kPromote ? arbiter->Promote() : arbiter->Switchover();
+      });
   // Overrides before the health port opens: a drained node never answers UP.
   if (Status s = admin.Restore(); !s) {
     spdlog::error("{}", s.error());
@@ -114,6 +139,16 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     return 1;
   }
   http = server->get();
+  // After the listener: the peer's first rounds read our /writer. Until our
+  // own first round the writer service stays DOWN ("pair: no round yet").
+  if (config.pair) {
+    auto started = StartArbiter(config, model);
+    if (!started) {
+      spdlog::error("{}", started.error());
+      return 1;
+    }
+    arbiter = std::move(started).value();
+  }
   events.Emit(Event{.action = "agent-start",
                     .subject = "rsagent " + options.version,
                     .reason = "serving health on " + config.agent.listen.ToString() + " (" +

@@ -56,6 +56,13 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
   if (auto restart_only = RestartOnlyChanges(current.agent, next.agent); !restart_only.empty()) {
     return Reject(std::move(restart_only), events);
   }
+  if (next.pair != current.pair) {
+    // The arbiter holds connections and a state file for the running [pair];
+    // the model keeps gating the service that arbiter decides.
+    next.pair = current.pair;
+    note += "; [pair] changed: it takes effect at the next restart";
+    spdlog::warn("reload: [pair] changed; it takes effect at the next restart");
+  }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
   if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()}, events);

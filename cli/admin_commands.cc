@@ -12,12 +12,15 @@ namespace {
 
 // A reload re-reads the config and may re-bind VIPs; more than a status needs.
 constexpr std::chrono::seconds kControlTimeout{10};
+// A switchover is bounded by the agent (switchover_drain + 2 x
+// switchover_timeout, each at most minutes); the client just must not give up first.
+constexpr std::chrono::minutes kSwitchoverTimeout{65};
 
 }  // namespace
 
 bool IsAdminCommand(const std::string& command) {
   return command == "status" || command == "drain" || command == "undrain" || command == "maint" ||
-         command == "reload";
+         command == "reload" || command == "promote" || command == "switchover";
 }
 
 int RunAdminCommand(const std::string& command, const std::vector<std::string>& args, bool json,
@@ -27,7 +30,9 @@ int RunAdminCommand(const std::string& command, const std::vector<std::string>& 
     err << "rsagent " << command << ": " << request.error() << "\n";
     return 2;
   }
-  auto response = CallControl(socket_path, *request, kControlTimeout);
+  auto response = CallControl(
+      socket_path, *request,
+      request->command == ControlCommand::kSwitchover ? kSwitchoverTimeout : kControlTimeout);
   if (!response) {
     err << "rsagent " << command << ": " << response.error() << "\n";
     return 1;
@@ -41,10 +46,12 @@ int RunAdminCommand(const std::string& command, const std::vector<std::string>& 
                            : nlohmann::json{{"ok", response->ok},
                                             {"message", response->message},
                                             {"errors", response->errors},
-                                            {"warnings", response->warnings}};
+                                            {"warnings", response->warnings},
+                                            {"steps", response->steps}};
     out << DumpJson(j, 2) << "\n";
     return response->ok ? done : 1;
   }
+  for (const auto& step : response->steps) (response->ok ? out : err) << "  " << step << "\n";
   if (!response->ok) {
     for (const auto& e : response->errors) err << e << "\n";
     err << "rsagent " << command << ": " << response->message << "\n";

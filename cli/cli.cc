@@ -40,9 +40,13 @@ commands:
   maint SERVICE|--all             the same, for work on the box
   undrain SERVICE|--all           end a drain or maint: back into rotation
   reload                          re-read the config; prints its errors if rejected
+  switchover SERVICE              MySQL pair: hand the writer role to the peer (stop
+                                  writes here, wait until it applied them, it takes over)
+  promote SERVICE --yes           MySQL pair: make this node the writer now, without
+                                  proof it holds the peer's commits (logged, persisted)
   diagnose [-c FILE] [--json]     DR and MySQL pitfalls, PASS/WARN/FAIL with the fix;
                                   exit 1 on any FAIL
-                                  (status..reload ask the agent over agent.control_socket,
+                                  (status..promote ask the agent over agent.control_socket,
                                   root only; overrides persist in agent.state_dir)
   --version                       print the version
   --help                          this text
@@ -69,8 +73,8 @@ Result<Args> Parse(const std::vector<std::string>& argv) {
       args.config_path = a.substr(9);
     } else if (a == "--json") {
       args.json = true;
-    } else if (a == "--all") {
-      args.positional.push_back(a);  // drain/undrain/maint: the target
+    } else if (a == "--all" || a == "--yes") {
+      args.positional.push_back(a);  // drain/undrain/maint: the target; promote: confirmed
     } else if (a.starts_with("-") && a != "-" && !(args.command.empty() &&
                                                    (a == "--version" || a == "-V" ||
                                                     a == "--help" || a == "-h"))) {

@@ -24,10 +24,11 @@ AdminState StateFor(ControlCommand command) {
 }  // namespace
 
 Admin::Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version,
-             EventSink* events)
+             EventSink* events, PairFn pair)
     : model_(model),
       store_(std::move(store)),
       reload_(std::move(reload)),
+      pair_(std::move(pair)),
       version_(std::move(version)),
       events_(events) {}
 
@@ -70,9 +71,30 @@ ControlResponse Admin::Handle(const ControlRequest& request) {
       return ControlResponse{
           .ok = outcome.ok(), .message = outcome.summary, .errors = std::move(outcome.errors)};
     }
+    case ControlCommand::kPromote:
+    case ControlCommand::kSwitchover:
+      return PairCommand(request);
     default:
       return SetOverride(request);
   }
+}
+
+// Not under mu_: a switchover takes seconds, and drain/status must not wait.
+ControlResponse Admin::PairCommand(const ControlRequest& request) {
+  const auto snapshot = model_.Current();
+  if (!snapshot->pair || snapshot->pair->service != request.service) {
+    return ControlResponse{
+        .message = snapshot->pair ? "the pair's service is \"" + snapshot->pair->service + "\""
+                                  : "no [pair] in the config (or its first round is not done)"};
+  }
+  if (!pair_) return ControlResponse{.message = "no [pair] arbiter is running"};
+  spdlog::warn("admin: {} {}", ControlCommandName(request.command), request.service);
+  auto outcome = pair_(request.command);
+  if (!outcome) return ControlResponse{.message = outcome.error()};
+  spdlog::warn("admin: {} {}: {}", ControlCommandName(request.command), request.service,
+               outcome->message);
+  return ControlResponse{
+      .ok = outcome->ok, .message = outcome->message, .steps = std::move(outcome->steps)};
 }
 
 ReloadOutcome Admin::Reload() {

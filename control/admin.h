@@ -18,16 +18,19 @@
 #include "control/reload_outcome.h"
 #include "health/event.h"
 #include "health/health_model.h"
+#include "pair/writer_arbiter.h"
 
 namespace rsagent::agent {
 
 class Admin {
  public:
   using ReloadFn = std::function<ReloadOutcome()>;
+  // promote/switchover on the pair's arbiter; an error when there is no [pair].
+  using PairFn = std::function<Result<pair::AdminOutcome>(ControlCommand command)>;
 
   // Each override that changes is one event on `events` (when given).
   Admin(HealthModel& model, OverrideStore store, ReloadFn reload, std::string version,
-        EventSink* events = nullptr);
+        EventSink* events = nullptr, PairFn pair = nullptr);
 
   // Start-up: applies the stored overrides of services that exist; others
   // are dropped with a warning and the file is rewritten without them. An
@@ -40,12 +43,14 @@ class Admin {
  private:
   ControlResponse SetOverride(const ControlRequest& request);
   ReloadOutcome ReloadLocked();
+  ControlResponse PairCommand(const ControlRequest& request);
   // Forgets overrides of services the config no longer has; caller holds mu_.
   void PruneLocked(const Snapshot& snapshot);
 
   HealthModel& model_;
   const OverrideStore store_;
   const ReloadFn reload_;
+  const PairFn pair_;
   const std::string version_;
   EventSink* events_;
   std::mutex mu_;

@@ -10,12 +10,14 @@ namespace rsagent::agent {
 
 namespace {
 
-constexpr std::array<std::pair<ControlCommand, const char*>, 5> kCommands{{
+constexpr std::array<std::pair<ControlCommand, const char*>, 7> kCommands{{
     {ControlCommand::kStatus, "status"},
     {ControlCommand::kDrain, "drain"},
     {ControlCommand::kUndrain, "undrain"},
     {ControlCommand::kMaint, "maint"},
     {ControlCommand::kReload, "reload"},
+    {ControlCommand::kPromote, "promote"},
+    {ControlCommand::kSwitchover, "switchover"},
 }};
 
 Result<ControlCommand> CommandByName(const std::string& name) {
@@ -30,7 +32,23 @@ bool TakesService(ControlCommand command) {
          command == ControlCommand::kMaint;
 }
 
+bool IsPairCommand(ControlCommand command) {
+  return command == ControlCommand::kPromote || command == ControlCommand::kSwitchover;
+}
+
 Status CheckTarget(const ControlRequest& request) {
+  const std::string name = ControlCommandName(request.command);
+  if (IsPairCommand(request.command)) {
+    if (request.all || request.service.empty()) return Error{name + " needs the pair's SERVICE"};
+    if (request.command == ControlCommand::kPromote && !request.confirmed) {
+      return Error{
+          "promote makes this node the writer without proof that it holds the peer's commits; "
+          "if the peer may still take writes, both will. Check `rsagent status` on both nodes, "
+          "then confirm with --yes"};
+    }
+    return Status::Ok();
+  }
+  if (request.confirmed) return Error{"--yes applies only to promote"};
   const bool takes = TakesService(request.command);
   if (takes && request.all == !request.service.empty()) {
     return Error{std::string(ControlCommandName(request.command)) +
@@ -59,6 +77,8 @@ Result<ControlRequest> RequestFromArgs(const std::string& command,
   for (const auto& arg : args) {
     if (arg == "--all") {
       request.all = true;
+    } else if (arg == "--yes") {
+      request.confirmed = true;
     } else if (request.service.empty()) {
       request.service = arg;
     } else {
@@ -84,6 +104,7 @@ std::string EncodeRequest(const ControlRequest& request) {
   nlohmann::json j{{"command", ControlCommandName(request.command)}};
   if (!request.service.empty()) j["service"] = request.service;
   if (request.all) j["all"] = true;
+  if (request.confirmed) j["confirmed"] = true;
   if (request.deadline) {
     j["deadline_unix_ms"] =
         std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline->time_since_epoch())
@@ -110,6 +131,10 @@ Result<ControlRequest> DecodeRequest(std::string_view line) {
     if (!j["all"].is_boolean()) return Error{"\"all\" must be true or false"};
     request.all = j["all"].get<bool>();
   }
+  if (j.contains("confirmed")) {
+    if (!j["confirmed"].is_boolean()) return Error{"\"confirmed\" must be true or false"};
+    request.confirmed = j["confirmed"].get<bool>();
+  }
   if (auto deadline = j.find("deadline_unix_ms"); deadline != j.end()) {
     // Far-future values are capped (no overflow): they only mean "no hurry".
     constexpr uint64_t kMaxMs = 1ull << 42;  // year 2109; fits a nanosecond clock
@@ -127,6 +152,7 @@ std::string EncodeResponse(const ControlResponse& response) {
                    {"message", response.message},
                    {"errors", response.errors},
                    {"warnings", response.warnings}};
+  if (!response.steps.empty()) j["steps"] = response.steps;
   if (!response.status.is_null()) j["status"] = response.status;
   return DumpJson(j) + "\n";
 }
@@ -147,6 +173,11 @@ Result<ControlResponse> DecodeResponse(std::string_view line) {
       for (const auto& e : *list) {
         if (e.is_string()) into->push_back(e.get<std::string>());
       }
+    }
+  }
+  if (auto steps = j.find("steps"); steps != j.end() && steps->is_array()) {
+    for (const auto& s : *steps) {
+      if (s.is_string()) response.steps.push_back(s.get<std::string>());
     }
   }
   if (auto status = j.find("status"); status != j.end()) response.status = *status;

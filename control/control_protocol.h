@@ -4,6 +4,8 @@
 //
 //   {"command":"drain","service":"web"}   {"command":"undrain","all":true}
 //   {"command":"status"}                  {"command":"reload","deadline_unix_ms":1764578400000}
+//   {"command":"promote","service":"db-writer","confirmed":true}
+//   {"command":"switchover","service":"db-writer"}
 //   -> {"ok":true,"message":"web: drain","errors":[],"warnings":[],"status":{...}}
 #pragma once
 
@@ -22,7 +24,7 @@ inline constexpr size_t kMaxControlLine = 4096;
 // Status responses carry the whole /status document.
 inline constexpr size_t kMaxControlResponse = 1 << 20;
 
-enum class ControlCommand { kStatus, kDrain, kUndrain, kMaint, kReload };
+enum class ControlCommand { kStatus, kDrain, kUndrain, kMaint, kReload, kPromote, kSwitchover };
 const char* ControlCommandName(ControlCommand command);
 
 // A client that gives up (its timeout) must not see its command done later:
@@ -34,8 +36,9 @@ using ControlDeadline = std::chrono::system_clock::time_point;
 
 struct ControlRequest {
   ControlCommand command = ControlCommand::kStatus;
-  std::string service;  // drain/undrain/maint: one service, or
-  bool all = false;     // every service
+  std::string service;     // drain/undrain/maint: one service, or
+  bool all = false;        // every service; promote/switchover: the [pair] service
+  bool confirmed = false;  // promote: the operator typed --yes
   std::optional<ControlDeadline> deadline;
 };
 
@@ -44,6 +47,7 @@ struct ControlResponse {
   std::string message;                // one line for the operator
   std::vector<std::string> errors;    // e.g. a rejected reload's config errors
   std::vector<std::string> warnings;  // done, but not as asked (e.g. drain not persisted)
+  std::vector<std::string> steps;     // switchover/promote: what was done, in order
   nlohmann::json status;              // the /status document, for kStatus
 };
 
@@ -52,7 +56,8 @@ bool DeadlinePassed(const ControlRequest& request, ControlDeadline now);
 // The refusal for such a request.
 ControlResponse DeadlinePassedResponse(const ControlRequest& request);
 
-// Builds a request from the CLI's words ("drain", {"web"} / {"--all"}).
+// Builds a request from the CLI's words ("drain", {"web"} / {"--all"};
+// "promote", {"db-writer", "--yes"}).
 Result<ControlRequest> RequestFromArgs(const std::string& command,
                                        const std::vector<std::string>& args);
 

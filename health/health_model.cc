@@ -118,6 +118,15 @@ void HealthModel::SetShuttingDown(SteadyTime now) {
   EmitPending();
 }
 
+void HealthModel::SetPairRound(bool writer, pair::WriterReport report, pair::PeerView peer,
+                               SteadyTime now) {
+  std::lock_guard lock(mu_);
+  pair_writer_ = writer;
+  pair_ = std::move(report);
+  pair_peer_ = std::move(peer);
+  PublishLocked(now);
+}
+
 void HealthModel::Refresh(SteadyTime now) {
   std::unique_lock lock(mu_);
   PublishLocked(now);
@@ -170,6 +179,11 @@ void HealthModel::PublishLocked(SteadyTime now) {
   snap->taken = ToWall(now);
   snap->started = started_;
   snap->shutting_down = shutting_down_;
+  if (config_.pair) {
+    snap->pair = pair_;
+    snap->pair_writer = pair_writer_;
+    snap->pair_peer = pair_peer_;
+  }
   snap->dr = dr_;
 
   for (const auto& probe_config : config_.probes) {
@@ -222,6 +236,9 @@ void HealthModel::PublishLocked(SteadyTime now) {
     if (shutting_down_) {
       add("shutting down", "shutting down");
       view.causes.shutdown = true;
+    }
+    if (config_.pair && config_.pair->service == service.name && !pair_writer_) {
+      add("pair: " + (pair_ ? pair_->reason : std::string("no round yet")), "pair");
     }
     if (auto it = overrides_.find(service.name); it != overrides_.end()) {
       view.admin = it->second;

@@ -26,6 +26,10 @@ class HealthModel {
   void SetDrStatus(netsetup::DrStatus status, SteadyTime now);
   void SetOverride(const std::string& service, AdminOverride admin, SteadyTime now);
   void SetShuttingDown(SteadyTime now);
+  // The MySQL pair's round (pair/writer_arbiter.h): `writer` gates the
+  // [pair] service, the report goes into the snapshot. Until the first
+  // round the gate is closed.
+  void SetPairRound(bool writer, pair::WriterReport report, pair::PeerView peer, SteadyTime now);
   // Re-evaluates time-dependent state (staleness) and republishes.
   void Refresh(SteadyTime now);
   // Swaps in a new config: probes whose config is unchanged keep their state
@@ -80,6 +84,9 @@ class HealthModel {
   netsetup::DrStatus dr_;
   bool dr_known_ = false;
   bool shutting_down_ = false;
+  bool pair_writer_ = false;
+  std::optional<pair::WriterReport> pair_;
+  pair::PeerView pair_peer_;
   std::shared_ptr<const Snapshot> current_;
 };
 

@@ -12,6 +12,7 @@
 
 #include "conf/config.h"
 #include "netsetup/dr_status.h"
+#include "pair/writer_report.h"
 #include "probes/probe.h"
 
 namespace rsagent::agent {
@@ -85,6 +86,10 @@ struct Snapshot {
   std::vector<ServiceView> services;
   std::vector<ProbeView> probes;
   netsetup::DrStatus dr;
+  // With [pair]: this node's report (GET /writer), after its first round.
+  std::optional<pair::WriterReport> pair;
+  bool pair_writer = false;  // the gate: this node takes writes for the pair
+  pair::PeerView pair_peer;
 
   const ServiceView* FindService(const std::string& name) const;
 };

@@ -64,8 +64,16 @@ HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snap
     if (!s) return Text(404, "unknown service\n");
     return Verdict(s->up, s->cause);
   }
-  if (path == "/status" || path == "/metrics") {
+  if (path == "/status" || path == "/metrics" || path == "/writer") {
     if (!Allowed(options.allow, peer)) return Text(403, "forbidden\n");
+    if (path == "/writer") {
+      // The MySQL pair's peer reads this node's role here (pair/peer_reader.h).
+      if (!snapshot.pair) return Text(404, "no [pair] configured, or no round done yet\n");
+      HttpResponse r{.content_type = "application/json",
+                     .body = pair::ToJson(*snapshot.pair).dump() + "\n"};
+      r.headers.emplace_back("Cache-Control", "no-store");
+      return r;
+    }
     if (path == "/metrics") {
       return HttpResponse{.content_type = "text/plain; version=0.0.4",
                           .body = RenderMetrics(snapshot, options.version)};

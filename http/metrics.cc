@@ -146,6 +146,32 @@ std::string RenderMetrics(const Snapshot& snap, const std::string& version) {
           "1 when ARP suppression is effective on every facing interface.", {},
           snap.dr.arp_ok ? 1 : 0);
   }
+  if (snap.pair) {
+    const pair::WriterReport& r = *snap.pair;
+    for (pair::WriterRole role : {pair::WriterRole::kStandby, pair::WriterRole::kCandidate,
+                                  pair::WriterRole::kWriter, pair::WriterRole::kHandover}) {
+      e.Add("rsagent_mysql_writer_role", "gauge",
+            "1 for this node's role in its MySQL pair (standby, candidate, writer, handover).",
+            {{"service", r.service}, {"role", pair::WriterRoleName(role)}}, r.role == role ? 1 : 0);
+    }
+    const Labels l{{"service", r.service}};
+    e.Add("rsagent_mysql_writer_term", "gauge", "The highest writer term this node knows.", l,
+          static_cast<double>(r.term));
+    e.Add("rsagent_mysql_writer_eligible", "gauge",
+          "1 when this node proved in its last round that it holds every commit of its peer.", l,
+          r.eligible ? 1 : 0);
+    e.Add("rsagent_mysql_writer_vouch", "gauge",
+          "1 when this node's mysqld is dead and its agent vouches semi-sync delivered every "
+          "acknowledged commit to the peer.",
+          l, r.vouch ? 1 : 0);
+    for (const char* via : {"agent", "mysql"}) {
+      const bool up = via == std::string("agent") ? snap.pair_peer.agent_reachable
+                                                  : snap.pair_peer.mysql_reachable;
+      e.Add("rsagent_mysql_pair_peer_reachable", "gauge",
+            "1 when the last round reached the peer (via its agent's /writer, or its MySQL).",
+            {{"service", r.service}, {"via", via}}, up ? 1 : 0);
+    }
+  }
   return e.Render();
 }
 

@@ -97,7 +97,7 @@ nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) 
   for (const auto& p : snapshot.probes) probes.push_back(ProbeJson(p));
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(snapshot.taken -
                                                                        snapshot.started);
-  return {{"version", version},
+  nlohmann::json doc = {{"version", version},
           {"started", FormatWallTime(snapshot.started)},
           {"uptime_seconds", uptime.count()},
           {"shutting_down", snapshot.shutting_down},
@@ -107,6 +107,13 @@ nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) 
           {"vip_managed", snapshot.dr.managed},
           {"vips", VipsJson(snapshot.dr)},
           {"arp", ArpJson(snapshot.dr)}};
+  if (snapshot.pair) {
+    nlohmann::json pair = pair::ToJson(*snapshot.pair);
+    pair["writer"] = snapshot.pair_writer;
+    pair["peer"] = pair::ToJson(snapshot.pair_peer);
+    doc["pair"] = std::move(pair);
+  }
+  return doc;
 }
 
 }  // namespace rsagent::agent

@@ -44,7 +44,8 @@ struct LocalFacts {
 struct PeerSqlFacts {
   bool reachable = false;
   std::string error;
-  GtidPosition binlog;  // @@gtid_binlog_pos
+  GtidPosition binlog;   // @@gtid_binlog_pos: everything it committed
+  GtidPosition current;  // @@gtid_current_pos: everything it applied (the switchover waits on it)
 };
 
 struct PeerAgentFacts {

@@ -31,6 +31,18 @@ nlohmann::json ToJson(const WriterReport& r) {
           {"reason", r.reason}};
 }
 
+nlohmann::json ToJson(const PeerView& p) {
+  nlohmann::json doc{{"agent_reachable", p.agent_reachable}, {"mysql_reachable", p.mysql_reachable}};
+  if (p.agent_reachable) {
+    doc["role"] = WriterRoleName(p.role);
+    doc["writer_term"] = p.writer_term;
+  } else {
+    doc["agent_error"] = p.agent_error;
+  }
+  if (!p.mysql_reachable) doc["mysql_error"] = p.mysql_error;
+  return doc;
+}
+
 Result<WriterReport> ParseWriterReport(std::string_view body) {
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return Error{"not a JSON object"};

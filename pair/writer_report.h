@@ -40,7 +40,19 @@ struct WriterReport {
   friend bool operator==(const WriterReport&, const WriterReport&) = default;
 };
 
+// What this node saw of its peer in its last round (/status, /metrics).
+struct PeerView {
+  bool agent_reachable = false;
+  std::string agent_error;
+  bool mysql_reachable = false;
+  std::string mysql_error;
+  WriterRole role = WriterRole::kStandby;  // as its agent reported, when reachable
+  uint64_t writer_term = 0;
+  friend bool operator==(const PeerView&, const PeerView&) = default;
+};
+
 nlohmann::json ToJson(const WriterReport& report);
+nlohmann::json ToJson(const PeerView& peer);
 // Fails on anything that is not a report: a peer speaking another protocol
 // version must not be read as "standby".
 Result<WriterReport> ParseWriterReport(std::string_view body);

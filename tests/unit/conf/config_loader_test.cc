@@ -270,7 +270,7 @@ TEST(LoadConfig, UnknownTopLevelTable) {
               ElementsAre("t.toml:9:2: servce: unknown key; did you mean `service`?"));
   EXPECT_THAT(Errors(WithMinimal("[director]\nport = 1\n")),
               ElementsAre("t.toml:9:2: director: unknown key (expected one of: agent, vip, probe, "
-                          "service)"));
+                          "service, pair)"));
 }
 
 TEST(LoadConfig, WrongTypeNamesTheExpectedType) {

@@ -68,3 +68,34 @@ TEST(ControlProtocol, ResponseRoundTripsWithErrorsAndStatus) {
 
 }  // namespace
 }  // namespace rsagent::agent
+
+namespace rsagent::agent {
+namespace {
+
+TEST(ControlProtocol, PromoteNeedsItsServiceAndAConfirmation) {
+  auto refused = RequestFromArgs("promote", {"db-writer"});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().find("confirm with --yes"), std::string::npos) << refused.error();
+  EXPECT_FALSE(RequestFromArgs("promote", {"--all", "--yes"}));
+  EXPECT_FALSE(RequestFromArgs("promote", {"--yes"}));
+  auto promote = RequestFromArgs("promote", {"db-writer", "--yes"});
+  ASSERT_TRUE(promote) << promote.error();
+  EXPECT_EQ(EncodeRequest(*promote),
+            "{\"command\":\"promote\",\"confirmed\":true,\"service\":\"db-writer\"}\n");
+  EXPECT_FALSE(DecodeRequest(R"({"command":"promote","service":"db-writer"})"));
+  EXPECT_FALSE(DecodeRequest(R"({"command":"promote","service":"db-writer","confirmed":"y"})"));
+  EXPECT_TRUE(DecodeRequest(R"({"command":"promote","service":"db-writer","confirmed":true})"));
+  EXPECT_FALSE(RequestFromArgs("drain", {"web", "--yes"}));
+}
+
+TEST(ControlProtocol, SwitchoverTakesTheServiceAndReturnsSteps) {
+  EXPECT_TRUE(RequestFromArgs("switchover", {"db-writer"}));
+  EXPECT_FALSE(RequestFromArgs("switchover", {}));
+  ControlResponse response{.ok = true, .message = "done", .steps = {"0 ms: a", "9 ms: b"}};
+  auto decoded = DecodeResponse(EncodeResponse(response));
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->steps, response.steps);
+}
+
+}  // namespace
+}  // namespace rsagent::agent

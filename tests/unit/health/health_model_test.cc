@@ -178,3 +178,37 @@ TEST_F(HealthModelTest, ResultForRemovedProbeIsIgnored) {
 
 }  // namespace
 }  // namespace rsagent::agent
+
+namespace rsagent::agent {
+namespace {
+
+TEST(HealthModelPairTest, ThePairGatesItsServiceFromTheStart) {
+  conf::Config config;
+  config.probes = {testing::MysqlProbe("mysql")};
+  config.services = {testing::Service("db-writer", {"mysql"}, conf::Role::kWriter),
+                     testing::Service("db-reader", {"mysql"}, conf::Role::kReader)};
+  config.pair = conf::PairConfig{.service = "db-writer", .probe = "mysql"};
+  const SteadyTime t0 = std::chrono::steady_clock::now();
+  HealthModel m(config, t0);
+  probes::ProbeResult ok{.outcome = {true, "answers"}};
+  ok.roles["writer"] = {true, "writable"};
+  ok.roles["reader"] = {true, "replicating"};
+  m.Record("mysql", ok, t0);
+  auto writer = [&] { return *m.Current()->FindService("db-writer"); };
+  EXPECT_FALSE(writer().up);
+  EXPECT_EQ(writer().reason, "pair: no round yet");
+  EXPECT_TRUE(m.Current()->FindService("db-reader")->up) << "the pair gates only its service";
+
+  pair::WriterReport report{.service = "db-writer", .reason = "peer 10.0.0.2 is the writer (term 3)"};
+  m.SetPairRound(false, report, {}, t0);
+  EXPECT_EQ(writer().reason, "pair: peer 10.0.0.2 is the writer (term 3)");
+  ASSERT_TRUE(m.Current()->pair);
+  EXPECT_EQ(m.Current()->pair->reason, report.reason);
+  report.role = pair::WriterRole::kWriter;
+  m.SetPairRound(true, report, {}, t0);
+  EXPECT_TRUE(writer().up);
+  EXPECT_TRUE(m.Current()->pair_writer);
+}
+
+}  // namespace
+}  // namespace rsagent::agent

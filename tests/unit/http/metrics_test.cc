@@ -86,3 +86,28 @@ TEST(MetricsTest, EscapesLabelValues) {
 
 }  // namespace
 }  // namespace rsagent::agent
+
+namespace rsagent::agent {
+namespace {
+
+TEST(MetricsTest, ThePairsRoleTermAndPeer) {
+  Snapshot s = MakeSnapshot();
+  s.pair = pair::WriterReport{.service = "db-writer", .role = pair::WriterRole::kWriter,
+                              .term = 4, .writer_term = 4, .eligible = false};
+  s.pair_peer = {.agent_reachable = true, .mysql_reachable = false};
+  const std::string text = RenderMetrics(s, "1.2.3");
+  for (const char* line : {
+           "rsagent_mysql_writer_role{service=\"db-writer\",role=\"writer\"} 1\n",
+           "rsagent_mysql_writer_role{service=\"db-writer\",role=\"standby\"} 0\n",
+           "rsagent_mysql_writer_term{service=\"db-writer\"} 4\n",
+           "rsagent_mysql_writer_eligible{service=\"db-writer\"} 0\n",
+           "rsagent_mysql_pair_peer_reachable{service=\"db-writer\",via=\"agent\"} 1\n",
+           "rsagent_mysql_pair_peer_reachable{service=\"db-writer\",via=\"mysql\"} 0\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "in\n" << text;
+  }
+  EXPECT_EQ(RenderMetrics(MakeSnapshot(), "1").find("rsagent_mysql_writer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rsagent::agent

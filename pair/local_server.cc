@@ -1,0 +1,152 @@
+#include "pair/local_server.h"
+
+#include <errmsg.h>
+
+#include <ctime>
+
+#include "pair/mysql_query.h"
+#include "probes/mysql_replica_status.h"
+#include "probes/mysql_row.h"
+
+namespace rsagent::pair {
+
+namespace {
+
+using probes::FindColumn;
+using probes::MysqlBackoff;
+using probes::ToNameValueMap;
+
+// Every round tries: a local connect is cheap, and the pair must see a
+// restarted server at once.
+constexpr auto kRetry = std::chrono::milliseconds(100);
+
+constexpr const char* kPositions =
+    "SELECT @@version AS version, @@server_id AS server_id, @@read_only AS ro,"
+    " @@gtid_binlog_pos AS binlog, @@gtid_current_pos AS current";
+constexpr const char* kStatus =
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Uptime', 'Rpl_semi_sync_master_status',"
+    " 'Rpl_semi_sync_master_clients', 'Rpl_semi_sync_master_wait_sessions')";
+constexpr const char* kSemiSyncTimeout = "SHOW GLOBAL VARIABLES LIKE 'rpl_semi_sync_master_timeout'";
+
+std::string Value(const probes::MysqlRow& row, std::string_view column) {
+  return FindColumn(row, {column}).value_or("");
+}
+
+int64_t Number(const probes::NameValueMap& map, const char* key) {
+  auto it = map.find(key);
+  return it == map.end() ? 0 : std::strtoll(it->second.c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+Mysqld ClassifyFailure(unsigned error_code, const std::string& message) {
+  if (message.find("timed out") != std::string::npos) return Mysqld::kHung;
+  const bool connect_error = error_code == CR_CONNECTION_ERROR || error_code == CR_CONN_HOST_ERROR;
+  const bool no_process = message.find("(111)") != std::string::npos ||  // ECONNREFUSED
+                          message.find("(2)") != std::string::npos;      // ENOENT: no socket
+  return connect_error && no_process ? Mysqld::kDead : Mysqld::kUnknown;
+}
+
+LocalServer::LocalServer(probes::MysqlTarget target, std::string credentials_path)
+    : credentials_path_(std::move(credentials_path)),
+      connection_(std::move(target), std::nullopt, MysqlBackoff(kRetry, kRetry)) {}
+
+Result<std::vector<probes::MysqlRow>> LocalServer::Query(const std::string& sql,
+                                                         Clock::time_point deadline) {
+  return QueryFresh(connection_, credentials_path_, sql, deadline);
+}
+
+LocalFacts LocalServer::Read(Clock::time_point deadline) {
+  LocalFacts facts;
+  const Clock::time_point now = Clock::now();
+  if (Status s = Gather(deadline, &facts); !s.ok()) {
+    facts.mysqld = ClassifyFailure(connection_.last_error_code(), s.error());
+    facts.error = s.error();
+    facts.ready = false;
+    facts.not_ready = "mysqld not answering (" + s.error() + ")";
+    if (!down_since_) down_since_ = now;
+    if (last_seen_) {
+      facts.binlog = last_seen_->binlog;
+      facts.vouch = facts.mysqld == Mysqld::kDead && last_seen_->semi_sync_acking &&
+                    *down_since_ - last_seen_->at < last_seen_->semi_sync_timeout;
+    }
+    return facts;
+  }
+  down_since_.reset();
+  return facts;
+}
+
+Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
+  auto positions = Query(kPositions, deadline);
+  if (!positions.ok()) return Error{positions.error()};
+  if (positions->empty()) return Error{"no row from " + std::string(kPositions)};
+  const probes::MysqlRow& row = positions->front();
+  const std::string version = Value(row, "version");
+  auto status = Query(kStatus, deadline);
+  if (!status.ok()) return Error{status.error()};
+  auto timeout = Query(kSemiSyncTimeout, deadline);
+  if (!timeout.ok()) return Error{timeout.error()};
+  auto replicas = Query("SHOW ALL SLAVES STATUS", deadline);
+  if (!replicas.ok()) return Error{replicas.error()};
+  const Clock::time_point seen = Clock::now();
+
+  facts->mysqld = Mysqld::kUp;
+  facts->server_id = static_cast<uint32_t>(std::strtoul(Value(row, "server_id").c_str(), nullptr, 10));
+  facts->read_only = Value(row, "ro") == "1";
+  facts->binlog = Value(row, "binlog");
+  const probes::NameValueMap variables = ToNameValueMap(*status);
+  facts->started = static_cast<int64_t>(std::time(nullptr)) - Number(variables, "uptime");
+  auto current = GtidPosition::Parse(Value(row, "current"));
+  auto channels = probes::ParseReplicaRows(*replicas);
+  facts->ready = true;
+  auto not_ready = [&](std::string why) {
+    facts->ready = false;
+    facts->not_ready = std::move(why);
+  };
+  if (version.find("MariaDB") == std::string::npos) {
+    not_ready("the pair needs MariaDB GTIDs (@@gtid_binlog_pos); this server is " + version);
+  } else if (!current.ok()) {
+    not_ready("@@gtid_current_pos: " + current.error());
+  } else if (!channels.ok()) {
+    not_ready(channels.error());
+  } else {
+    facts->current = *current;
+    for (const probes::ReplicaChannel& c : *channels) {
+      if (!c.SqlRunning() && c.last_sql_errno != 0) {
+        not_ready("channel " + c.DisplayName() + ": SQL thread stopped (error " +
+                  std::to_string(c.last_sql_errno) + ": " + c.last_sql_error + ")");
+        break;
+      }
+      if (!c.AppliedAllReceived()) {
+        not_ready("channel " + c.DisplayName() + ": not caught up with what it received");
+        break;
+      }
+    }
+  }
+
+  const probes::NameValueMap timeout_map = ToNameValueMap(*timeout);
+  LastSeen last{.at = seen, .binlog = facts->binlog};
+  last.semi_sync_acking = variables.contains("rpl_semi_sync_master_status") &&
+                          variables.at("rpl_semi_sync_master_status") == "ON" &&
+                          Number(variables, "rpl_semi_sync_master_clients") >= 1 &&
+                          Number(variables, "rpl_semi_sync_master_wait_sessions") == 0;
+  last.semi_sync_timeout =
+      std::chrono::milliseconds(Number(timeout_map, "rpl_semi_sync_master_timeout"));
+  last_seen_ = last;
+  return Status::Ok();
+}
+
+Status LocalServer::SetReadOnly(bool on, Clock::time_point deadline) {
+  auto done = Query(on ? "SET GLOBAL read_only = ON" : "SET GLOBAL read_only = OFF", deadline);
+  if (!done.ok()) return Error{done.error()};
+  return Status::Ok();
+}
+
+Result<std::string> LocalServer::BinlogPosition(Clock::time_point deadline) {
+  auto rows = Query("SELECT @@gtid_binlog_pos AS binlog", deadline);
+  if (!rows.ok()) return Error{rows.error()};
+  if (rows->empty()) return Error{"SELECT @@gtid_binlog_pos: no row"};
+  return Value(rows->front(), "binlog");
+}
+
+}  // namespace rsagent::pair

@@ -1,0 +1,21 @@
+// One statement on a persistent connection, the way the pair's readers run
+// them: credentials (re)read before a new connection, and when a reused
+// connection turns out dead (the server restarted), one fresh connect in
+// the same round instead of reporting the old connection's death.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "probes/mysql_connection.h"
+
+namespace rsagent::pair {
+
+Result<std::vector<probes::MysqlRow>> QueryFresh(probes::MysqlConnection& connection,
+                                                 const std::string& credentials_path,
+                                                 const std::string& sql,
+                                                 std::chrono::steady_clock::time_point deadline);
+
+}  // namespace rsagent::pair
