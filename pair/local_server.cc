@@ -117,10 +117,14 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
                   std::to_string(c.last_sql_errno) + ": " + c.last_sql_error + ")");
         break;
       }
-      if (!c.AppliedAllReceived()) {
-        not_ready("channel " + c.DisplayName() + ": not caught up with what it received");
-        break;
-      }
+    }
+  }
+  facts->caught_up = true;
+  for (const probes::ReplicaChannel& c : channels.ok() ? *channels : std::vector<probes::ReplicaChannel>{}) {
+    if (!c.AppliedAllReceived()) {
+      facts->caught_up = false;
+      facts->behind = "channel " + c.DisplayName() + ": not caught up with what it received";
+      break;
     }
   }
 

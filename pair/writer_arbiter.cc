@@ -105,6 +105,11 @@ void WriterArbiter::Round() {
   const WriterState before = state_;
   RoundOutcome out = DecideRound(state_, in);
   out.report.service = config_.service;
+  if (draining_ && out.state.role == WriterRole::kWriter) {
+    out.writer = false;
+    out.read_only = ReadOnlyAction::kNone;
+    out.report.reason = "switchover: not taking new writes (waiting for the directors)";
+  }
   if (Status s = AdoptLocked(out.state); !s.ok()) {
     spdlog::error("pair: cannot save {}: {}", store_.path(), s.error());
     out.writer = false;
@@ -220,16 +225,12 @@ AdminOutcome WriterArbiter::Switchover() {
   if (!last_.peer_sql.reachable) {
     return Refuse(outcome, "cannot read the peer's MySQL (" + last_.peer_sql.error + ")");
   }
-  if (!peer.report.eligible) {
+  if (!peer.report.ready) {
     return Refuse(outcome, "peer " + peer_name_ + " could not take the role: " + peer.report.reason);
   }
-  step("peer " + peer_name_ + " is an eligible standby");
+  step("peer " + peer_name_ + " is a standby ready to take the role");
 
-  WriterState next = state_;
-  next.role = WriterRole::kHandover;
-  if (Status s = AdoptLocked(next); !s.ok()) {
-    return Refuse(outcome, "cannot save " + store_.path() + ": " + s.error());
-  }
+  draining_ = true;
   const uint64_t first = rounds_ + 1;
   WaitRounds(lock, 4 * config_.interval, [&] { return rounds_ >= first; });
   step("not taking new writes: " + config_.service + " answers DOWN; waiting " +
@@ -244,15 +245,24 @@ AdminOutcome WriterArbiter::Switchover() {
     if (fenced.ok()) last_gtid = local_.BinlogPosition(Clock::now() + config_.timeout);
   }
   lock.lock();
+  draining_ = false;
   if (!fenced.ok()) {
     outcome.message = "cannot set read_only=ON here (" + fenced.error() +
                       "): the probe user needs READ_ONLY ADMIN (docs/mysql.md)";
-    AbortSwitchover(lock, &outcome);
+    return outcome;  // still the writer: the next round opens the gate again
+  }
+  if (state_.role != WriterRole::kWriter) {
+    outcome.message = "lost the writer role while draining (" + last_.local.error + ")";
     return outcome;
   }
-  next = state_;
+  // Only now may the peer claim the role: nothing commits here any more.
+  WriterState next = state_;
+  next.role = WriterRole::kHandover;
   next.fenced = true;
-  (void)AdoptLocked(next);
+  if (Status s = AdoptLocked(next); !s.ok()) {
+    outcome.message = "cannot save " + store_.path() + ": " + s.error();
+    return outcome;  // still the writer (fenced): the next round lifts read_only
+  }
   auto target = last_gtid.ok() ? GtidPosition::Parse(*last_gtid) : Result<GtidPosition>(Error{last_gtid.error()});
   if (!target.ok()) {
     outcome.message = "cannot read this server's last GTID: " + target.error();

@@ -78,6 +78,10 @@ class WriterArbiter {
   std::mutex mu_;
   std::condition_variable round_done_;
   WriterState state_;
+  // A switchover's first phase: the writer service answers DOWN while the
+  // report still says writer, so the peer cannot claim the role before
+  // this server is read_only. Not persisted: a restart ends it.
+  bool draining_ = false;
   RoundInput last_;    // the facts of the last round
   uint64_t rounds_ = 0;
   std::jthread thread_;  // last: stops before the members it uses go away

@@ -33,6 +33,7 @@ Proof ProveHoldsPeer(const RoundInput& in) {
     return {false, prefix + in.peer + " has transactions not applied here (" + missing + ")"};
   }
   if (in.peer_agent.reachable && peer.mysqld == Mysqld::kDead) {
+    if (!in.local.caught_up) return {false, prefix + in.local.behind};
     if (!peer.vouch) {
       return {false, prefix + "the mysqld of " + in.peer +
                          " is down and its agent cannot vouch that semi-sync delivered every "
@@ -116,7 +117,8 @@ RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
   const Proof proof = ProveHoldsPeer(in);
   // read_only set by hand: not ours to lift, so this node cannot serve writes.
   const bool read_only_stuck = local.read_only && !in.fence && !s.fenced;
-  r.eligible = local.ready && proof.ok && !read_only_stuck;
+  r.ready = local.ready && !read_only_stuck;
+  r.eligible = r.ready && proof.ok;
   // With fence on, a node that is not the writer keeps read_only=ON, so
   // clients still connected to it (pooled connections) cannot write.
   if (in.fence && !local.read_only) out.read_only = ReadOnlyAction::kSetOn;
@@ -124,15 +126,17 @@ RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
     s.role = WriterRole::kStandby;
     return finish(note + why);
   };
+  // A standby of a live writer says so first: catching up with the
+  // writer's stream is its normal state, not the reason it waits.
+  if (in.peer_agent.reachable && peer.role == WriterRole::kWriter) {
+    return stay(peer_name + " is the writer (" + Term(peer.writer_term) + ")");
+  }
   if (!local.ready) return stay(local.not_ready);
   if (read_only_stuck) return stay("read_only is ON and [pair] fence is off, so the agent leaves it");
   if (!proof.ok) return stay(proof.why);
   if (!in.peer_agent.reachable) {
     return stay("cannot tell whether " + peer_name + " is the writer: its agent does not answer (" +
                 in.peer_agent.error + ")");
-  }
-  if (peer.role == WriterRole::kWriter) {
-    return stay(peer_name + " is the writer (" + Term(peer.writer_term) + ")");
   }
   const bool peer_hands_over = peer.role == WriterRole::kHandover;
   const bool peer_better = !peer_hands_over && peer.eligible && peer.mysqld == Mysqld::kUp &&

@@ -29,10 +29,14 @@ namespace rsagent::pair {
 struct LocalFacts {
   Mysqld mysqld = Mysqld::kUnknown;
   std::string error;  // why it is not up
-  // Answers, SQL thread applied everything received and is not stopped on an
-  // error, and no drain/maint on the writer service; else `not_ready` says why.
+  // Answers, is MariaDB, its SQL thread is not stopped on an error, and no
+  // drain/maint on the writer service; else `not_ready` says why.
   bool ready = false;
   std::string not_ready;
+  // The SQL thread applied everything the IO thread received (what a dead
+  // peer's vouch relies on); else `behind` says which channel is not.
+  bool caught_up = false;
+  std::string behind;
   bool read_only = false;
   int64_t started = 0;  // unix seconds (now - Uptime)
   uint32_t server_id = 0;

@@ -26,7 +26,8 @@ nlohmann::json ToJson(const WriterReport& r) {
   return {{"protocol", kProtocol},        {"service", r.service},
           {"role", WriterRoleName(r.role)}, {"term", r.term},
           {"writer_term", r.writer_term}, {"server_id", r.server_id},
-          {"mysqld", MysqldName(r.mysqld)}, {"eligible", r.eligible},
+          {"mysqld", MysqldName(r.mysqld)}, {"ready", r.ready},
+          {"eligible", r.eligible},
           {"vouch", r.vouch},             {"last_gtid", r.last_gtid},
           {"reason", r.reason}};
 }
@@ -67,6 +68,7 @@ Result<WriterReport> ParseWriterReport(std::string_view body) {
   get("writer_term", &r.writer_term, &nlohmann::json::is_number_unsigned);
   get("server_id", &r.server_id, &nlohmann::json::is_number_unsigned);
   get("mysqld", &mysqld, &nlohmann::json::is_string);
+  get("ready", &r.ready, &nlohmann::json::is_boolean);
   get("eligible", &r.eligible, &nlohmann::json::is_boolean);
   get("vouch", &r.vouch, &nlohmann::json::is_boolean);
   get("last_gtid", &r.last_gtid, &nlohmann::json::is_string);

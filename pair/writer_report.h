@@ -30,7 +30,8 @@ struct WriterReport {
   uint64_t writer_term = 0;  // the term it last held as writer (0 = never)
   uint32_t server_id = 0;
   Mysqld mysqld = Mysqld::kUnknown;
-  bool eligible = false;  // proved this round that it holds every commit of its peer
+  bool ready = false;     // could serve writes (answers, replication not broken, no drain)
+  bool eligible = false;  // ready, and proved this round that it holds every commit of its peer
   // Its mysqld is dead and, when last seen (less than the semi-sync timeout
   // before it died), semi-sync was ON with no commit waiting: every commit it
   // acknowledged to a client had been received by the peer.

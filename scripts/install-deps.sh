@@ -38,6 +38,9 @@ PACKAGES=(
   prometheus python3-yaml
   # Galera: the 3-node cluster of tests/integration/galera (provider, rsync SST, /status via jq)
   galera-4 rsync jq
+  # the MySQL pair's property test: a client that writes through the director
+  # (tests/integration/mysql/writer_client.py)
+  python3-pymysql
 )
 
 missing=()

@@ -13,6 +13,7 @@ LocalFacts Up(std::string_view current, uint32_t server_id = 1) {
   LocalFacts l;
   l.mysqld = Mysqld::kUp;
   l.ready = true;
+  l.caught_up = true;
   l.started = 1000;
   l.server_id = server_id;
   l.current = Pos(current);
@@ -114,6 +115,21 @@ TEST(WriterDecision, DeadPeerWithoutVouchOrWithMissingCommitsIsNoWriter) {
   EXPECT_EQ(out.report.reason,
             "cannot confirm I hold the peer's commits: the mysqld of 10.77.0.2 is down and its "
             "last position 1-1-12 is not all here (domain 1: have 1-1-10, peer has 1-1-12)");
+}
+
+TEST(WriterDecision, DeadPeerNeedsTheRelayLogApplied) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 3, Mysqld::kDead));
+  in.peer_sql = {.reachable = false, .error = "connect: refused"};
+  in.peer_agent.report.vouch = true;
+  in.peer_agent.report.last_gtid = "1-1-10";
+  in.local.caught_up = false;
+  in.local.behind = "channel '' (default): not caught up with what it received";
+  auto out = DecideRound({.term = 3}, in);
+  EXPECT_FALSE(out.report.eligible);
+  EXPECT_TRUE(out.report.ready);
+  EXPECT_EQ(out.report.reason,
+            "cannot confirm I hold the peer's commits: channel '' (default): not caught up with "
+            "what it received");
 }
 
 TEST(WriterDecision, HungWriterKeepsTheRoleAndThePeerWaits) {

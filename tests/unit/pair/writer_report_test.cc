@@ -13,6 +13,7 @@ WriterReport Sample() {
   r.writer_term = 7;
   r.server_id = 2;
   r.mysqld = Mysqld::kDead;
+  r.ready = true;
   r.eligible = true;
   r.vouch = true;
   r.last_gtid = "1-1-20,2-2-9";
