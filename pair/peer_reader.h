@@ -9,7 +9,6 @@
 
 #include "common/ip_address.h"
 #include "pair/writer_decision.h"
-#include "probes/http_fetch.h"
 #include "probes/mysql_connection.h"
 
 namespace rsagent::pair {
@@ -26,7 +25,8 @@ class PeerReader {
  private:
   const std::string credentials_path_;
   probes::MysqlConnection connection_;
-  probes::HttpGetTarget agent_;
+  const Endpoint agent_;
+  const std::string url_;  // http://PEER:PORT/writer
 };
 
 }  // namespace rsagent::pair

@@ -81,6 +81,9 @@ start_dbs() {
 
 # The example config with what must differ in the lab: every path, and the
 # app tier (remote nodes behind nginx here, not a Tomcat on 127.0.0.1:8080).
+# The seed's drills run without the example's [pair] (the last section):
+# they rehearse the seed's fo failover; the pair has its own tests
+# (tests/integration/mysql/writer_*).
 lab_agent_config() {  # NODE EXAMPLE -> $TMP/agent-NODE/rsagent.toml
   local n="$1" dir="$TMP/agent-$1"
   mkdir -p "$dir/state"
@@ -92,6 +95,7 @@ lab_agent_config() {  # NODE EXAMPLE -> $TMP/agent-NODE/rsagent.toml
     -e 's|^url = "http://127.0.0.1/"|url = "http://127.0.0.1/nginx-health"|' \
     -e 's|^url = "http://127.0.0.1:8080/"|url = "http://127.0.0.1/"|' \
     -e 's|^targets = \["127.0.0.1:80", "127.0.0.1:443"\]|targets = ["127.0.0.1:80"]|' \
+    -e '/^\[pair\]/,$d' \
     "$2" | awk '!(/^(state_dir|control_socket) = / && seen[$1]++)' >"$dir/rsagent.toml"
   # An example that changed under these edits must not slip through half-adapted.
   if sed 's/#.*//' "$dir/rsagent.toml" | grep -nE '/var/lib/|/run/|:443|:8080|^credentials'; then
