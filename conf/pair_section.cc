@@ -40,9 +40,9 @@ void CheckReferences(TableReader& table, const Config& config, PairConfig* pair)
     return;
   }
   if (std::find(mysql_probes.begin(), mysql_probes.end(), pair->probe) == mysql_probes.end()) {
-    table.ErrorAt(table.Node("probe")->source(), table.KeyPath("probe"),
-                  "\"" + pair->probe + "\" is not a mysql probe of service \"" + pair->service +
-                      "\"");
+    table.ErrorAt(
+        table.Node("probe")->source(), table.KeyPath("probe"),
+        "\"" + pair->probe + "\" is not a mysql probe of service \"" + pair->service + "\"");
   }
 }
 

@@ -60,7 +60,8 @@ std::string GtidPosition::DescribeMissing(const GtidPosition& other) const {
       return "domain " + std::to_string(domain) + ": have nothing, peer has " +
              Format(domain, theirs);
     }
-    const bool diverged = mine->second.seq == theirs.seq && mine->second.server_id != theirs.server_id;
+    const bool diverged =
+        mine->second.seq == theirs.seq && mine->second.server_id != theirs.server_id;
     if (mine->second.seq < theirs.seq || diverged) {
       return "domain " + std::to_string(domain) + ": have " + Format(domain, mine->second) +
              ", peer has " + Format(domain, theirs);

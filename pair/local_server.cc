@@ -26,7 +26,8 @@ constexpr const char* kPositions =
 constexpr const char* kStatus =
     "SHOW GLOBAL STATUS WHERE Variable_name IN ('Uptime', 'Rpl_semi_sync_master_status',"
     " 'Rpl_semi_sync_master_clients', 'Rpl_semi_sync_master_wait_sessions')";
-constexpr const char* kSemiSyncTimeout = "SHOW GLOBAL VARIABLES LIKE 'rpl_semi_sync_master_timeout'";
+constexpr const char* kSemiSyncTimeout =
+    "SHOW GLOBAL VARIABLES LIKE 'rpl_semi_sync_master_timeout'";
 
 std::string Value(const probes::MysqlRow& row, std::string_view column) {
   return FindColumn(row, {column}).value_or("");
@@ -91,7 +92,8 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
   const Clock::time_point seen = Clock::now();
 
   facts->mysqld = Mysqld::kUp;
-  facts->server_id = static_cast<uint32_t>(std::strtoul(Value(row, "server_id").c_str(), nullptr, 10));
+  facts->server_id =
+      static_cast<uint32_t>(std::strtoul(Value(row, "server_id").c_str(), nullptr, 10));
   facts->read_only = Value(row, "ro") == "1";
   facts->binlog = Value(row, "binlog");
   const probes::NameValueMap variables = ToNameValueMap(*status);
@@ -120,7 +122,8 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
     }
   }
   facts->caught_up = true;
-  for (const probes::ReplicaChannel& c : channels.ok() ? *channels : std::vector<probes::ReplicaChannel>{}) {
+  for (const probes::ReplicaChannel& c :
+       channels.ok() ? *channels : std::vector<probes::ReplicaChannel>{}) {
     if (!c.AppliedAllReceived()) {
       facts->caught_up = false;
       facts->behind = "channel " + c.DisplayName() + ": not caught up with what it received";

@@ -71,9 +71,9 @@ PeerReader::PeerReader(Endpoint mysql, Endpoint agent, std::string credentials_p
 
 PeerSqlFacts PeerReader::ReadSql(Clock::time_point deadline) {
   PeerSqlFacts facts;
-  auto rows = QueryFresh(connection_, credentials_path_,
-                         "SELECT @@gtid_binlog_pos AS binlog, @@gtid_current_pos AS current",
-                         deadline);
+  auto rows =
+      QueryFresh(connection_, credentials_path_,
+                 "SELECT @@gtid_binlog_pos AS binlog, @@gtid_current_pos AS current", deadline);
   if (!rows.ok()) {
     facts.error = rows.error();
     return facts;
@@ -83,8 +83,8 @@ PeerSqlFacts PeerReader::ReadSql(Clock::time_point deadline) {
         rows->empty() ? std::nullopt : probes::FindColumn(rows->front(), {column});
     auto position = GtidPosition::Parse(value.value_or(""));
     if (!value || !position.ok()) {
-      facts.error = "@@gtid_" + std::string(column) + "_pos of the peer: " +
-                    (value ? position.error() : std::string("no value"));
+      facts.error = "@@gtid_" + std::string(column) +
+                    "_pos of the peer: " + (value ? position.error() : std::string("no value"));
       return facts;
     }
     (column == std::string("binlog") ? facts.binlog : facts.current) = *position;

@@ -44,8 +44,8 @@ Result<std::unique_ptr<WriterArbiter>> WriterArbiter::Start(const conf::PairConf
   auto arbiter = std::unique_ptr<WriterArbiter>(
       new WriterArbiter(pair, local, std::move(store), *state, std::move(hooks)));
   spdlog::info("pair: {} with peer {} (agent {}), persisted role {} ({}, writer {})", pair.service,
-               pair.peer_mysql.ToString(), pair.peer_agent.ToString(),
-               WriterRoleName(state->role), Term(state->term), Term(state->writer_term));
+               pair.peer_mysql.ToString(), pair.peer_agent.ToString(), WriterRoleName(state->role),
+               Term(state->term), Term(state->writer_term));
   arbiter->thread_ = std::jthread([raw = arbiter.get()](std::stop_token stop) { raw->Run(stop); });
   return arbiter;
 }
@@ -154,9 +154,9 @@ void WriterArbiter::Round() {
 
 bool WriterArbiter::WaitRounds(std::unique_lock<std::mutex>& lock, milliseconds timeout,
                                const std::function<bool()>& done) {
-  return round_done_.wait_for(lock, timeout,
-                              [&] { return done() || thread_.get_stop_token().stop_requested(); }) &&
-         done();
+  return round_done_.wait_for(lock, timeout, [&] {
+    return done() || thread_.get_stop_token().stop_requested();
+  }) && done();
 }
 
 AdminOutcome WriterArbiter::Promote() {
@@ -178,12 +178,14 @@ AdminOutcome WriterArbiter::Promote() {
                                config_.service + "` there to move the role");
   }
   if (peer.reachable && peer.report.role == WriterRole::kCandidate) {
-    return Refuse(outcome, "peer " + peer_name_ +
-                               " is taking the role right now (candidate): check again in a second");
+    return Refuse(outcome,
+                  "peer " + peer_name_ +
+                      " is taking the role right now (candidate): check again in a second");
   }
-  outcome.steps.push_back(peer.reachable ? "peer agent: " + std::string(WriterRoleName(peer.report.role)) +
-                                               " (" + peer.report.reason + ")"
-                                         : "peer agent: does not answer (" + peer.error + ")");
+  outcome.steps.push_back(peer.reachable
+                              ? "peer agent: " + std::string(WriterRoleName(peer.report.role)) +
+                                    " (" + peer.report.reason + ")"
+                              : "peer agent: does not answer (" + peer.error + ")");
   outcome.steps.push_back("proof: " + ProveHoldsPeer(last_).why);
   WriterState next = state_;
   next.role = WriterRole::kWriter;
@@ -194,8 +196,8 @@ AdminOutcome WriterArbiter::Promote() {
   if (Status s = AdoptLocked(next); !s.ok()) {
     return Refuse(outcome, "cannot save " + store_.path() + ": " + s.error());
   }
-  spdlog::warn("pair: promoted by admin: writer of {} in {} ({})", config_.service,
-               Term(next.term), outcome.steps.back());
+  spdlog::warn("pair: promoted by admin: writer of {} in {} ({})", config_.service, Term(next.term),
+               outcome.steps.back());
   outcome.ok = true;
   outcome.message = config_.service + ": this node is the writer (" + Term(next.term) +
                     "); it answers UP once the mysql probe sees the server writable and caught up";
@@ -213,10 +215,12 @@ AdminOutcome WriterArbiter::Switchover() {
   std::unique_lock lock(mu_);
   const PeerAgentFacts& peer = last_.peer_agent;
   if (state_.role != WriterRole::kWriter) {
-    return Refuse(outcome, "this node is not the writer (" + std::string(WriterRoleName(state_.role)) +
+    return Refuse(outcome, "this node is not the writer (" +
+                               std::string(WriterRoleName(state_.role)) +
                                "): run it on the writer");
   }
-  if (!peer.reachable) return Refuse(outcome, "the peer's agent does not answer (" + peer.error + ")");
+  if (!peer.reachable)
+    return Refuse(outcome, "the peer's agent does not answer (" + peer.error + ")");
   if (peer.report.role != WriterRole::kStandby || peer.report.mysqld != Mysqld::kUp) {
     return Refuse(outcome, "peer " + peer_name_ + " is " + WriterRoleName(peer.report.role) +
                                " with mysqld " + MysqldName(peer.report.mysqld) +
@@ -226,7 +230,8 @@ AdminOutcome WriterArbiter::Switchover() {
     return Refuse(outcome, "cannot read the peer's MySQL (" + last_.peer_sql.error + ")");
   }
   if (!peer.report.ready) {
-    return Refuse(outcome, "peer " + peer_name_ + " could not take the role: " + peer.report.reason);
+    return Refuse(outcome,
+                  "peer " + peer_name_ + " could not take the role: " + peer.report.reason);
   }
   step("peer " + peer_name_ + " is a standby ready to take the role");
 
@@ -263,7 +268,8 @@ AdminOutcome WriterArbiter::Switchover() {
     outcome.message = "cannot save " + store_.path() + ": " + s.error();
     return outcome;  // still the writer (fenced): the next round lifts read_only
   }
-  auto target = last_gtid.ok() ? GtidPosition::Parse(*last_gtid) : Result<GtidPosition>(Error{last_gtid.error()});
+  auto target = last_gtid.ok() ? GtidPosition::Parse(*last_gtid)
+                               : Result<GtidPosition>(Error{last_gtid.error()});
   if (!target.ok()) {
     outcome.message = "cannot read this server's last GTID: " + target.error();
     AbortSwitchover(lock, &outcome);
@@ -285,8 +291,8 @@ AdminOutcome WriterArbiter::Switchover() {
   if (!WaitRounds(lock, config_.switchover_timeout,
                   [&] { return state_.role == WriterRole::kStandby; })) {
     outcome.message = "peer did not take the role within " +
-                      std::to_string(config_.switchover_timeout.count()) + " ms (it says: " +
-                      last_.peer_agent.report.reason + ")";
+                      std::to_string(config_.switchover_timeout.count()) +
+                      " ms (it says: " + last_.peer_agent.report.reason + ")";
     AbortSwitchover(lock, &outcome);
     return outcome;
   }
@@ -303,9 +309,8 @@ void WriterArbiter::AbortSwitchover(std::unique_lock<std::mutex>& lock, AdminOut
   outcome->ok = false;
   spdlog::warn("switchover failed: {}", outcome->message);
   const uint64_t after = rounds_ + 2;
-  WaitRounds(lock, 8 * config_.interval, [&] {
-    return rounds_ >= after || state_.role != WriterRole::kHandover;
-  });
+  WaitRounds(lock, 8 * config_.interval,
+             [&] { return rounds_ >= after || state_.role != WriterRole::kHandover; });
   if (state_.role == WriterRole::kStandby) {
     outcome->ok = true;
     outcome->message += "; but the peer took the role after all: switchover done";
@@ -314,8 +319,10 @@ void WriterArbiter::AbortSwitchover(std::unique_lock<std::mutex>& lock, AdminOut
   const PeerAgentFacts& peer = last_.peer_agent;
   if (state_.role != WriterRole::kHandover || !peer.reachable ||
       peer.report.role != WriterRole::kStandby) {
-    outcome->message += "; the role could not safely come back here: no writer until `rsagent "
-                        "promote " + config_.service + "` on one node";
+    outcome->message +=
+        "; the role could not safely come back here: no writer until `rsagent "
+        "promote " +
+        config_.service + "` on one node";
     return;
   }
   WriterState next = state_;

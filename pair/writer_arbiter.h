@@ -73,7 +73,7 @@ class WriterArbiter {
   const Hooks hooks_;
   std::mutex local_mu_;  // the local connection: rounds and the switchover
   LocalServer local_;
-  PeerReader peer_;      // the round thread only
+  PeerReader peer_;  // the round thread only
 
   std::mutex mu_;
   std::condition_variable round_done_;
@@ -82,7 +82,7 @@ class WriterArbiter {
   // report still says writer, so the peer cannot claim the role before
   // this server is read_only. Not persisted: a restart ends it.
   bool draining_ = false;
-  RoundInput last_;    // the facts of the last round
+  RoundInput last_;  // the facts of the last round
   uint64_t rounds_ = 0;
   std::jthread thread_;  // last: stops before the members it uses go away
 };

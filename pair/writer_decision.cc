@@ -20,7 +20,9 @@ bool PeerIsBetter(const WriterState& s, const LocalFacts& local, const WriterRep
   return peer.server_id < local.server_id;
 }
 
-bool HoldsRole(WriterRole role) { return role == WriterRole::kWriter || role == WriterRole::kHandover; }
+bool HoldsRole(WriterRole role) {
+  return role == WriterRole::kWriter || role == WriterRole::kHandover;
+}
 
 }  // namespace
 
@@ -37,7 +39,8 @@ Proof ProveHoldsPeer(const RoundInput& in) {
     if (!peer.vouch) {
       return {false, prefix + "the mysqld of " + in.peer +
                          " is down and its agent cannot vouch that semi-sync delivered every "
-                         "commit it acknowledged (" + peer.reason + ")"};
+                         "commit it acknowledged (" +
+                         peer.reason + ")"};
     }
     auto last = GtidPosition::Parse(peer.last_gtid);
     if (!last.ok()) return {false, prefix + in.peer + " reports a bad position: " + last.error()};
@@ -52,8 +55,8 @@ Proof ProveHoldsPeer(const RoundInput& in) {
   std::string agent = in.peer_agent.reachable
                           ? "its agent says mysqld is " + std::string(MysqldName(peer.mysqld))
                           : "its agent does not answer either";
-  return {false, prefix + "cannot read the GTID position of " + in.peer + " (" +
-                     in.peer_sql.error + "); " + agent};
+  return {false, prefix + "cannot read the GTID position of " + in.peer + " (" + in.peer_sql.error +
+                     "); " + agent};
 }
 
 RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
@@ -132,7 +135,8 @@ RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
     return stay(peer_name + " is the writer (" + Term(peer.writer_term) + ")");
   }
   if (!local.ready) return stay(local.not_ready);
-  if (read_only_stuck) return stay("read_only is ON and [pair] fence is off, so the agent leaves it");
+  if (read_only_stuck)
+    return stay("read_only is ON and [pair] fence is off, so the agent leaves it");
   if (!proof.ok) return stay(proof.why);
   if (!in.peer_agent.reachable) {
     return stay("cannot tell whether " + peer_name + " is the writer: its agent does not answer (" +
@@ -142,7 +146,8 @@ RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
   const bool peer_better = !peer_hands_over && peer.eligible && peer.mysqld == Mysqld::kUp &&
                            PeerIsBetter(s, local, peer);
   if (peer_better) {
-    return stay(peer_name + (peer.role == WriterRole::kCandidate ? " is also a candidate and" : "") +
+    return stay(peer_name +
+                (peer.role == WriterRole::kCandidate ? " is also a candidate and" : "") +
                 " has priority (writer " + Term(peer.writer_term) + ", server_id " +
                 std::to_string(peer.server_id) + "): it takes the role");
   }
@@ -159,8 +164,8 @@ RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
   s.writer_term = s.term;
   s.mysqld_started = local.started;
   out.writer = true;
-  out.read_only = (s.fenced || in.fence) && local.read_only ? ReadOnlyAction::kSetOff
-                                                            : ReadOnlyAction::kNone;
+  out.read_only =
+      (s.fenced || in.fence) && local.read_only ? ReadOnlyAction::kSetOff : ReadOnlyAction::kNone;
   return finish("writer (" + Term(s.writer_term) + "): took the role; " + proof.why);
 }
 

@@ -40,9 +40,9 @@ struct LocalFacts {
   bool read_only = false;
   int64_t started = 0;  // unix seconds (now - Uptime)
   uint32_t server_id = 0;
-  GtidPosition current;      // @@gtid_current_pos: everything applied here
-  std::string binlog;        // @@gtid_binlog_pos (last seen once down)
-  bool vouch = false;        // see WriterReport::vouch
+  GtidPosition current;  // @@gtid_current_pos: everything applied here
+  std::string binlog;    // @@gtid_binlog_pos (last seen once down)
+  bool vouch = false;    // see WriterReport::vouch
 };
 
 struct PeerSqlFacts {
@@ -62,16 +62,16 @@ struct RoundInput {
   LocalFacts local;
   PeerSqlFacts peer_sql;
   PeerAgentFacts peer_agent;
-  std::string peer;         // for reasons: "10.77.0.2"
-  bool fence = false;       // [pair] fence: the agent manages read_only
+  std::string peer;    // for reasons: "10.77.0.2"
+  bool fence = false;  // [pair] fence: the agent manages read_only
 };
 
 enum class ReadOnlyAction { kNone, kSetOn, kSetOff };
 
 struct RoundOutcome {
-  WriterState state;     // to persist (when changed) before publishing
-  WriterReport report;   // to publish (service is filled by the caller)
-  bool writer = false;   // the gate on the writer service
+  WriterState state;    // to persist (when changed) before publishing
+  WriterReport report;  // to publish (service is filled by the caller)
+  bool writer = false;  // the gate on the writer service
   ReadOnlyAction read_only = ReadOnlyAction::kNone;
 };
 

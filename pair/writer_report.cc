@@ -23,17 +23,17 @@ const char* WriterRoleName(WriterRole role) { return kRoleNames[static_cast<int>
 const char* MysqldName(Mysqld state) { return kMysqldNames[static_cast<int>(state)]; }
 
 nlohmann::json ToJson(const WriterReport& r) {
-  return {{"protocol", kProtocol},        {"service", r.service},
+  return {{"protocol", kProtocol},          {"service", r.service},
           {"role", WriterRoleName(r.role)}, {"term", r.term},
-          {"writer_term", r.writer_term}, {"server_id", r.server_id},
+          {"writer_term", r.writer_term},   {"server_id", r.server_id},
           {"mysqld", MysqldName(r.mysqld)}, {"ready", r.ready},
-          {"eligible", r.eligible},
-          {"vouch", r.vouch},             {"last_gtid", r.last_gtid},
-          {"reason", r.reason}};
+          {"eligible", r.eligible},         {"vouch", r.vouch},
+          {"last_gtid", r.last_gtid},       {"reason", r.reason}};
 }
 
 nlohmann::json ToJson(const PeerView& p) {
-  nlohmann::json doc{{"agent_reachable", p.agent_reachable}, {"mysql_reachable", p.mysql_reachable}};
+  nlohmann::json doc{{"agent_reachable", p.agent_reachable},
+                     {"mysql_reachable", p.mysql_reachable}};
   if (p.agent_reachable) {
     doc["role"] = WriterRoleName(p.role);
     doc["writer_term"] = p.writer_term;

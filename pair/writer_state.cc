@@ -15,9 +15,12 @@ constexpr int kFormatVersion = 1;
 
 std::string SerializeWriterState(const WriterState& s) {
   const WriterRole stored = s.role == WriterRole::kCandidate ? WriterRole::kStandby : s.role;
-  nlohmann::json doc{{"version", kFormatVersion},   {"role", WriterRoleName(stored)},
-                     {"term", s.term},              {"writer_term", s.writer_term},
-                     {"mysqld_started", s.mysqld_started}, {"fenced", s.fenced},
+  nlohmann::json doc{{"version", kFormatVersion},
+                     {"role", WriterRoleName(stored)},
+                     {"term", s.term},
+                     {"writer_term", s.writer_term},
+                     {"mysqld_started", s.mysqld_started},
+                     {"fenced", s.fenced},
                      {"note", s.note}};
   return DumpJson(doc, 2) + "\n";
 }
@@ -38,8 +41,8 @@ Result<WriterState> ParseWriterState(const std::string& text) {
   const auto* fenced = field("fenced");
   const auto* note = field("note");
   if (!role || !role->is_string() || !term || !term->is_number_unsigned() || !writer_term ||
-      !writer_term->is_number_unsigned() || !started || !started->is_number_integer() ||
-      !fenced || !fenced->is_boolean() || !note || !note->is_string()) {
+      !writer_term->is_number_unsigned() || !started || !started->is_number_integer() || !fenced ||
+      !fenced->is_boolean() || !note || !note->is_string()) {
     return Error{"expected role, term, writer_term, mysqld_started, fenced and note"};
   }
   WriterState s;

@@ -35,7 +35,8 @@ std::variant<PairConfig, std::vector<std::string>> LoadPair(std::string_view pai
     return *config->pair;
   }
   std::vector<std::string> lines;
-  for (const ConfigError& e : std::get<std::vector<ConfigError>>(result)) lines.push_back(e.ToString());
+  for (const ConfigError& e : std::get<std::vector<ConfigError>>(result))
+    lines.push_back(e.ToString());
   return lines;
 }
 

@@ -339,3 +339,44 @@ TEST(HttpServerStartTest, PortInUseIsAClearError) {
 
 }  // namespace
 }  // namespace rsagent::agent
+
+namespace rsagent::agent {
+namespace {
+
+TEST(HttpServerWriterTest, TheWriterReportForAllowedPeersOnly) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->services = {ServiceView{.name = "db-writer", .up = true}};
+  std::shared_ptr<const Snapshot> current = snap;
+  auto start = [&](const char* allow) {
+    auto s = HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
+                                           .allow = {*Cidr::Parse(allow)},
+                                           .threads = 1,
+                                           .version = "test"},
+                               [&] { return std::atomic_load(&current); });
+    EXPECT_TRUE(s.ok()) << s.error();
+    return std::move(s).value();
+  };
+  auto server = start("127.0.0.0/8");
+  httplib::Client c("127.0.0.1", server->port());
+  EXPECT_EQ(c.Get("/writer")->status, 404) << "no [pair]";
+
+  auto with_pair = std::make_shared<Snapshot>(*snap);
+  with_pair->pair = pair::WriterReport{.service = "db-writer", .role = pair::WriterRole::kWriter,
+                                       .term = 3, .writer_term = 3};
+  std::atomic_store(&current, std::shared_ptr<const Snapshot>(with_pair));
+  auto answer = c.Get("/writer");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  auto report = pair::ParseWriterReport(answer->body);
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(*report, *with_pair->pair);
+  auto status = nlohmann::json::parse(c.Get("/status")->body);
+  EXPECT_EQ(status["pair"]["role"], "writer");
+
+  auto denied_server = start("192.168.1.2/32");
+  httplib::Client denied("127.0.0.1", denied_server->port());
+  EXPECT_EQ(denied.Get("/writer")->status, 403);
+}
+
+}  // namespace
+}  // namespace rsagent::agent

@@ -22,7 +22,8 @@ TEST(GtidPosition, RejectsMalformedEntriesByName) {
     auto p = GtidPosition::Parse(bad);
     EXPECT_FALSE(p.ok()) << bad;
   }
-  EXPECT_EQ(GtidPosition::Parse("1-1-x").error(), "\"1-1-x\" is not a GTID (domain-server-sequence)");
+  EXPECT_EQ(GtidPosition::Parse("1-1-x").error(),
+            "\"1-1-x\" is not a GTID (domain-server-sequence)");
 }
 
 TEST(GtidPosition, ContainsPerDomain) {

@@ -52,8 +52,8 @@ TEST(WriterDecision, BothUpTheWriterKeepsTheRoleAndTheStandbyStays) {
   EXPECT_EQ(writer.state.role, WriterRole::kWriter);
   EXPECT_EQ(writer.report.reason, "writer (term 3)");
 
-  auto standby = DecideRound({.term = 3, .writer_term = 2},
-                             Healthy(PeerReport(WriterRole::kWriter, 3)));
+  auto standby =
+      DecideRound({.term = 3, .writer_term = 2}, Healthy(PeerReport(WriterRole::kWriter, 3)));
   EXPECT_FALSE(standby.writer);
   EXPECT_EQ(standby.state.role, WriterRole::kStandby);
   EXPECT_TRUE(standby.report.eligible);
@@ -68,8 +68,9 @@ TEST(WriterDecision, NoFailbackAReturningFormerWriterStaysStandby) {
   auto out = DecideRound(Writer(3), in);
   EXPECT_FALSE(out.writer);
   EXPECT_EQ(out.state.role, WriterRole::kStandby);
-  EXPECT_EQ(out.report.reason,
-            "mysqld restarted since it took the writer role; peer 10.77.0.2 is the writer (term 4)");
+  EXPECT_EQ(
+      out.report.reason,
+      "mysqld restarted since it took the writer role; peer 10.77.0.2 is the writer (term 4)");
 }
 
 TEST(WriterDecision, WriterDiesItsAgentGivesUpTheRoleAndTheStandbyTakesItInTwoRounds) {

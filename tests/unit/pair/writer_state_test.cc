@@ -28,8 +28,12 @@ TEST_F(WriterStateTest, NoFileIsAFreshStandby) {
 
 TEST_F(WriterStateTest, SavesAndLoads) {
   WriterStateStore store(dir_ + "/sub");
-  WriterState s{.role = WriterRole::kWriter, .term = 4, .writer_term = 4,
-                .mysqld_started = 1764576000, .fenced = true, .note = "promoted by admin"};
+  WriterState s{.role = WriterRole::kWriter,
+                .term = 4,
+                .writer_term = 4,
+                .mysqld_started = 1764576000,
+                .fenced = true,
+                .note = "promoted by admin"};
   ASSERT_TRUE(store.Save(s).ok());
   auto loaded = store.Load();
   ASSERT_TRUE(loaded.ok()) << loaded.error();
