@@ -1,6 +1,10 @@
 #include "pair/local_server.h"
 
 #include <errmsg.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <fstream>
 
 #include <ctime>
 
@@ -48,6 +52,15 @@ Mysqld ClassifyFailure(unsigned error_code, const std::string& message) {
   return connect_error && no_process ? Mysqld::kDead : Mysqld::kUnknown;
 }
 
+bool ProcessGone(int pid) {
+  if (kill(pid, 0) != 0) return errno == ESRCH;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
+}
+
 LocalServer::LocalServer(probes::MysqlTarget target, std::string credentials_path)
     : credentials_path_(std::move(credentials_path)),
       connection_(std::move(target), std::nullopt, MysqlBackoff(kRetry, kRetry)) {}
@@ -63,6 +76,11 @@ LocalFacts LocalServer::Read(Clock::time_point deadline) {
   if (Status s = Gather(deadline, &facts); !s.ok()) {
     facts.mysqld = ClassifyFailure(connection_.last_error_code(), s.error());
     facts.error = s.error();
+    if (facts.mysqld == Mysqld::kDead && !(pid_ && ProcessGone(*pid_))) {
+      facts.mysqld = Mysqld::kUnknown;
+      facts.error += pid_ ? "; its process " + std::to_string(*pid_) + " still exists"
+                          : "; its process is not known";
+    }
     facts.ready = false;
     facts.not_ready = "mysqld not answering (" + s.error() + ")";
     if (!down_since_) down_since_ = now;
@@ -74,6 +92,15 @@ LocalFacts LocalServer::Read(Clock::time_point deadline) {
     return facts;
   }
   down_since_.reset();
+  if (!pid_ || pid_started_ != facts.started) {
+    auto rows = Query("SELECT @@pid_file AS f", deadline);
+    std::ifstream file(rows.ok() && !rows->empty() ? Value(rows->front(), "f") : "");
+    int pid = 0;
+    if (file >> pid && pid > 0) {
+      pid_ = pid;
+      pid_started_ = facts.started;
+    }
+  }
   return facts;
 }
 

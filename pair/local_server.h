@@ -41,10 +41,18 @@ class LocalServer {
   };
   std::optional<LastSeen> last_seen_;
   std::optional<Clock::time_point> down_since_;
+  // The server's pid (from @@pid_file), read once per incarnation: refused
+  // connections mean "dead" only once that process is gone — a server that
+  // is shutting down or starting refuses too, and may still commit.
+  std::optional<int> pid_;
+  int64_t pid_started_ = 0;
 };
 
 // How a failed connect or query reads: refused or no socket = dead (no
 // process), timed out = hung (a process that may resume), else unknown.
 Mysqld ClassifyFailure(unsigned error_code, const std::string& message);
+
+// No such process, or only its zombie is left.
+bool ProcessGone(int pid);
 
 }  // namespace rsagent::pair

@@ -94,6 +94,17 @@ void WriterArbiter::Round() {
     in.local = local_.Read(Clock::now() + config_.timeout);
   }
   in.peer_agent = peer_.ReadAgent(Clock::now() + config_.timeout);
+  const Clock::time_point now = Clock::now();
+  if (in.local.mysqld != Mysqld::kUp || in.local.started != local_started_) local_since_.reset();
+  if (in.local.mysqld == Mysqld::kUp && !local_since_) {
+    local_since_ = now;
+    local_started_ = in.local.started;
+  }
+  if (in.peer_sql.reachable ||
+      (in.peer_agent.reachable && in.peer_agent.report.mysqld == Mysqld::kUp)) {
+    peer_alive_at_ = now;
+  }
+  in.local.continuous = local_since_ && peer_alive_at_ && *local_since_ < *peer_alive_at_;
   if (in.local.ready) {
     if (std::string why = hooks_.service_override(); !why.empty()) {
       in.local.ready = false;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -82,6 +83,11 @@ class WriterArbiter {
   // report still says writer, so the peer cannot claim the role before
   // this server is read_only. Not persisted: a restart ends it.
   bool draining_ = false;
+  // For LocalFacts::continuous (round thread only): since when the current
+  // local incarnation was read every round, and when the peer was last alive.
+  std::optional<std::chrono::steady_clock::time_point> local_since_;
+  int64_t local_started_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> peer_alive_at_;
   RoundInput last_;  // the facts of the last round
   uint64_t rounds_ = 0;
   std::jthread thread_;  // last: stops before the members it uses go away

@@ -35,6 +35,10 @@ Proof ProveHoldsPeer(const RoundInput& in) {
     return {false, prefix + in.peer + " has transactions not applied here (" + missing + ")"};
   }
   if (in.peer_agent.reachable && peer.mysqld == Mysqld::kDead) {
+    if (!in.local.continuous) {
+      return {false, prefix + "this server restarted or went unseen after " + in.peer +
+                         " was last seen alive, so what it had received from it may be gone"};
+    }
     if (!in.local.caught_up) return {false, prefix + in.local.behind};
     if (!peer.vouch) {
       return {false, prefix + "the mysqld of " + in.peer +

@@ -43,6 +43,10 @@ struct LocalFacts {
   GtidPosition current;  // @@gtid_current_pos: everything applied here
   std::string binlog;    // @@gtid_binlog_pos (last seen once down)
   bool vouch = false;    // see WriterReport::vouch
+  // This mysqld incarnation was up, read every round since, from before the
+  // peer was last seen alive: what it received from the peer is still there
+  // (a restarted replica re-fetches its relay log from the source).
+  bool continuous = false;
 };
 
 struct PeerSqlFacts {

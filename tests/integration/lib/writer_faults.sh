@@ -97,5 +97,10 @@ wf_schedule() {  # SEED FAULTS
     echo "  one writer ($WP_WRITER) ${WF_HEAL_MS} ms after the heal; $check"
   fi
   [[ $check == *"violations 0"* ]] || { echo "$check" | sed 's/^/  /'; rc=1; }
+  if ((rc != 0)) && [[ -n ${WF_KEEP:-} ]]; then  # WF_KEEP=DIR: keep the evidence
+    mkdir -p "$WF_KEEP/$seed"
+    cp "$TMP"/agent-*.log.* "$TMP/director.log" "$TMP/client-s$seed.log" "$WF_KEEP/$seed/" 2>/dev/null
+    echo "  logs kept in $WF_KEEP/$seed"
+  fi
   return "$rc"
 }

@@ -14,6 +14,7 @@ LocalFacts Up(std::string_view current, uint32_t server_id = 1) {
   l.mysqld = Mysqld::kUp;
   l.ready = true;
   l.caught_up = true;
+  l.continuous = true;
   l.started = 1000;
   l.server_id = server_id;
   l.current = Pos(current);
@@ -131,6 +132,19 @@ TEST(WriterDecision, DeadPeerNeedsTheRelayLogApplied) {
   EXPECT_EQ(out.report.reason,
             "cannot confirm I hold the peer's commits: channel '' (default): not caught up with "
             "what it received");
+}
+
+TEST(WriterDecision, DeadPeerNeedsThisServerUpSinceThePeerWasAlive) {
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 3, Mysqld::kDead));
+  in.peer_sql = {.reachable = false, .error = "connect: refused"};
+  in.peer_agent.report.vouch = true;
+  in.peer_agent.report.last_gtid = "1-1-10";
+  in.local.continuous = false;
+  auto out = DecideRound({.term = 3}, in);
+  EXPECT_FALSE(out.report.eligible);
+  EXPECT_EQ(out.report.reason,
+            "cannot confirm I hold the peer's commits: this server restarted or went unseen after "
+            "10.77.0.2 was last seen alive, so what it had received from it may be gone");
 }
 
 TEST(WriterDecision, HungWriterKeepsTheRoleAndThePeerWaits) {
