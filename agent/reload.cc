@@ -57,11 +57,10 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
     return Reject(std::move(restart_only), events);
   }
   if (next.pair != current.pair) {
-    // The arbiter holds connections and a state file for the running [pair];
-    // the model keeps gating the service that arbiter decides.
-    next.pair = current.pair;
-    note += "; [pair] changed: it takes effect at the next restart";
-    spdlog::warn("reload: [pair] changed; it takes effect at the next restart");
+    // The arbiter holds connections and a persisted role for the running
+    // [pair]; like agent.listen, it changes only with a restart.
+    return Reject({"[pair] changed: restart the agent to apply it (its role persists in " +
+                   current.agent.state_dir + "/writer.json)"});
   }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
