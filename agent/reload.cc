@@ -60,7 +60,8 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
     // The arbiter holds connections and a persisted role for the running
     // [pair]; like agent.listen, it changes only with a restart.
     return Reject({"[pair] changed: restart the agent to apply it (its role persists in " +
-                   current.agent.state_dir + "/writer.json)"});
+                   current.agent.state_dir + "/writer.json)"},
+                  events);
   }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
