@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "netsetup/address_watch.h"
 #include "netsetup/dr_inspect.h"
@@ -17,6 +18,9 @@ using std::chrono::milliseconds;
 
 // How long the watch thread blocks in poll: bounds how late StopWatch returns.
 constexpr milliseconds kWatchPoll{200};
+// After a watch error: the first pause, doubling up to the last.
+constexpr milliseconds kWatchRetryMin{200};
+constexpr milliseconds kWatchRetryMax{10000};
 // Sysctl changes have no netlink notification, so the status is also
 // re-read this often to notice ARP settings changed behind our back (and a
 // failed re-bind is retried).
@@ -191,11 +195,23 @@ void DrKeeper::WatchLoop(std::function<void(const DrStatus&)> on_change) {
   DrStatus last = Inspect();
   on_change(last);
   auto next_refresh = std::chrono::steady_clock::now() + kStatusRefresh;
+  auto backoff = kWatchRetryMin;
   while (!stop_watch_) {
     auto event = (*watch)->Wait(kWatchPoll);
     if (!event) {
-      spdlog::error("VIP watch: {}", event.error());
-    } else if (*event == AddressWatch::Event::kOverrun) {
+      // A failing socket fails at once: without a pause this loop would spin
+      // and flood the log. Back off (doubling, bounded), then re-subscribe.
+      spdlog::error("VIP watch: {}; retrying in {} ms", event.error(), backoff.count());
+      for (auto slept = std::chrono::milliseconds(0); slept < backoff && !stop_watch_;
+           slept += kWatchPoll) {
+        std::this_thread::sleep_for(std::min(kWatchPoll, backoff - slept));
+      }
+      backoff = std::min(backoff * 2, kWatchRetryMax);
+      if (auto reopened = AddressWatch::Open()) watch = std::move(reopened);
+    } else {
+      backoff = kWatchRetryMin;
+    }
+    if (event && *event == AddressWatch::Event::kOverrun) {
       spdlog::warn("VIP watch: netlink notifications were lost; re-reading the full state");
     }
     const bool changed = event && *event != AddressWatch::Event::kTimeout;

@@ -150,7 +150,8 @@ Result<MysqlCredentials> ParseMysqlOptionFile(const std::string& text) {
 
 Result<MysqlCredentials> LoadMysqlCredentials(const std::string& path, uid_t agent_uid) {
   // O_NOFOLLOW + fstat: the checks apply to the file we then read.
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO in its place must not hang the probe (refused below).
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return Error{"mysql credentials " + path + ": " + std::strerror(errno)};
   struct stat st {};
   std::string text;

@@ -77,6 +77,15 @@ TEST_F(MysqlCredentialsFileTest, FileOfAnotherUserIsRefused) {
   EXPECT_THAT(c.error(), HasSubstr("owned by uid 12345, not root or the agent's uid 0"));
 }
 
+TEST_F(MysqlCredentialsFileTest, FifoIsRefusedWithoutBlocking) {
+  // Before, open() waited forever for a writer: the probe hung.
+  unlink(path_.c_str());
+  ASSERT_EQ(mkfifo(path_.c_str(), 0600), 0);
+  auto c = LoadMysqlCredentials(path_, geteuid());
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.error(), HasSubstr("not a regular file"));
+}
+
 TEST_F(MysqlCredentialsFileTest, MissingFileNamesIt) {
   auto c = LoadMysqlCredentials(dir_ + "/absent.cnf", geteuid());
   ASSERT_FALSE(c.ok());
