@@ -1,4 +1,4 @@
-// The command line (DESIGN.md §4): parses arguments and dispatches to one
+// The command line (docs/design.md §4): parses arguments and dispatches to one
 // command. Returns the process exit code; never exits itself.
 #pragma once
 

@@ -6,7 +6,7 @@
 // waited for its turn is refused, not done (control_protocol.h).
 //
 // `undrain` clears any override (drain or maint): the one way back into
-// rotation, as DESIGN.md §4 lists no `unmaint`.
+// rotation, as docs/design.md §4 lists no `unmaint`.
 #pragma once
 
 #include <functional>

@@ -1,4 +1,4 @@
-// The local control socket (DESIGN.md §7): admin actions never go through
+// The local control socket (docs/design.md §7): admin actions never go through
 // the network listener. AF_UNIX stream socket, directory 0750 and socket
 // 0600 owned by root, and the peer's uid checked (SO_PEERCRED) on every
 // connection, so only root can drain, reload or read status through it.

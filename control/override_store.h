@@ -1,4 +1,4 @@
-// Drain and maintenance overrides on disk (DESIGN.md §6): one JSON file in
+// Drain and maintenance overrides on disk (docs/design.md §6): one JSON file in
 // state_dir, replaced atomically (temp file, fsync, rename, fsync of the
 // directory) so a crash or kill -9 leaves either the old or the new file.
 //

@@ -1,4 +1,4 @@
-// Turns probe results into service verdicts (DESIGN.md §6). Thread-safe:
+// Turns probe results into service verdicts (docs/design.md §6). Thread-safe:
 // probe threads Record(), the ticker Refresh()es for staleness, handlers read
 // the cached Current() snapshot.
 #pragma once

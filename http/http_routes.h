@@ -1,4 +1,4 @@
-// What the health listener answers (DESIGN.md §7), as a pure function of the
+// What the health listener answers (docs/design.md §7), as a pure function of the
 // request, the caller's address and the cached snapshot: no I/O, no probe.
 #pragma once
 

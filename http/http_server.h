@@ -1,4 +1,4 @@
-// The read-only network listener (DESIGN.md §7). It only ever reads the
+// The read-only network listener (docs/design.md §7). It only ever reads the
 // cached snapshot; admin actions are on the local control socket instead.
 // Event loops, not a thread per connection (http_event_loop.h): a thousand
 // idle or slowloris connections cannot keep a director's check waiting.

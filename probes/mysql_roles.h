@@ -1,4 +1,4 @@
-// The writer and reader verdicts (DESIGN.md §6) from a server's facts.
+// The writer and reader verdicts (docs/design.md §6) from a server's facts.
 // Every DOWN verdict says why in one line; an UP verdict carries a short note.
 #pragma once
 
