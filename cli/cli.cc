@@ -55,11 +55,44 @@ FILE defaults to /etc/rsagent/rsagent.toml; when it does not exist, run,
 check-config and probe use the embedded default (a plain nginx box).
 )";
 
+// Per command: its synopsis (for `COMMAND --help` and usage errors), whether
+// it takes --json and whether it takes words after its name. Anything else
+// given is refused, never silently ignored.
+struct CommandSpec {
+  const char* name;
+  const char* synopsis;
+  bool json;
+  bool words;
+};
+
+constexpr CommandSpec kCommands[] = {
+    {"run", "run [-c FILE]", false, false},
+    {"check-config", "check-config [-c FILE]", false, false},
+    {"probe", "probe NAME [-c FILE] [--json]", true, true},
+    {"vip", "vip up|down|status [-c FILE] [--json]", true, true},
+    {"status", "status [-c FILE] [--json]", true, false},
+    {"drain", "drain SERVICE|--all [-c FILE] [--json]", true, true},
+    {"maint", "maint SERVICE|--all [-c FILE] [--json]", true, true},
+    {"undrain", "undrain SERVICE|--all [-c FILE] [--json]", true, true},
+    {"reload", "reload [-c FILE] [--json]", true, false},
+    {"switchover", "switchover SERVICE [-c FILE] [--json]", true, true},
+    {"promote", "promote SERVICE --yes [-c FILE] [--json]", true, true},
+    {"diagnose", "diagnose [-c FILE] [--json]", true, false},
+};
+
+const CommandSpec* FindCommand(const std::string& name) {
+  for (const auto& spec : kCommands) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
 struct Args {
   std::string command;
   std::vector<std::string> positional;
   std::optional<std::string> config_path;
   bool json = false;
+  bool help = false;  // COMMAND --help
 };
 
 Result<Args> Parse(const std::vector<std::string>& argv) {
@@ -75,6 +108,8 @@ Result<Args> Parse(const std::vector<std::string>& argv) {
       args.json = true;
     } else if (a == "--all" || a == "--yes") {
       args.positional.push_back(a);  // drain/undrain/maint: the target; promote: confirmed
+    } else if ((a == "--help" || a == "-h") && !args.command.empty()) {
+      args.help = true;
     } else if (a.starts_with("-") && a != "-" && !(args.command.empty() &&
                                                    (a == "--version" || a == "-V" ||
                                                     a == "--help" || a == "-h"))) {
@@ -179,6 +214,20 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
   if (cmd.empty() || cmd == "--help" || cmd == "-h" || cmd == "help") {
     (cmd.empty() ? err : out) << kUsage;
     return cmd.empty() ? 2 : 0;
+  }
+  if (const CommandSpec* spec = FindCommand(cmd)) {
+    if (args->help) {
+      out << "usage: rsagent " << spec->synopsis << "\n\n" << kUsage;
+      return 0;
+    }
+    std::string refused;
+    if (args->json && !spec->json) refused = "--json";
+    if (!spec->words && !args->positional.empty()) refused = args->positional[0];
+    if (!refused.empty()) {
+      err << "rsagent " << cmd << ": unexpected " << refused << "\nusage: rsagent "
+          << spec->synopsis << "\n";
+      return 2;
+    }
   }
   if (cmd == "run" || cmd == "check-config" || cmd == "probe" || cmd == "vip") return RunCommand(*args, out, err);
   if (IsAdminCommand(cmd)) return RunAdmin(*args, out, err);
