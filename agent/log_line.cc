@@ -33,7 +33,7 @@ std::string Rfc3339(SysClock::time_point t, bool utc) {
     std::snprintf(zone, sizeof zone, "%c%02d:%02d", off < 0 ? '-' : '+', std::abs(off) / 60 % 100,
                   std::abs(off) % 60);
   }
-  char out[48];
+  char out[64];  // room for every int millis and zone, so GCC sees no truncation
   std::snprintf(out, sizeof out, "%s.%03d%s", date, millis, zone);
   return out;
 }
