@@ -294,6 +294,11 @@ TEST_F(HttpServerTest, PipelinedRequestsFollowedByAHalfCloseAreAllAnswered) {
 }
 
 TEST_F(HttpServerTest, TheCapCountsConnectionsWithAnAnswerPending) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Sanitized, rendering 20,000 services is slow enough that the stuck
+  // clients' answers are not yet pending when the check arrives.
+  GTEST_SKIP() << "timing premise does not hold under ASan; runs in the plain build";
+#endif
   // Clients that ask for /status and never read: their answers stay pending
   // (a big body fills the socket buffers). Before, they were never evicted,
   // so the cap of 2 did not hold: every new check was accepted beyond it.
