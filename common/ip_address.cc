@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace rsagent {
 
@@ -18,6 +19,13 @@ Result<IpAddress> IpAddress::Parse(std::string_view text) {
     return ip;
   }
   return Error{"\"" + s + "\" is not an IPv4 or IPv6 address"};
+}
+
+IpAddress IpAddress::FromBytes(int family, const void* bytes) {
+  IpAddress address;
+  address.family_ = family == AF_INET6 ? AF_INET6 : AF_INET;
+  std::memcpy(address.bytes_.data(), bytes, address.size());
+  return address;
 }
 
 std::string IpAddress::ToString() const {

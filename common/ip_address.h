@@ -19,6 +19,8 @@ class IpAddress {
   IpAddress() = default;
   // "192.168.1.100" or "2001:db8::1" (no brackets, no mask).
   static Result<IpAddress> Parse(std::string_view text);
+  // From a kernel structure: 4 (AF_INET) or 16 (AF_INET6) bytes, network order.
+  static IpAddress FromBytes(int family, const void* bytes);
 
   int family() const { return family_; }  // AF_INET or AF_INET6
   bool is_v4() const { return family_ == AF_INET; }
