@@ -73,6 +73,7 @@ void HealthModel::Record(const std::string& probe, const probes::ProbeResult& re
   state.last_at = finished;
   ++state.attempts;
   if (!result.outcome.ok) ++state.failures;
+  state.durations.Observe(std::chrono::duration<double>(result.latency).count());
   for (auto& check : state.checks) {
     bool ok = result.outcome.ok;
     if (!check.role.empty()) {
@@ -188,7 +189,11 @@ void HealthModel::PublishLocked(SteadyTime now) {
 
   for (const auto& probe_config : config_.probes) {
     ProbeState& state = probes_.at(probe_config.name);
-    ProbeView view{.name = probe_config.name, .type = conf::ProbeTypeName(probe_config.spec)};
+    ProbeView view{.name = probe_config.name,
+                   .type = conf::ProbeTypeName(probe_config.spec),
+                   .interval = probe_config.interval,
+                   .timeout = probe_config.timeout,
+                   .durations = state.durations};
     view.has_result = state.has_result;
     view.last = state.last;
     view.last_at = ToWall(state.last_at);

@@ -56,6 +56,7 @@ class HealthModel {
     SteadyTime last_at;
     uint64_t attempts = 0;
     uint64_t failures = 0;
+    ProbeDurations durations;
   };
   struct ServiceState {
     bool up = false;

@@ -11,6 +11,17 @@ const char* AdminStateName(AdminState state) {
   return "none";
 }
 
+void ProbeDurations::Observe(double seconds) {
+  for (size_t i = 0; i < kProbeDurationBuckets.size(); ++i) {
+    if (seconds <= kProbeDurationBuckets[i]) {
+      ++counts[i];
+      break;
+    }
+  }
+  ++count;
+  sum_seconds += seconds;
+}
+
 const CheckView* ProbeView::Find(const std::string& role) const {
   for (const auto& check : checks) {
     if (check.role == role) return &check;

@@ -3,6 +3,7 @@
 // that answers a request ever runs a probe.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -39,9 +40,24 @@ struct CheckView {
   std::string reason;       // of the last result (or why it is stale)
 };
 
+// Upper bounds (seconds) of the probe duration histogram's buckets: fine
+// below 100 ms where local probes live, then up to the 10 s a timeout may be.
+inline constexpr std::array<double, 16> kProbeDurationBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2.5, 5, 10};
+
+struct ProbeDurations {
+  std::array<uint64_t, kProbeDurationBuckets.size()> counts{};  // per bucket, not cumulative
+  uint64_t count = 0;                                           // every attempt (+Inf)
+  double sum_seconds = 0;
+  void Observe(double seconds);
+};
+
 struct ProbeView {
   std::string name;
   std::string type;
+  std::chrono::milliseconds interval{0};
+  std::chrono::milliseconds timeout{0};
+  ProbeDurations durations;
   std::vector<CheckView> checks;  // [0] is the probe's own outcome
   bool has_result = false;
   probes::ProbeResult last;       // valid when has_result

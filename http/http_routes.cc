@@ -76,7 +76,7 @@ HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snap
     }
     if (path == "/metrics") {
       return HttpResponse{.content_type = "text/plain; version=0.0.4",
-                          .body = RenderMetrics(snapshot, options.version)};
+                          .body = RenderMetrics(snapshot, options.version, ReadProcessStats())};
     }
     return HttpResponse{.content_type = "application/json",
                         .body = DumpJson(StatusJson(snapshot, options.version), 2) + "\n"};

@@ -15,11 +15,13 @@ namespace rsagent::probes {
 using Clock = std::chrono::steady_clock;
 
 // A number a probe measured, exported in /metrics and /status
-// (e.g. {"mysql_replica_lag_seconds", {{"channel", ""}}, 0.0}).
+// (e.g. {"rsagent_mysql_replica_lag_seconds", {{"channel", ""}}, 0.0}).
 struct Sample {
   std::string name;
   std::map<std::string, std::string> labels;
   double value = 0;
+  std::string help;      // the metric family's HELP text
+  bool counter = false;  // a count that only grows (a server's counter), else a gauge
 };
 
 struct Outcome {

@@ -81,7 +81,7 @@ for p in d["probes"]:
     last = p["last"] or {}
     print("probe   %-8s %-5s %-5s last %.2f ms  %s" % (p["name"], "UP" if p["up"] else "DOWN",
           p["type"], last.get("latency_ms", 0), p["reason"]))'
-in_ns curl -s http://127.0.0.1:9480/metrics | grep -E '^rsagent_(service_up|probe_up|probe_latency)'
+in_ns curl -s http://127.0.0.1:9480/metrics | grep -E '^rsagent_(service_up|probe_up|probe_duration_seconds_count)'
 
 say "Fault: nginx killed (master and worker)"
 workers=$(pgrep -P "$NGINX_PID" || true)

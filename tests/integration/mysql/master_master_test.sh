@@ -129,7 +129,7 @@ log "commit with the peer gone took $commit_ms ms (semi-sync timeout 3000 ms)"
 out=$(probe_once a)
 grep -q "semi_sync = fell back to async (1 commits without ack)" <<<"$out" || fail "no fallback: $out"
 health_is a writer 200 || fail "semi-sync fallback (not fatal) took the writer down"
-wait_until 3 metric_is a mysql_global_status_rpl_semi_sync_master_status 0 ||
+wait_until 3 metric_is a rsagent_mysql_semi_sync_source_active 0 ||
   fail "fallback not in /metrics"
 mdb_restart b
 expect_health a reader 200 15 "peer back"

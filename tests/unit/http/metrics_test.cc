@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -22,8 +23,12 @@ Snapshot MakeSnapshot() {
   p.has_result = true;
   p.last.outcome = {true, ""};
   p.last.latency = std::chrono::microseconds(1500);
-  p.last.samples = {{"mysql_up", {{"channel", "a\"b"}}, 1},
-                    {"mysql_up", {{"channel", "c"}}, 0}};
+  p.last.samples = {{"rsagent_mysql_up", {{"channel", "a\"b"}}, 1},
+                    {"rsagent_mysql_up", {{"channel", "c"}}, 0}};
+  p.durations.Observe(0.0015);
+  p.durations.Observe(0.3);
+  p.timeout = std::chrono::milliseconds(500);
+  p.last_at = s.taken;
   p.attempts = 10;
   p.failures = 2;
   s.probes = {p};
@@ -40,11 +45,23 @@ TEST(MetricsTest, ContainsTheDocumentedSeries) {
            "rsagent_service_up{service=\"web\"} 1\n",
            "rsagent_service_up{service=\"db\"} 0\n",
            "rsagent_service_admin_state{service=\"db\",state=\"drain\"} 1\n",
-           "rsagent_probe_up{probe=\"nginx\",type=\"http\",role=\"\"} 1\n",
-           "rsagent_probe_transitions_total{probe=\"nginx\",type=\"http\",role=\"\"} 3\n",
-           "rsagent_probe_latency_seconds{probe=\"nginx\",type=\"http\"} 0.0015\n",
+           "rsagent_probe_up{probe=\"nginx\",type=\"http\"} 1\n",
+           "rsagent_probe_transitions_total{probe=\"nginx\",type=\"http\"} 3\n",
+           "rsagent_probe_duration_seconds_bucket{probe=\"nginx\",type=\"http\",le=\"0.001\"} 0\n",
+           "rsagent_probe_duration_seconds_bucket{probe=\"nginx\",type=\"http\",le=\"0.0025\"} 1\n",
+           "rsagent_probe_duration_seconds_bucket{probe=\"nginx\",type=\"http\",le=\"0.3\"} 2\n",
+           "rsagent_probe_duration_seconds_bucket{probe=\"nginx\",type=\"http\",le=\"+Inf\"} 2\n",
+           "rsagent_probe_duration_seconds_sum{probe=\"nginx\",type=\"http\"} 0.3015\n",
+           "rsagent_probe_duration_seconds_count{probe=\"nginx\",type=\"http\"} 2\n",
+           "rsagent_probe_timeout_seconds{probe=\"nginx\",type=\"http\"} 0.5\n",
+           "rsagent_probe_last_attempt_timestamp_seconds{probe=\"nginx\",type=\"http\"} "
+           "1700000005\n",
+           "rsagent_service_state_change_timestamp_seconds{service=\"web\"} 0\n",
+           "rsagent_service_down_cause{service=\"web\",cause=\"probe\"} 0\n",
+           "rsagent_service_info{service=\"web\",role=\"none\",vip=\"\",port=\"0\"} 1\n",
+           "rsagent_start_timestamp_seconds 1.7e+09\n",
            "rsagent_probe_failures_total{probe=\"nginx\",type=\"http\"} 2\n",
-           "mysql_up{probe=\"nginx\",channel=\"a\\\"b\"} 1\n",
+           "rsagent_mysql_up{probe=\"nginx\",type=\"http\",channel=\"a\\\"b\"} 1\n",
            "rsagent_vip_present{vip=\"192.168.1.100\"} 1\n",
            "rsagent_vip_heals_total{vip=\"192.168.1.100\"} 4\n",
            "rsagent_arp_ignore{interface=\"all\"} 1\n",
@@ -58,7 +75,8 @@ TEST(MetricsTest, ContainsTheDocumentedSeries) {
 // one HELP and TYPE, and its samples are contiguous.
 TEST(MetricsTest, IsValidExpositionFormat) {
   const std::string text = RenderMetrics(MakeSnapshot(), "1.2.3");
-  const std::regex sample(R"re(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*",?)*\})? -?[0-9.e+-]+$)re");
+  const std::regex sample(
+      R"re(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*",?)*\})? -?[0-9.e+-]+$)re");
   const std::regex help(R"(^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$)");
   std::set<std::string> seen_type, closed;
   std::string current;
@@ -75,13 +93,45 @@ TEST(MetricsTest, IsValidExpositionFormat) {
       continue;
     }
     ASSERT_TRUE(std::regex_match(line, m, sample)) << "bad line: " << line;
-    EXPECT_EQ(m[1], current) << "sample outside its family: " << line;
-    EXPECT_FALSE(closed.count(m[1])) << "family not contiguous: " << line;
+    const std::string name = m[1];
+    const bool in_family = name == current || name == current + "_bucket" ||
+                           name == current + "_sum" || name == current + "_count";
+    EXPECT_TRUE(in_family) << "sample outside its family: " << line;
+    EXPECT_FALSE(closed.count(current)) << "family not contiguous: " << line;
   }
 }
 
 TEST(MetricsTest, EscapesLabelValues) {
   EXPECT_EQ(EscapeLabelValue("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+}
+
+TEST(MetricsTest, NumbersAreShortestRoundTrip) {
+  EXPECT_EQ(FormatValue(0.000366), "0.000366");
+  EXPECT_EQ(FormatValue(1700000000.123), "1700000000.123");
+  EXPECT_EQ(FormatValue(3), "3");
+  EXPECT_EQ(FormatValue(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(FormatValue(1.0 / 0.0), "+Inf");
+  EXPECT_EQ(FormatValue(-1.0 / 0.0), "-Inf");
+  EXPECT_EQ(FormatValue(std::nan("")), "NaN");
+}
+
+TEST(MetricsTest, ProcessSeriesWhenGiven) {
+  const std::string text = RenderMetrics(
+      MakeSnapshot(), "1", ProcessStats{.cpu_seconds = 1.5, .resident_bytes = 4096, .open_fds = 7});
+  EXPECT_NE(text.find("process_cpu_seconds_total 1.5\n"), std::string::npos);
+  EXPECT_NE(text.find("process_resident_memory_bytes 4096\n"), std::string::npos);
+  EXPECT_NE(text.find("process_open_fds 7\n"), std::string::npos);
+  EXPECT_EQ(RenderMetrics(MakeSnapshot(), "1").find("process_"), std::string::npos);
+}
+
+TEST(MetricsTest, NothingNamedAfterAnotherExporter) {
+  const std::string text = RenderMetrics(MakeSnapshot(), "1", ReadProcessStats());
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("#")) continue;
+    EXPECT_TRUE(line.starts_with("rsagent_") || line.starts_with("process_")) << line;
+  }
 }
 
 }  // namespace
@@ -92,8 +142,11 @@ namespace {
 
 TEST(MetricsTest, ThePairsRoleTermAndPeer) {
   Snapshot s = MakeSnapshot();
-  s.pair = pair::WriterReport{.service = "db-writer", .role = pair::WriterRole::kWriter,
-                              .term = 4, .writer_term = 4, .eligible = false};
+  s.pair = pair::WriterReport{.service = "db-writer",
+                              .role = pair::WriterRole::kWriter,
+                              .term = 4,
+                              .writer_term = 4,
+                              .eligible = false};
   s.pair_peer = {.agent_reachable = true, .mysql_reachable = false};
   const std::string text = RenderMetrics(s, "1.2.3");
   for (const char* line : {

@@ -54,23 +54,23 @@ TEST(MysqlReportTest, UnreadableReplicationIsUnknownNotNotAReplica) {
 TEST(MysqlReportTest, ExporterStyleSamplesPerChannel) {
   ProbeResult r;
   ReportMysqlFacts(Facts(), &r);
-  ASSERT_NE(FindSample(r, "mysql_up"), nullptr);
-  EXPECT_EQ(FindSample(r, "mysql_up")->value, 1);
-  EXPECT_EQ(FindSample(r, "mysql_global_variables_read_only")->value, 0);
-  EXPECT_EQ(FindSample(r, "mysql_slave_status_slave_io_running", "west")->value, 0);
-  EXPECT_EQ(FindSample(r, "mysql_slave_status_slave_sql_running", "west")->value, 1);
-  EXPECT_EQ(FindSample(r, "mysql_slave_status_read_master_log_pos", "west")->value, 8812);
-  EXPECT_EQ(FindSample(r, "mysql_global_status_rpl_semi_sync_master_status")->value, 0);
-  EXPECT_EQ(FindSample(r, "mysql_global_status_rpl_semi_sync_master_no_tx")->value, 1);
+  ASSERT_NE(FindSample(r, "rsagent_mysql_up"), nullptr);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_up")->value, 1);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_read_only")->value, 0);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_replica_io_running", "west")->value, 0);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_replica_sql_running", "west")->value, 1);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_replica_received_log_position", "west")->value, 8812);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_semi_sync_source_active")->value, 0);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_semi_sync_source_no_transactions_total")->value, 1);
 }
 
 TEST(MysqlReportTest, UnknownValuesAreLeftOutNotZero) {
   ProbeResult r;
   ReportMysqlFacts(Facts(), &r);
-  EXPECT_EQ(FindSample(r, "mysql_slave_status_seconds_behind_master", "west"), nullptr);  // NULL
-  EXPECT_EQ(FindSample(r, "mysql_global_variables_super_read_only"), nullptr);            // MariaDB
-  EXPECT_EQ(FindSample(r, "mysql_global_status_rpl_semi_sync_master_clients"), nullptr);
-  EXPECT_EQ(FindSample(r, "mysql_heartbeat_lag_seconds"), nullptr);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_replica_lag_seconds", "west"), nullptr);  // NULL
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_super_read_only"), nullptr);            // MariaDB
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_semi_sync_source_clients"), nullptr);
+  EXPECT_EQ(FindSample(r, "rsagent_mysql_heartbeat_lag_seconds"), nullptr);
 }
 
 TEST(MysqlReportTest, DetailsForStatus) {
@@ -89,7 +89,7 @@ TEST(MysqlReportTest, DownServerReportsOnlyUpAndTheError) {
   ProbeResult r;
   ReportMysqlFacts(f, &r);
   ASSERT_EQ(r.samples.size(), 1u);
-  EXPECT_EQ(r.samples[0].name, "mysql_up");
+  EXPECT_EQ(r.samples[0].name, "rsagent_mysql_up");
   EXPECT_EQ(r.samples[0].value, 0);
   EXPECT_EQ(r.details["error"], f.error);
 }
