@@ -2,13 +2,37 @@
 
 #include <cstdio>
 
+#include "probes/mysql_metric.h"
+
 namespace rsagent::probes {
 
 namespace {
 
-void Add(ProbeResult* result, std::string name, std::optional<double> value,
-         std::map<std::string, std::string> labels = {}) {
-  if (value) result->samples.push_back({std::move(name), std::move(labels), *value});
+constexpr MysqlMetric kReady{"wsrep_ready", "1 while wsrep_ready = ON (the node accepts queries)."};
+constexpr MysqlMetric kConnected{"wsrep_connected",
+                                 "1 while wsrep_connected = ON (connected to the group)."};
+constexpr MysqlMetric kPrimary{"wsrep_primary_component",
+                               "1 while wsrep_cluster_status = Primary."};
+constexpr MysqlMetric kClusterSize{"wsrep_cluster_size", "Nodes in the node's component."};
+constexpr MysqlMetric kLocalState{"wsrep_local_state",
+                                  "wsrep_local_state: 1 Joining, 2 Donor, 3 Joined, 4 Synced."};
+constexpr MysqlMetric kLocalStateInfo{"wsrep_local_state_info",
+                                      "1, with state = wsrep_local_state_comment."};
+constexpr MysqlMetric kFlowPaused{
+    "wsrep_flow_control_paused_ratio",
+    "wsrep_flow_control_paused: fraction of time paused by flow control since FLUSH STATUS."};
+constexpr MysqlMetric kFlowPausedSeconds{
+    "wsrep_flow_control_paused_seconds_total",
+    "Time paused by flow control (wsrep_flow_control_paused_ns).", true};
+constexpr MysqlMetric kRecvQueue{"wsrep_local_recv_queue",
+                                 "Write-sets received and not yet applied."};
+constexpr MysqlMetric kRecvQueueAvg{"wsrep_local_recv_queue_avg",
+                                    "Average receive queue length since FLUSH STATUS."};
+constexpr MysqlMetric kDesync{"wsrep_desync", "The node's wsrep_desync (1 = ON)."};
+
+std::optional<double> NsToSeconds(std::optional<double> ns) {
+  if (!ns) return std::nullopt;
+  return *ns / 1e9;
 }
 
 std::string Format(double value) {
@@ -21,29 +45,29 @@ std::string Format(double value) {
 
 void ReportGaleraFacts(const GaleraFacts& f, ProbeResult* result) {
   auto& details = result->details;
-  Add(result, "mysql_up", f.answers ? 1.0 : 0.0);
+  AddMysqlSample(result, kMysqlUp, f.answers ? 1.0 : 0.0);
   if (!f.error.empty()) details["error"] = f.error;
   if (!f.answers) return;
   if (!f.version.empty()) details["version"] = f.version;
-  Add(result, "mysql_global_variables_read_only", f.read_only ? 1.0 : 0.0);
+  AddMysqlSample(result, kMysqlReadOnly, f.read_only ? 1.0 : 0.0);
   details["read_only"] = f.read_only ? "ON" : "OFF";
   if (!f.provider_loaded) {
     details["wsrep"] = "no wsrep provider loaded";
     return;
   }
-  Add(result, "mysql_global_status_wsrep_ready", f.ready == "ON" ? 1.0 : 0.0);
-  Add(result, "mysql_global_status_wsrep_connected", f.connected == "ON" ? 1.0 : 0.0);
-  Add(result, "mysql_galera_primary_component", f.cluster_status == "Primary" ? 1.0 : 0.0);
-  Add(result, "mysql_global_status_wsrep_cluster_size", f.cluster_size);
-  Add(result, "mysql_global_status_wsrep_local_state", f.local_state);
+  AddMysqlSample(result, kReady, f.ready == "ON" ? 1.0 : 0.0);
+  AddMysqlSample(result, kConnected, f.connected == "ON" ? 1.0 : 0.0);
+  AddMysqlSample(result, kPrimary, f.cluster_status == "Primary" ? 1.0 : 0.0);
+  AddMysqlSample(result, kClusterSize, f.cluster_size);
+  AddMysqlSample(result, kLocalState, f.local_state);
   if (!f.local_state_comment.empty()) {
-    Add(result, "mysql_galera_local_state_info", 1.0, {{"state", f.local_state_comment}});
+    AddMysqlSample(result, kLocalStateInfo, 1.0, {{"state", f.local_state_comment}});
   }
-  Add(result, "mysql_global_status_wsrep_flow_control_paused", f.flow_control_paused);
-  Add(result, "mysql_global_status_wsrep_flow_control_paused_ns", f.flow_control_paused_ns);
-  Add(result, "mysql_global_status_wsrep_local_recv_queue", f.recv_queue);
-  Add(result, "mysql_global_status_wsrep_local_recv_queue_avg", f.recv_queue_avg);
-  Add(result, "mysql_global_variables_wsrep_desync", f.desync ? 1.0 : 0.0);
+  AddMysqlSample(result, kFlowPaused, f.flow_control_paused);
+  AddMysqlSample(result, kFlowPausedSeconds, NsToSeconds(f.flow_control_paused_ns));
+  AddMysqlSample(result, kRecvQueue, f.recv_queue);
+  AddMysqlSample(result, kRecvQueueAvg, f.recv_queue_avg);
+  AddMysqlSample(result, kDesync, f.desync ? 1.0 : 0.0);
 
   details["wsrep_cluster_status"] = f.cluster_status;
   details["wsrep_local_state"] =

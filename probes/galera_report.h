@@ -1,7 +1,7 @@
-// A Galera node's facts as /metrics samples and /status details. Status
-// values keep mysqld_exporter's names (mysql_global_status_wsrep_*), so
-// existing Galera dashboards fit; the state comment is a label of
-// mysql_galera_local_state_info.
+// A Galera node's facts as /metrics samples and /status details. Samples are
+// rsagent_mysql_wsrep_* (rsagent's own names, like the mysql probe's: never
+// mysqld_exporter's mysql_global_status_wsrep_*); the state comment is the
+// label of rsagent_mysql_wsrep_local_state_info.
 #pragma once
 
 #include "probes/galera_facts.h"

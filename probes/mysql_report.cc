@@ -2,68 +2,53 @@
 
 #include <cstdio>
 
+#include "probes/mysql_metric.h"
+
 namespace rsagent::probes {
 
 namespace {
 
 const char* OnOff(bool on) { return on ? "ON" : "OFF"; }
 
-struct Metric {
-  const char* name;  // after rsagent_mysql_
-  const char* help;
-  bool counter = false;
-};
-
-constexpr Metric kUp{"up", "1 when the server answered the probe's queries."};
-constexpr Metric kReadOnly{"read_only", "The server's read_only (1 = ON)."};
-constexpr Metric kSuperReadOnly{"super_read_only", "The server's super_read_only (MySQL only)."};
-constexpr Metric kIoRunning{"replica_io_running",
-                            "1 when the replication IO thread runs (Slave_IO_Running = Yes)."};
-constexpr Metric kSqlRunning{"replica_sql_running",
-                             "1 when the replication SQL thread runs (Slave_SQL_Running = Yes)."};
-constexpr Metric kLag{"replica_lag_seconds", "Seconds_Behind_Master (Seconds_Behind_Source)."};
-constexpr Metric kReceivedPos{"replica_received_log_position",
-                              "Read_Master_Log_Pos: how far the IO thread has received."};
-constexpr Metric kAppliedPos{"replica_applied_log_position",
-                             "Exec_Master_Log_Pos: how far the SQL thread has applied."};
-constexpr Metric kAppliedAll{"replica_applied_all_received",
-                             "1 when everything received has been applied."};
-constexpr Metric kHeartbeatLag{"heartbeat_lag_seconds",
-                               "Lag measured from the heartbeat table's last row."};
-constexpr Metric kSourceEnabled{"semi_sync_source_enabled",
-                                "rpl_semi_sync_master_enabled / _source_enabled (1 = ON)."};
-constexpr Metric kSourceActive{"semi_sync_source_active",
-                               "1 while semi-sync is on, 0 when it fell back to async."};
-constexpr Metric kSourceClients{"semi_sync_source_clients",
-                                "Semi-sync replicas connected to this source."};
-constexpr Metric kYesTx{"semi_sync_source_yes_transactions_total",
-                        "Commits acknowledged by a semi-sync replica.", true};
-constexpr Metric kNoTx{"semi_sync_source_no_transactions_total",
-                       "Commits made without a semi-sync replica's acknowledgement.", true};
-constexpr Metric kReplicaEnabled{"semi_sync_replica_enabled",
-                                 "rpl_semi_sync_slave_enabled / _replica_enabled (1 = ON)."};
-constexpr Metric kReplicaActive{"semi_sync_replica_active",
-                                "1 while this replica acknowledges semi-sync commits."};
+constexpr MysqlMetric kSuperReadOnly{"super_read_only",
+                                     "The server's super_read_only (MySQL only)."};
+constexpr MysqlMetric kIoRunning{"replica_io_running",
+                                 "1 when the replication IO thread runs (Slave_IO_Running = Yes)."};
+constexpr MysqlMetric kSqlRunning{
+    "replica_sql_running", "1 when the replication SQL thread runs (Slave_SQL_Running = Yes)."};
+constexpr MysqlMetric kLag{"replica_lag_seconds", "Seconds_Behind_Master (Seconds_Behind_Source)."};
+constexpr MysqlMetric kReceivedPos{"replica_received_log_position",
+                                   "Read_Master_Log_Pos: how far the IO thread has received."};
+constexpr MysqlMetric kAppliedPos{"replica_applied_log_position",
+                                  "Exec_Master_Log_Pos: how far the SQL thread has applied."};
+constexpr MysqlMetric kAppliedAll{"replica_applied_all_received",
+                                  "1 when everything received has been applied."};
+constexpr MysqlMetric kHeartbeatLag{"heartbeat_lag_seconds",
+                                    "Lag measured from the heartbeat table's last row."};
+constexpr MysqlMetric kSourceEnabled{"semi_sync_source_enabled",
+                                     "rpl_semi_sync_master_enabled / _source_enabled (1 = ON)."};
+constexpr MysqlMetric kSourceActive{"semi_sync_source_active",
+                                    "1 while semi-sync is on, 0 when it fell back to async."};
+constexpr MysqlMetric kSourceClients{"semi_sync_source_clients",
+                                     "Semi-sync replicas connected to this source."};
+constexpr MysqlMetric kYesTx{"semi_sync_source_yes_transactions_total",
+                             "Commits acknowledged by a semi-sync replica.", true};
+constexpr MysqlMetric kNoTx{"semi_sync_source_no_transactions_total",
+                            "Commits made without a semi-sync replica's acknowledgement.", true};
+constexpr MysqlMetric kReplicaEnabled{"semi_sync_replica_enabled",
+                                      "rpl_semi_sync_slave_enabled / _replica_enabled (1 = ON)."};
+constexpr MysqlMetric kReplicaActive{"semi_sync_replica_active",
+                                     "1 while this replica acknowledges semi-sync commits."};
 
 class Reporter {
  public:
   explicit Reporter(ProbeResult* result) : result_(result) {}
 
-  // Names are rsagent's own (rsagent_mysql_*), never mysqld_exporter's: a
-  // site running both must not get its alerts twice.
-  void Add(const Metric& m, double value, std::map<std::string, std::string> labels = {}) {
-    result_->samples.push_back({.name = std::string("rsagent_mysql_") + m.name,
-                                .labels = std::move(labels),
-                                .value = value,
-                                .help = m.help,
-                                .counter = m.counter});
+  void Add(const MysqlMetric& m, double value, std::map<std::string, std::string> labels = {}) {
+    AddMysqlSample(result_, m, value, std::move(labels));
   }
-  void Add(const Metric& m, std::optional<double> value) {
-    if (value) Add(m, *value);
-  }
-  void Add(const Metric& m, std::optional<bool> value) {
-    if (value) Add(m, *value ? 1.0 : 0.0);
-  }
+  void Add(const MysqlMetric& m, std::optional<double> value) { AddMysqlSample(result_, m, value); }
+  void Add(const MysqlMetric& m, std::optional<bool> value) { Add(m, AsNumber(value)); }
   void Detail(std::string key, std::string value) {
     result_->details[std::move(key)] = std::move(value);
   }
@@ -90,12 +75,12 @@ std::string DescribeChannel(const ReplicaChannel& c) {
 
 void ReportMysqlFacts(const MysqlFacts& facts, ProbeResult* result) {
   Reporter r(result);
-  r.Add(kUp, facts.answers ? 1.0 : 0.0);
+  r.Add(kMysqlUp, facts.answers ? 1.0 : 0.0);
   if (!facts.error.empty()) r.Detail("error", facts.error);
   if (!facts.answers) return;
   if (!facts.version.empty()) r.Detail("version", facts.version);
 
-  r.Add(kReadOnly, facts.read_only ? 1.0 : 0.0);
+  r.Add(kMysqlReadOnly, facts.read_only ? 1.0 : 0.0);
   r.Detail("read_only", OnOff(facts.read_only));
   r.Add(kSuperReadOnly, facts.super_read_only);
   if (facts.super_read_only) r.Detail("super_read_only", OnOff(*facts.super_read_only));
@@ -110,11 +95,9 @@ void ReportMysqlFacts(const MysqlFacts& facts, ProbeResult* result) {
     r.Add(kIoRunning, c.IoRunning() ? 1.0 : 0.0, channel);
     r.Add(kSqlRunning, c.SqlRunning() ? 1.0 : 0.0, channel);
     if (c.seconds_behind) {
-      r.Add(kLag, static_cast<double>(*c.seconds_behind),
-            channel);
+      r.Add(kLag, static_cast<double>(*c.seconds_behind), channel);
     }
-    r.Add(kReceivedPos, static_cast<double>(c.received.offset),
-          channel);
+    r.Add(kReceivedPos, static_cast<double>(c.received.offset), channel);
     r.Add(kAppliedPos, static_cast<double>(c.applied.offset), channel);
     r.Add(kAppliedAll, c.AppliedAllReceived() ? 1.0 : 0.0, channel);
     r.Detail(c.name.empty() ? "replication" : "replication." + c.name, DescribeChannel(c));

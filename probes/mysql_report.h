@@ -1,8 +1,7 @@
-// A server's facts as /metrics samples and /status details. Sample names
-// follow mysqld_exporter (mysql_up, mysql_global_variables_read_only,
-// mysql_slave_status_*{channel}, mysql_global_status_rpl_semi_sync_master_*),
-// always in the master/slave spelling whatever the server calls them, so one
-// dashboard fits MySQL 5.7, 8.x and MariaDB.
+// A server's facts as /metrics samples and /status details. Samples are
+// rsagent_mysql_* (probes/mysql_metric.h), in the replica/source spelling
+// whatever the server calls them, so one dashboard fits MySQL 5.7, 8.x, 9.x
+// and MariaDB.
 #pragma once
 
 #include "probes/mysql_facts.h"

@@ -93,7 +93,7 @@ metric() {  # NODE NAME
   ip netns exec "${MDB_NS[$1]}" curl -s -m 2 http://127.0.0.1:9480/metrics |
     awk -v n="$2" '$1 ~ "^"n"[{ ]" || $1 == n {print $2; exit}'
 }
-size_is() { [[ $(metric "$1" mysql_global_status_wsrep_cluster_size) == "$2" ]]; }
+size_is() { [[ $(metric "$1" rsagent_mysql_wsrep_cluster_size) == "$2" ]]; }
 expect_health() {  # NODE ROLE CODE SECONDS WHAT
   wait_until "$4" health_is "$1" "$2" "$3" || {
     tail -5 "$TMP/agent-$1.log" >&2
@@ -117,11 +117,11 @@ all_up() {
 # 1. A synced cluster: every node is a writer and a reader.
 all_up 15
 expect_reason g1 writer "writable, synced, 3 nodes"
-size_is g1 3 || fail "cluster size metric: $(metric g1 mysql_global_status_wsrep_cluster_size)"
+size_is g1 3 || fail "cluster size metric: $(metric g1 rsagent_mysql_wsrep_cluster_size)"
 ip netns exec "${MDB_NS[g1]}" curl -s -m 2 http://127.0.0.1:9480/metrics |
-  grep -q 'mysql_galera_local_state_info{.*state="Synced".*} 1' || fail "no state comment metric"
-[[ -n $(metric g1 mysql_global_status_wsrep_flow_control_paused) &&
-   -n $(metric g1 mysql_global_status_wsrep_local_recv_queue) ]] || fail "no flow control/queue metrics"
+  grep -q 'rsagent_mysql_wsrep_local_state_info{.*state="Synced".*} 1' || fail "no state comment metric"
+[[ -n $(metric g1 rsagent_mysql_wsrep_flow_control_paused_ratio) &&
+   -n $(metric g1 rsagent_mysql_wsrep_local_recv_queue) ]] || fail "no flow control/queue metrics"
 pass "synced cluster: all writers and readers UP; size, state, flow control, queue in /metrics"
 
 # 2. read_only: the writer goes, the reader stays (clustercheck's
@@ -170,7 +170,7 @@ expect_health g3 reader 503 5 "kill -9"
 kill_ms=$(($(now_ms) - t0))
 expect_reason g3 reader "not answering: "
 wait_until 20 size_is g1 2 ||
-  fail "g1 did not evict the killed node: metric $(metric g1 mysql_global_status_wsrep_cluster_size)," \
+  fail "g1 did not evict the killed node: metric $(metric g1 rsagent_mysql_wsrep_cluster_size)," \
     "server $(gal_status g1 cluster_size) $(gal_status g1 local_state_comment)"
 log "g1 evicted the killed g3 after ${WAITED_MS} ms"
 pass "kill -9: g3 DOWN after $kill_ms ms (not answering), g1 counts 2 nodes"

@@ -25,18 +25,32 @@ TEST(GaleraReportTest, SyncedNodeMetricsAndDetails) {
   ProbeResult r;
   ReportGaleraFacts(f, &r);
   auto samples = Samples(r);
-  EXPECT_EQ(samples["mysql_up"], 1);
-  EXPECT_EQ(samples["mysql_global_status_wsrep_cluster_size"], 3);
-  EXPECT_EQ(samples["mysql_global_status_wsrep_local_state"], 4);
-  EXPECT_EQ(samples["mysql_galera_local_state_info{state=Synced}"], 1);
-  EXPECT_EQ(samples["mysql_galera_primary_component"], 1);
-  EXPECT_EQ(samples["mysql_global_status_wsrep_flow_control_paused"], 0.25);
-  EXPECT_EQ(samples["mysql_global_status_wsrep_local_recv_queue"], 7);
+  EXPECT_EQ(samples["rsagent_mysql_up"], 1);
+  EXPECT_EQ(samples["rsagent_mysql_wsrep_cluster_size"], 3);
+  EXPECT_EQ(samples["rsagent_mysql_wsrep_local_state"], 4);
+  EXPECT_EQ(samples["rsagent_mysql_wsrep_local_state_info{state=Synced}"], 1);
+  EXPECT_EQ(samples["rsagent_mysql_wsrep_primary_component"], 1);
+  EXPECT_EQ(samples["rsagent_mysql_wsrep_flow_control_paused_ratio"], 0.25);
+  EXPECT_EQ(samples["rsagent_mysql_wsrep_local_recv_queue"], 7);
   // Unknown values are left out, never exported as 0.
-  EXPECT_FALSE(samples.contains("mysql_global_status_wsrep_flow_control_paused_ns"));
+  EXPECT_FALSE(samples.contains("rsagent_mysql_wsrep_flow_control_paused_seconds_total"));
   EXPECT_EQ(r.details["wsrep_local_state"], "4 Synced");
   EXPECT_EQ(r.details["wsrep_cluster_size"], "3");
   EXPECT_EQ(r.details["wsrep_flow_control_paused"], "0.25");
+}
+
+TEST(GaleraReportTest, OwnNamesAndTypes) {
+  GaleraFacts f = SyncedGaleraNode();
+  f.flow_control_paused_ns = 2.5e9;
+  f.recv_queue_avg = 0.5;
+  ProbeResult r;
+  ReportGaleraFacts(f, &r);
+  for (const Sample& s : r.samples) {
+    EXPECT_TRUE(s.name.starts_with("rsagent_mysql_")) << s.name;
+    EXPECT_FALSE(s.help.empty()) << s.name;
+    EXPECT_EQ(s.counter, s.name.ends_with("_total")) << s.name;
+  }
+  EXPECT_EQ(Samples(r)["rsagent_mysql_wsrep_flow_control_paused_seconds_total"], 2.5);
 }
 
 TEST(GaleraReportTest, NotAnsweringExportsOnlyUp) {
@@ -45,7 +59,7 @@ TEST(GaleraReportTest, NotAnsweringExportsOnlyUp) {
   ProbeResult r;
   ReportGaleraFacts(f, &r);
   ASSERT_EQ(r.samples.size(), 1u);
-  EXPECT_EQ(r.samples[0].name, "mysql_up");
+  EXPECT_EQ(r.samples[0].name, "rsagent_mysql_up");
   EXPECT_EQ(r.samples[0].value, 0);
   EXPECT_EQ(r.details["error"], "connect: refused");
 }
