@@ -64,6 +64,11 @@ void Put(nlohmann::json& j, const char* key, std::string_view value) {
   if (!value.empty()) j[key] = SafeText(value, kMaxMessageBytes);
 }
 
+// sd-daemon(3): "<N>" at the start of a line written to journald's stream.
+std::string JournalPrefix(spdlog::level::level_enum level) {
+  return "<" + std::to_string(SyslogPriority(level)) + ">";
+}
+
 }  // namespace
 
 std::string Rfc3339Local(SysClock::time_point t) { return Rfc3339(t, false); }
@@ -88,7 +93,7 @@ int SyslogPriority(spdlog::level::level_enum level) {
 std::string FormatText(const LogLine& line, TextStyle style) {
   std::string out;
   if (style == TextStyle::kJournal) {
-    out = "<" + std::to_string(SyslogPriority(line.level)) + ">";
+    out = JournalPrefix(line.level);
   } else {
     out = Rfc3339Local(line.time) + " ";
   }
@@ -121,6 +126,12 @@ std::string FormatJson(const LogLine& line) {
     if (f->suppressed) j["rsagent.suppressed"] = f->suppressed;
   }
   return DumpJson(j) + "\n";
+}
+
+std::string FormatLine(const LogLine& line, LogFormat format, TextStyle style) {
+  if (format == LogFormat::kText) return FormatText(line, style);
+  return style == TextStyle::kJournal ? JournalPrefix(line.level) + FormatJson(line)
+                                      : FormatJson(line);
 }
 
 }  // namespace rsagent::agent

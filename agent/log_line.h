@@ -8,7 +8,9 @@
 //   json             {"@timestamp":"2026-12-01T07:30:00.123Z","log.level":"warn",
 //                    "message":"...","service.name":"rsagent","event.action":
 //                    "probe-state-change","rsagent.probe":"nginx",...}
-//                    ECS field names, one object per line, every field escaped
+//                    ECS field names, one object per line, every field escaped;
+//                    under journald after the same <N> prefix (journald takes it
+//                    as PRIORITY, MESSAGE is the object), else bare
 #pragma once
 
 #include <spdlog/common.h>
@@ -49,6 +51,9 @@ struct LogLine {
 // Ends with '\n' and contains no other line break, whatever the message holds.
 std::string FormatText(const LogLine& line, TextStyle style);
 std::string FormatJson(const LogLine& line);
+// The line as the sink writes it: FormatText, or FormatJson with the
+// priority prefix under journald.
+std::string FormatLine(const LogLine& line, LogFormat format, TextStyle style);
 
 // syslog(3) priority of a level: 7 debug (and trace), 6 info, 4 warning,
 // 3 error, 2 critical.

@@ -20,8 +20,7 @@ void LogSink::sink_it_(const spdlog::details::log_msg& msg) {
 }
 
 void LogSink::WriteLocked(const LogLine& line) {
-  const std::string text =
-      format_ == LogFormat::kJson ? FormatJson(line) : FormatText(line, style_);
+  const std::string text = FormatLine(line, format_, style_);
   // One write per line (atomic on a pipe up to PIPE_BUF); a short write is
   // continued, a failing stderr is given up on: logging never stops the agent.
   size_t done = 0;

@@ -25,7 +25,11 @@ class EventLogTest : public testing::Test {
   }
   std::unique_ptr<EventLog> Make(LogFormat format, EventThrottle::Limits limits = {},
                                  spdlog::level::level_enum level = spdlog::level::info) {
-    sink_ = std::make_shared<LogSink>(format, TextStyle::kJournal, fds_[1]);
+    // Journal style: text lines carry no timestamp to strip; json lines are
+    // written as off journald, bare objects.
+    sink_ = std::make_shared<LogSink>(
+        format, format == LogFormat::kJson ? TextStyle::kTimestamped : TextStyle::kJournal,
+        fds_[1]);
     logger_ = std::make_shared<spdlog::logger>("t", sink_);
     logger_->set_level(level);
     return std::make_unique<EventLog>(logger_, sink_, limits, [this] { return now_; });
@@ -124,8 +128,8 @@ TEST_F(EventLogTest, AdminActionsAndStepsAreNeverThrottled) {
   auto log = Make(LogFormat::kText, {.burst = 1, .refill = seconds(10)});
   for (int i = 0; i < 5; ++i) {
     log->Emit(Event{.action = "config-reload", .subject = "reload", .reason = "reloaded"});
-    log->Emit(Event{.action = "admin-override", .subject = "service web", .from = "none",
-                    .to = "drain"});
+    log->Emit(
+        Event{.action = "admin-override", .subject = "service web", .from = "none", .to = "drain"});
   }
   EXPECT_EQ(Lines().size(), 10u);
 }

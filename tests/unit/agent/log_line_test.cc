@@ -94,6 +94,20 @@ TEST(LogLine, JsonWithoutFieldsHasTheBaseOnly) {
   EXPECT_EQ(j["message"], "cannot bind");
 }
 
+TEST(LogLine, JsonUnderJournaldCarriesThePriorityBeforeTheObject) {
+  const LogFields fields{.action = "service-state-change", .service = "web"};
+  const LogLine line{.time = kAt,
+                     .level = spdlog::level::warn,
+                     .message = "service web UP -> DOWN",
+                     .fields = &fields};
+  const std::string journal = FormatLine(line, LogFormat::kJson, TextStyle::kJournal);
+  ASSERT_TRUE(journal.starts_with("<4>{")) << journal;
+  EXPECT_EQ(journal.substr(3), FormatJson(line));
+  EXPECT_EQ(FormatLine(line, LogFormat::kJson, TextStyle::kTimestamped), FormatJson(line));
+  EXPECT_EQ(FormatLine(line, LogFormat::kText, TextStyle::kJournal),
+            FormatText(line, TextStyle::kJournal));
+}
+
 TEST(LogLine, HostileTextCannotBreakALineOrAField) {
   const std::string hostile = "a\"b\\c\nd\re\x01\x1b[31m\x7f}{\"log.level\":\"debug\"\xff\xc3";
   const LogFields fields{.action = "probe-state-change", .reason = hostile};

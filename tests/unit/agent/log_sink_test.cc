@@ -28,10 +28,13 @@ TEST(LogSink, SpdlogMessagesTakeTheConfiguredFormat) {
     EXPECT_EQ(Drain(fds[0]), "<4>warning: reload rejected: t.toml:3:1: bad\\nsecond line\n");
   }
   {
+    // Under journald the object follows the priority prefix.
     auto sink = std::make_shared<LogSink>(LogFormat::kJson, TextStyle::kJournal, fds[1]);
     spdlog::logger logger("t", sink);
     logger.error("cannot bind {}", "0.0.0.0:9480");
-    const auto j = nlohmann::json::parse(Drain(fds[0]));
+    const std::string line = Drain(fds[0]);
+    ASSERT_TRUE(line.starts_with("<3>{")) << line;
+    const auto j = nlohmann::json::parse(line.substr(3));
     EXPECT_EQ(j["message"], "cannot bind 0.0.0.0:9480");
     EXPECT_EQ(j["log.level"], "error");
     EXPECT_FALSE(j.contains("event.action"));
