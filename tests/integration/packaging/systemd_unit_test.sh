@@ -56,8 +56,22 @@ port = 80
 probes = ["self", "argv", "shell"]
 TOML
 # Reload adds a service: it answers only if the reload reached the agent.
+# Its probe `flag` fails while /run/rsagent-fault exists: a warning event.
 cp "$root/etc/rsagent/node.toml" "$root/etc/rsagent/reloaded.toml"
-printf '\n[service.extra]\nport = 81\nprobes = ["argv"]\n' >>"$root/etc/rsagent/reloaded.toml"
+cat >>"$root/etc/rsagent/reloaded.toml" <<'TOML'
+
+[probe.flag]
+type = "exec"
+command = ["/usr/bin/test", "!", "-e", "/run/rsagent-fault"]
+interval = "300ms"
+timeout = "200ms"
+rise = 1
+fall = 1
+
+[service.extra]
+port = 81
+probes = ["argv", "flag"]
+TOML
 # Then a config the agent must reject: systemctl reload fails, the old one serves.
 cp "$root/etc/rsagent/reloaded.toml" "$root/etc/rsagent/rejected.toml"
 printf '\n[probe.broken]\ntype = "no-such-kind"\n' >>"$root/etc/rsagent/rejected.toml"
@@ -98,6 +112,7 @@ systemctl reload rsagent; echo "CHECK reload_rc=$?"
 t=$(wait_health extra 200)
 echo "CHECK after_reload=$(systemctl is-active rsagent) extra=$(health extra) waited_ds=$t"
 journalctl -u rsagent --no-pager -o cat | sed 's/^/JOURNAL /'
+cp /etc/rsagent/node.toml /run/good.toml
 mv /etc/rsagent/rejected.toml /etc/rsagent/node.toml
 systemctl reload rsagent 2>/dev/null; echo "CHECK bad_reload_rc=$?"
 echo "CHECK after_bad=$(systemctl is-active rsagent) extra=$(health extra)"
@@ -108,6 +123,22 @@ warn=$(journalctl -u rsagent -p warning --no-pager -o cat)
 echo "CHECK prio_warning=$(echo "$warn" | grep -c 'no-such-kind')" \
   "info_in_warning=$(echo "$warn" | grep -c 'serving health')" \
   "prefix_left=$(journalctl -u rsagent --no-pager -o cat | grep -c '^<[0-9]>')"
+# A warning event (a probe fails, its service goes UP -> DOWN) as journald
+# holds it, in text and then in json: the host side checks PRIORITY and fields.
+warning_event() {  # TAG
+  t=$(wait_health extra 200)
+  pid=$(systemctl show -p MainPID --value rsagent)
+  touch /run/rsagent-fault
+  t=$(wait_health extra 503)
+  echo "CHECK $1_fault extra=$(health extra) waited_ds=$t"
+  sleep 0.5
+  journalctl _PID="$pid" -p warning -o json --no-pager | sed "s/^/$1 /"
+  rm -f /run/rsagent-fault
+}
+warning_event WARNTEXT
+sed 's/^\[agent\]$/[agent]\nlog_format = "json"/' /run/good.toml >/etc/rsagent/node.toml
+systemctl restart rsagent; echo "CHECK json_restart_rc=$?"
+warning_event WARNJSON
 
 s=$(date +%s%N); systemctl stop rsagent; e=$(date +%s%N)
 echo "CHECK stop_ms=$(((e - s) / 1000000)) result=$(systemctl show -p Result --value rsagent)"
@@ -127,6 +158,10 @@ WantedBy=multi-user.target
 UNIT
 in_root "$root" systemctl enable rsagent.service arp-at-boot.service boot-check.service >/dev/null 2>&1 ||
   fail "systemctl enable"
+# No login prompt on the console the checks print to: agetty re-prints it
+# (and hangs up the terminal) when addresses change, as the agent's restart
+# below makes them, and the rest of the checks' output was lost.
+in_root "$root" systemctl mask console-getty.service >/dev/null 2>&1 || fail "systemctl mask"
 umount "$root/proc"
 
 # No host systemd to register with: --register=no --keep-unit.
@@ -137,7 +172,7 @@ nspawn_pid=$!
 on_exit "kill $nspawn_pid"
 wait "$nspawn_pid" || true
 log "container boot, checks and poweroff: $(($(now_ms) - start)) ms"
-sed -i 's/\x1b\[[0-9;]*m//g' "$TMP/console.log"
+sed -i 's/\x1b\[[0-9;]*[A-Za-z]//g' "$TMP/console.log"  # colours, erase-line
 grep -a '^CHECK ' "$TMP/console.log" >&2 || true
 grep -aq '^CHECK done' "$TMP/console.log" || { tail -n 40 "$TMP/console.log" >&2; fail "the checks did not finish"; }
 check() { grep -aq "^CHECK .*$1" "$TMP/console.log" || { grep -a '^JOURNAL ' "$TMP/console.log" >&2; fail "$2"; }; }
@@ -161,6 +196,54 @@ grep -aq '^REJECTED .*no-such-kind' "$TMP/console.log" ||
   fail "the journal does not say why the reload was rejected"
 check 'prio_warning=[1-9][0-9]* info_in_warning=0 prefix_left=0' \
   "journalctl -p warning does not select by the agent's priorities (<N> prefixes)"
+check 'WARNTEXT_fault extra=503' "the flag probe did not take service extra DOWN"
+check 'json_restart_rc=0' "restart with log_format = json"
+check 'WARNJSON_fault extra=503' "the flag probe did not take service extra DOWN (json)"
+python3 - "$TMP/console.log" <<'PY' || fail "the warning events are not in the journal as expected"
+import json, sys
+entries = {"WARNTEXT": [], "WARNJSON": []}
+for line in open(sys.argv[1], errors="replace"):
+    tag, _, rest = line.rstrip("\n").partition(" ")
+    if tag in entries:
+        entries[tag].append(json.loads(rest))
+def one(tag, what, pred):
+    got = [e for e in entries[tag] if pred(e)]
+    if not got:
+        sys.exit(f"{tag}: no {what} in journalctl -p warning; entries: "
+                 + "; ".join(str(e.get("MESSAGE")) for e in entries[tag]))
+    return got[0]
+for tag, es in entries.items():
+    for e in es:  # -p warning: nothing below warning, all from the unit
+        if int(e["PRIORITY"]) > 4 or e.get("_SYSTEMD_UNIT") != "rsagent.service":
+            sys.exit(f"{tag}: {e.get('PRIORITY')} {e.get('_SYSTEMD_UNIT')}: {e.get('MESSAGE')}")
+e = one("WARNTEXT", "service extra UP -> DOWN",
+        lambda e: e["MESSAGE"].startswith("warning: service extra UP -> DOWN (was UP for "))
+assert e["PRIORITY"] == "4" and "flag" in e["MESSAGE"], e
+assert e.get("SYSLOG_IDENTIFIER") == "rsagent", e
+one("WARNTEXT", "probe flag UP -> DOWN",
+    lambda e: e["MESSAGE"].startswith("warning: probe flag UP -> DOWN") and e["PRIORITY"] == "4")
+def ecs(e):
+    try:
+        return json.loads(e["MESSAGE"])
+    except ValueError:
+        sys.exit(f"WARNJSON: MESSAGE is not one JSON object: {e['MESSAGE']!r}")
+for e in entries["WARNJSON"]:
+    ecs(e)
+e = one("WARNJSON", "service-state-change of extra",
+        lambda e: ecs(e).get("event.action") == "service-state-change"
+        and ecs(e).get("rsagent.service") == "extra")
+m = ecs(e)
+assert e["PRIORITY"] == "4", e
+assert m["log.level"] == "warn" and m["rsagent.from"] == "UP" and m["rsagent.to"] == "DOWN", m
+assert "flag" in m["rsagent.reason"] and m["@timestamp"].endswith("Z"), m
+assert m["rsagent.previous_state_seconds"] > 0, m
+e = one("WARNJSON", "probe-state-change of flag",
+        lambda e: ecs(e).get("event.action") == "probe-state-change"
+        and ecs(e).get("rsagent.probe") == "flag")
+assert e["PRIORITY"] == "4", e
+print("journal: warning events with PRIORITY=4, text and ECS json fields as expected")
+PY
+pass "journalctl -p warning: the service and probe warning events, PRIORITY=4, in text and json"
 check 'result=success' "unclean stop"
 stop_ms=$(sed -n 's/^CHECK stop_ms=\([0-9]*\).*/\1/p' "$TMP/console.log")
 ((stop_ms >= 900 && stop_ms < 30000)) || fail "stop took $stop_ms ms; want the 1s grace, well under TimeoutStopSec"
