@@ -48,10 +48,20 @@ require_cmd() {
 }
 
 # A scratch directory removed at exit.
+# RSAGENT_KEEP_FAILED=DIR: a failed test's scratch directory (logs, configs;
+# not MariaDB data directories) is copied to DIR/TEST_ID before removal.
 make_tmp() {
   TMP=$(mktemp -d "/tmp/${TEST_ID}.XXXX")
   chmod 755 "$TMP"
-  on_exit "rm -rf '$TMP'"
+  on_exit "_remove_tmp '$TMP'"
+}
+
+_remove_tmp() {  # DIR (runs inside _run_cleanup: $rc is the test's exit status)
+  if [[ ${rc:-0} != 0 && ${rc:-0} != 77 && -n ${RSAGENT_KEEP_FAILED:-} ]]; then
+    mkdir -p "$RSAGENT_KEEP_FAILED/$TEST_ID"
+    tar -C "$1" --exclude='./mdb-*/data' -cf - . | tar -C "$RSAGENT_KEEP_FAILED/$TEST_ID" -xf -
+  fi
+  rm -rf "$1"
 }
 
 # make_ns NAME [VAR] -> creates namespace "$TEST_ID-NAME" with lo up and

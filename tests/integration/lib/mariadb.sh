@@ -28,6 +28,7 @@ datadir = $dir/data
 socket = $dir/mysqld.sock
 pid-file = $dir/mysqld.pid
 log-error = $dir/error.log
+tmpdir = $dir
 bind-address = $3
 port = 3306
 skip-name-resolve

@@ -14,9 +14,9 @@
 #   wp_check NAME...            the invariants over the clients' logs
 #
 # Addresses: director 192.168.1.2, client .50, a .21, b .22, VIP_DB .101.
-# The director routes each new connection to the node whose agent answers
-# 200 for db-writer (the first if both do, logged as BOTH); established
-# connections stay where they began, as IPVS keeps them.
+# The director routes each new connection (SYN) to the node whose agent
+# answers 200 for db-writer (the first if both do, logged as BOTH);
+# established connections stay where they began, as IPVS keeps them.
 
 WP_VIP=192.168.1.101
 declare -gA WP_IP=([a]=192.168.1.21 [b]=192.168.1.22)
@@ -155,10 +155,18 @@ table netdev dr {
     meta pkttype host ip daddr $WP_VIP tcp dport 3306 jump route
   }
   chain route {
+    tcp flags & (syn | ack) == syn jump new_flow
     ip saddr . tcp sport @a_flows jump to_a
     ip saddr . tcp sport @b_flows jump to_b
-    tcp flags & (syn | ack) == syn jump pick
     drop
+  }
+  # A SYN starts a new connection even when its source port was used
+  # before (ports come round again within the flows' timeout): like IPVS
+  # it is scheduled anew, not sent where the old connection went.
+  chain new_flow {
+    delete @a_flows { ip saddr . tcp sport }
+    delete @b_flows { ip saddr . tcp sport }
+    jump pick
   }
 }
 NFT

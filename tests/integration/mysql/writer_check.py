@@ -7,7 +7,9 @@ on a violation and prints the first few.
   stale     an acknowledged write made on a server that did not see an
             earlier acknowledged write (seen < expected)
   overlap   two acknowledged writes on different servers whose
-            [start, end] intervals overlap: two writers at the same time
+            [connected, end] intervals overlap: two writers at the same time
+            (while a write still waits for a connection, no server has it;
+            what it must see is fixed at its start)
 """
 import argparse
 import sys
@@ -17,15 +19,16 @@ def read_log(path, since_k):
     writes = []
     with open(path) as f:
         for line in f:
-            parts = line.split(" ", 7)
-            if len(parts) < 7:
+            parts = line.split(" ", 8)
+            if len(parts) < 8:
                 continue
-            k, start, end, outcome, server, expected, seen = parts[:7]
+            k, start, connected, end, outcome, server, expected, seen = parts[:8]
             if int(k) <= since_k:
                 continue
-            writes.append(dict(k=int(k), start=int(start), end=int(end), outcome=outcome,
-                               server=int(server), expected=int(expected), seen=int(seen),
-                               detail=parts[7].strip() if len(parts) > 7 else ""))
+            writes.append(dict(k=int(k), start=int(start), connected=int(connected),
+                               end=int(end), outcome=outcome, server=int(server),
+                               expected=int(expected), seen=int(seen),
+                               detail=parts[8].strip() if len(parts) > 8 else ""))
     return writes
 
 
@@ -53,13 +56,14 @@ def main():
         if w["seen"] != w["expected"]:
             violations.append(f"stale: write {w['k']} on server {w['server']} saw {w['seen']} of "
                               f"{w['expected']} earlier acknowledged writes")
-    # Sweep by start time: the latest end so far per server.
+    # Sweep by connection time: the latest end so far per server.
     latest = {}
-    for w in sorted(ok, key=lambda w: w["start"]):
+    for w in sorted(ok, key=lambda w: w["connected"]):
         for server, (end, k) in latest.items():
-            if server != w["server"] and end > w["start"]:
+            if server != w["server"] and end > w["connected"]:
                 violations.append(f"overlap: write {k} on server {server} ended at {end}, after "
-                                  f"write {w['k']} on server {w['server']} started at {w['start']}")
+                                  f"write {w['k']} on server {w['server']} connected at "
+                                  f"{w['connected']}")
         prev = latest.get(w["server"])
         if prev is None or w["end"] > prev[0]:
             latest[w["server"]] = (w["end"], w["k"])

@@ -4,9 +4,10 @@ threads, one new connection per write, each write one transaction that
 first counts which earlier acknowledged writes it can see, then inserts its
 own row. One log line per attempt:
 
-    k start_ms end_ms outcome server_id expected seen
+    k start_ms connected_ms end_ms outcome server_id expected seen detail
 
-outcome: ok (acknowledged), refused (no connection within the retry budget,
+connected_ms: when its connection was up (0: none); before it, no server
+had the write. outcome: ok (acknowledged), refused (no connection within the retry budget,
 or the server rejected the statement: not committed), ambiguous (lost after
 the COMMIT was sent: may or may not be committed). expected = acknowledged
 writes before this one started; seen = how many of them it saw.
@@ -70,13 +71,14 @@ def connect(host, deadline):
 def write(args, k, acked, out, out_lock):
     before = acked.snapshot()
     start = now_ms()
-    outcome, server, seen = "refused", 0, -1
+    outcome, server, seen, connected = "refused", 0, -1, 0
     try:
         conn = connect(args.host, time.time() + CONNECT_BUDGET_S)
     except ConnectionError as e:
         outcome = "refused"
         detail = str(e)
     else:
+        connected = now_ms()
         sent_commit = False
         detail = ""
         try:
@@ -102,7 +104,8 @@ def write(args, k, acked, out, out_lock):
                 pass
     end = now_ms()
     with out_lock:
-        out.write(f"{k} {start} {end} {outcome} {server} {len(before)} {seen} {detail!r}\n")
+        out.write(f"{k} {start} {connected} {end} {outcome} {server} {len(before)} {seen} "
+                  f"{detail!r}\n")
         out.flush()
 
 
