@@ -10,13 +10,13 @@
 #include "agent/event_log.h"
 #include "agent/reload.h"
 #include "conf/duration.h"
-#include "pair/writer_arbiter.h"
 #include "control/admin.h"
 #include "control/control_server.h"
 #include "health/dr_supervisor.h"
 #include "health/health_model.h"
 #include "health/probe_fleet.h"
 #include "http/http_server.h"
+#include "pair/writer_arbiter.h"
 
 namespace rsagent::agent {
 
@@ -46,7 +46,7 @@ int WaitSignal(const sigset_t& set, std::chrono::milliseconds limit) {
 }
 
 Result<std::unique_ptr<pair::WriterArbiter>> StartArbiter(const conf::Config& config,
-                                                         HealthModel& model) {
+                                                          HealthModel& model) {
   const conf::PairConfig& pair = *config.pair;
   const auto& mysql = std::get<conf::MysqlProbeSpec>(config.FindProbe(pair.probe)->spec);
   pair::WriterArbiter::Hooks hooks{
@@ -61,7 +61,9 @@ Result<std::unique_ptr<pair::WriterArbiter>> StartArbiter(const conf::Config& co
           [&model](bool writer, const pair::WriterReport& report, const pair::PeerView& peer) {
             model.SetPairRound(writer, report, peer, Clock::now());
           }};
-  return pair::WriterArbiter::Start(pair, mysql, config.agent.state_dir, std::move(hooks));
+  const conf::ServiceConfig& service = *config.FindService(pair.service);
+  return pair::WriterArbiter::Start(pair, mysql, Endpoint{*service.vip, service.port},
+                                    config.agent.state_dir, std::move(hooks));
 }
 
 }  // namespace
@@ -115,8 +117,7 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
       model, OverrideStore(std::move(state_dir).value()),
       [&] {
         std::lock_guard lock(dr_mu);
-        return ReloadConfig(options.config_path, model, fleet, **dr, apply_agent, config,
-                            events);
+        return ReloadConfig(options.config_path, model, fleet, **dr, apply_agent, config, events);
       },
       options.version, &events,
       [&arbiter](ControlCommand command) -> Result<pair::AdminOutcome> {

@@ -21,8 +21,16 @@ void CheckReferences(TableReader& table, const Config& config, PairConfig* pair)
   if (service->role != Role::kWriter) {
     table.ErrorAt(service_node->source(), table.KeyPath("service"),
                   "service \"" + pair->service +
-                      "\" is not a writer service (the pair decides who takes writes: set "
+                      "\" is not a writer service (the pair decides who takes "
+                      "writes: set "
                       "role = \"writer\" on it)");
+    return;
+  }
+  if (!service->vip) {
+    table.ErrorAt(service_node->source(), table.KeyPath("service"),
+                  "service \"" + pair->service +
+                      "\" has no vip (a switchover waits until no client is connected to "
+                      "VIP:port: set vip on it)");
     return;
   }
   std::vector<std::string> mysql_probes;
@@ -68,6 +76,14 @@ PairConfig ReadPairSection(TableReader& table, const Config& config) {
   }
   if (auto v = table.Duration("switchover_timeout", Millis(1000), std::chrono::minutes(30))) {
     pair.switchover_timeout = *v;
+  }
+  if (pair.switchover_drain >= pair.switchover_timeout) {
+    table.ErrorAt(
+        table.Node(table.Has("switchover_drain") ? "switchover_drain" : "switchover_timeout")
+            ->source(),
+        table.KeyPath("switchover_drain"),
+        "must be shorter than switchover_timeout (which bounds the "
+        "wait for clients to leave)");
   }
   if (pair.timeout > pair.interval) {
     table.ErrorAt(table.Node(table.Has("timeout") ? "timeout" : "interval")->source(),

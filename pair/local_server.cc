@@ -4,9 +4,8 @@
 #include <signal.h>
 
 #include <cerrno>
-#include <fstream>
-
 #include <ctime>
+#include <fstream>
 
 #include "pair/mysql_query.h"
 #include "probes/mysql_replica_status.h"
@@ -40,6 +39,24 @@ std::string Value(const probes::MysqlRow& row, std::string_view column) {
 int64_t Number(const probes::NameValueMap& map, const char* key) {
   auto it = map.find(key);
   return it == map.end() ? 0 : std::strtoll(it->second.c_str(), nullptr, 10);
+}
+
+// Why a server that stopped answering `gap` after it was last seen is or
+// is not vouched for; `acking` is "" when semi-sync was acking then.
+std::string VouchWhy(Mysqld mysqld, const std::string& acking, std::chrono::milliseconds gap,
+                     std::chrono::milliseconds semi_sync_timeout) {
+  if (mysqld != Mysqld::kDead) return "no vouch: the server may still be running";
+  if (!acking.empty()) {
+    return "no vouch: when last seen (" + std::to_string(gap.count()) +
+           " ms before it stopped answering) " + acking;
+  }
+  if (gap >= semi_sync_timeout) {
+    return "no vouch: last seen " + std::to_string(gap.count()) +
+           " ms before it stopped answering, not less than rpl_semi_sync_master_timeout " +
+           std::to_string(semi_sync_timeout.count()) + " ms";
+  }
+  return "vouches: semi-sync was acking " + std::to_string(gap.count()) +
+         " ms before it stopped answering";
 }
 
 }  // namespace
@@ -86,8 +103,14 @@ LocalFacts LocalServer::Read(Clock::time_point deadline) {
     if (!down_since_) down_since_ = now;
     if (last_seen_) {
       facts.binlog = last_seen_->binlog;
-      facts.vouch = facts.mysqld == Mysqld::kDead && last_seen_->semi_sync_acking &&
-                    *down_since_ - last_seen_->at < last_seen_->semi_sync_timeout;
+      const auto gap =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*down_since_ - last_seen_->at);
+      facts.vouch = facts.mysqld == Mysqld::kDead && last_seen_->semi_sync_acking.empty() &&
+                    gap < last_seen_->semi_sync_timeout;
+      facts.vouch_why =
+          VouchWhy(facts.mysqld, last_seen_->semi_sync_acking, gap, last_seen_->semi_sync_timeout);
+    } else {
+      facts.vouch_why = "no vouch: this agent never saw the server up";
     }
     return facts;
   }
@@ -160,10 +183,14 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
 
   const probes::NameValueMap timeout_map = ToNameValueMap(*timeout);
   LastSeen last{.at = seen, .binlog = facts->binlog};
-  last.semi_sync_acking = variables.contains("rpl_semi_sync_master_status") &&
-                          variables.at("rpl_semi_sync_master_status") == "ON" &&
-                          Number(variables, "rpl_semi_sync_master_clients") >= 1 &&
-                          Number(variables, "rpl_semi_sync_master_wait_sessions") == 0;
+  if (!variables.contains("rpl_semi_sync_master_status") ||
+      variables.at("rpl_semi_sync_master_status") != "ON") {
+    last.semi_sync_acking = "semi-sync was not ON";
+  } else if (Number(variables, "rpl_semi_sync_master_clients") < 1) {
+    last.semi_sync_acking = "semi-sync had no replica connected";
+  } else if (int64_t waiting = Number(variables, "rpl_semi_sync_master_wait_sessions")) {
+    last.semi_sync_acking = std::to_string(waiting) + " commit(s) waited for the replica's ack";
+  }
   last.semi_sync_timeout =
       std::chrono::milliseconds(Number(timeout_map, "rpl_semi_sync_master_timeout"));
   last_seen_ = last;

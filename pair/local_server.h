@@ -35,7 +35,9 @@ class LocalServer {
   // The last round that read the server, for the vouch once it is gone.
   struct LastSeen {
     Clock::time_point at;
-    bool semi_sync_acking = false;  // Rpl_semi_sync_master_status ON, >= 1 client, none waiting
+    // "" when Rpl_semi_sync_master_status was ON with >= 1 client and no
+    // commit waiting; else why not.
+    std::string semi_sync_acking;
     std::chrono::milliseconds semi_sync_timeout{0};
     std::string binlog;
   };

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "pair/client_drain.h"
+
 namespace rsagent::pair {
 
 namespace {
@@ -33,6 +35,7 @@ AdminOutcome Refuse(AdminOutcome outcome, std::string why) {
 
 Result<std::unique_ptr<WriterArbiter>> WriterArbiter::Start(const conf::PairConfig& pair,
                                                             const conf::MysqlProbeSpec& local,
+                                                            const Endpoint& clients,
                                                             const std::string& state_dir,
                                                             Hooks hooks) {
   WriterStateStore store(state_dir);
@@ -42,7 +45,7 @@ Result<std::unique_ptr<WriterArbiter>> WriterArbiter::Start(const conf::PairConf
                  " (remove it only if you know which node should be the writer)"};
   }
   auto arbiter = std::unique_ptr<WriterArbiter>(
-      new WriterArbiter(pair, local, std::move(store), *state, std::move(hooks)));
+      new WriterArbiter(pair, local, clients, std::move(store), *state, std::move(hooks)));
   spdlog::info("pair: {} with peer {} (agent {}), persisted role {} ({}, writer {})", pair.service,
                pair.peer_mysql.ToString(), pair.peer_agent.ToString(), WriterRoleName(state->role),
                Term(state->term), Term(state->writer_term));
@@ -51,9 +54,11 @@ Result<std::unique_ptr<WriterArbiter>> WriterArbiter::Start(const conf::PairConf
 }
 
 WriterArbiter::WriterArbiter(const conf::PairConfig& pair, const conf::MysqlProbeSpec& local,
-                             WriterStateStore store, WriterState state, Hooks hooks)
+                             const Endpoint& clients, WriterStateStore store, WriterState state,
+                             Hooks hooks)
     : config_(pair),
       peer_name_(pair.peer_mysql.address.ToString()),
+      clients_(clients),
       store_(std::move(store)),
       hooks_(std::move(hooks)),
       local_(probes::MysqlTarget{local.socket, local.address}, local.credentials),
@@ -142,8 +147,10 @@ void WriterArbiter::Round() {
       spdlog::info("pair: read_only={} ({})", on ? "ON" : "OFF",
                    on ? "not the writer: fenced" : "the writer");
     } else {
-      spdlog::warn("pair: cannot set read_only={}: {} (GRANT READ_ONLY ADMIN, see docs/mysql.md)",
-                   on ? "ON" : "OFF", s.error());
+      spdlog::warn(
+          "pair: cannot set read_only={}: {} (GRANT READ_ONLY ADMIN, "
+          "see docs/mysql.md)",
+          on ? "ON" : "OFF", s.error());
     }
   }
   if (state_.role != before.role || state_.writer_term != before.writer_term) {
@@ -189,9 +196,9 @@ AdminOutcome WriterArbiter::Promote() {
                                config_.service + "` there to move the role");
   }
   if (peer.reachable && peer.report.role == WriterRole::kCandidate) {
-    return Refuse(outcome,
-                  "peer " + peer_name_ +
-                      " is taking the role right now (candidate): check again in a second");
+    return Refuse(outcome, "peer " + peer_name_ +
+                               " is taking the role right now (candidate): "
+                               "check again in a second");
   }
   outcome.steps.push_back(peer.reachable
                               ? "peer agent: " + std::string(WriterRoleName(peer.report.role)) +
@@ -211,7 +218,8 @@ AdminOutcome WriterArbiter::Promote() {
                outcome.steps.back());
   outcome.ok = true;
   outcome.message = config_.service + ": this node is the writer (" + Term(next.term) +
-                    "); it answers UP once the mysql probe sees the server writable and caught up";
+                    "); it answers UP once the mysql probe sees the server "
+                    "writable and caught up";
   return outcome;
 }
 
@@ -249,10 +257,24 @@ AdminOutcome WriterArbiter::Switchover() {
   draining_ = true;
   const uint64_t first = rounds_ + 1;
   WaitRounds(lock, 4 * config_.interval, [&] { return rounds_ >= first; });
-  step("not taking new writes: " + config_.service + " answers DOWN; waiting " +
-       std::to_string(config_.switchover_drain.count()) + " ms for the directors");
+  step("not taking new writes: " + config_.service +
+       " answers DOWN; waiting until no client connection to " + clients_.ToString() + " for " +
+       std::to_string(config_.switchover_drain.count()) + " ms");
   lock.unlock();
-  std::this_thread::sleep_for(config_.switchover_drain);
+  // A client connected before the directors saw the DOWN keeps writing
+  // here whatever they do now: read_only=ON would fail its writes.
+  const ClientDrain drain =
+      WaitForClientsGone({.list = [this] { return ListClientConnections(clients_); },
+                          .sleep = [](milliseconds d) { std::this_thread::sleep_for(d); }},
+                         clients_, config_.switchover_drain, t0 + config_.switchover_timeout);
+  if (!drain.drained) {
+    lock.lock();
+    draining_ = false;  // the next round opens the gate again
+    step("the clients did not leave");
+    return Refuse(outcome, "switchover refused: " + drain.detail +
+                               "; still the writer (read_only untouched, no write failed)");
+  }
+  step(drain.detail);
   Status fenced;
   Result<std::string> last_gtid = Error{""};
   {

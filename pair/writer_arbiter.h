@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/ip_address.h"
 #include "conf/config.h"
 #include "pair/local_server.h"
 #include "pair/peer_reader.h"
@@ -40,8 +41,10 @@ class WriterArbiter {
 
   // Loads the persisted state (an unreadable file is an error: the agent
   // must not start forgetting it was the writer) and starts the rounds.
+  // `clients` is the writer service's VIP:port, where its clients connect.
   static Result<std::unique_ptr<WriterArbiter>> Start(const conf::PairConfig& pair,
                                                       const conf::MysqlProbeSpec& local,
+                                                      const Endpoint& clients,
                                                       const std::string& state_dir, Hooks hooks);
   ~WriterArbiter();
 
@@ -51,14 +54,15 @@ class WriterArbiter {
   // DOWN until the mysql probe sees the server caught up and writable.
   AdminOutcome Promote();
   // Planned handover to the peer, refused unless this node is the writer
-  // and the peer is an eligible standby: DOWN for switchover_drain, then
-  // read_only=ON, wait until the peer applied our last GTID, wait until it
-  // took the role. On a timeout the role comes back here.
+  // and the peer is an eligible standby: DOWN until no client connection to
+  // the VIP:port was seen for switchover_drain (else refused, still the
+  // writer), then read_only=ON, wait until the peer applied our last GTID,
+  // wait until it took the role. On a timeout the role comes back here.
   AdminOutcome Switchover();
 
  private:
   WriterArbiter(const conf::PairConfig& pair, const conf::MysqlProbeSpec& local,
-                WriterStateStore store, WriterState state, Hooks hooks);
+                const Endpoint& clients, WriterStateStore store, WriterState state, Hooks hooks);
   void Run(std::stop_token stop);
   void Round();
   // Persists `next` if it differs from state_ and adopts it; caller holds mu_.
@@ -70,6 +74,7 @@ class WriterArbiter {
 
   const conf::PairConfig config_;
   const std::string peer_name_;
+  const Endpoint clients_;
   const WriterStateStore store_;
   const Hooks hooks_;
   std::mutex local_mu_;  // the local connection: rounds and the switchover

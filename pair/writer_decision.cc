@@ -87,6 +87,7 @@ RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
   // resume mid-commit, so the role is kept and the peer must wait.
   if (local.mysqld != Mysqld::kUp) {
     std::string why = "mysqld not answering (" + local.error + ")";
+    if (!local.vouch_why.empty()) why += "; " + local.vouch_why;
     if (HoldsRole(s.role) && local.mysqld == Mysqld::kDead) {
       s.role = WriterRole::kStandby;
       return finish(why + "; gave up the writer role");

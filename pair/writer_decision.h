@@ -40,9 +40,10 @@ struct LocalFacts {
   bool read_only = false;
   int64_t started = 0;  // unix seconds (now - Uptime)
   uint32_t server_id = 0;
-  GtidPosition current;  // @@gtid_current_pos: everything applied here
-  std::string binlog;    // @@gtid_binlog_pos (last seen once down)
-  bool vouch = false;    // see WriterReport::vouch
+  GtidPosition current;   // @@gtid_current_pos: everything applied here
+  std::string binlog;     // @@gtid_binlog_pos (last seen once down)
+  bool vouch = false;     // see WriterReport::vouch
+  std::string vouch_why;  // once down: why it vouches or not (for the report's reason)
   // This mysqld incarnation was up, read every round since, from before the
   // peer was last seen alive: what it received from the peer is still there
   // (a restarted replica re-fetches its relay log from the source).

@@ -10,7 +10,8 @@
 #      and must stay DOWN with "cannot confirm I hold the peer's commits";
 #   3. healed, it catches up and stays standby: no failback;
 #   4. the writer's agent restarts alone: it keeps the role;
-#   5. switchover under load: 0 failed and 0 conflicting writes;
+#   5. switchover under load: 0 failed and 0 conflicting writes; refused
+#      (still the writer, nothing failed) while a client holds a connection;
 #   6. writer host gone (mysqld and agent): no writer; promote needs --yes,
 #      then makes the survivor the writer.
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
@@ -99,6 +100,34 @@ pass "switchover b -> a: $(cat "$TMP/switch.txt")"
 out=$(lab_exec b "$RSAGENT" switchover db-writer -c "$TMP/agent-b.toml" 2>&1) && fail "switchover on the standby succeeded"
 grep -q "this node is not the writer" <<<"$out" || fail "refusal: $out"
 pass "switchover refused on the standby: $out"
+
+# 5b. A client that keeps its connection open (a pool) would still write on
+# a after read_only=ON: the switchover waits for it to end, then refuses
+# (bounded by switchover_timeout); a stays the writer, read_only untouched,
+# and the held connection still writes.
+start_bg "${LAB_NS[client]}" "$TMP/held.out" "$WP_PYTHON" -c '
+import os, sys, time, pymysql
+c = pymysql.connect(host=sys.argv[1], user="app", password="app-pw", database="t", autocommit=False)
+print("connected", flush=True)
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.1)
+with c.cursor() as cur:
+    cur.execute("INSERT INTO t.w (k, srv) VALUES (900000001, @@server_id)")
+c.commit()
+print("wrote", flush=True)' "$WP_VIP" "$TMP/held.stop"
+held_pid=$BG_PID
+wait_until 10 grep -q connected "$TMP/held.out" || fail "the held connection: $(cat "$TMP/held.out")"
+out=$(lab_exec a "$RSAGENT" switchover db-writer -c "$TMP/agent-a.toml" 2>&1) &&
+  fail "switchover with a held client connection succeeded: $out"
+log "switchover with a held connection:"$'\n'"$out"
+grep -q "1 client connection to $WP_VIP:3306 still open" <<<"$out" || fail "refusal: $out"
+grep -q "still the writer (read_only untouched, no write failed)" <<<"$out" || fail "refusal: $out"
+expect_writer a 10 "after the refused switchover"
+[[ $(mdb_value a "SELECT @@read_only") == 0 ]] || fail "a is read_only after the refused switchover"
+touch "$TMP/held.stop"
+wait "$held_pid" || true
+grep -q wrote "$TMP/held.out" || fail "the held connection could not write: $(cat "$TMP/held.out")"
+pass "switchover refused while a client holds a connection: a stays the writer, the held connection wrote"
 
 # 6. The writer's host goes away (mysqld and agent): no writer; promote.
 wp_agent_kill a

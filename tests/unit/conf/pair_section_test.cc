@@ -8,7 +8,10 @@ namespace {
 
 using ::testing::ElementsAre;
 
-constexpr std::string_view kDbNode = R"([probe.mysql]
+constexpr std::string_view kDbNode = R"([vip]
+addresses = ["10.0.0.100"]
+
+[probe.mysql]
 type = "mysql"
 socket = "/run/mysqld/mysqld.sock"
 
@@ -17,6 +20,7 @@ type = "tcp"
 targets = ["127.0.0.1:3306"]
 
 [service.db-writer]
+vip = "10.0.0.100"
 port = 3306
 probes = ["mysql", "ports"]
 role = "writer"
@@ -27,7 +31,8 @@ probes = ["mysql"]
 role = "reader"
 )";
 
-// The config's [pair], or every error (file:line:col: message) as the user sees it.
+// The config's [pair], or every error (file:line:col: message) as the user sees
+// it.
 std::variant<PairConfig, std::vector<std::string>> LoadPair(std::string_view pair) {
   LoadResult result = LoadConfigString(std::string(kDbNode) + std::string(pair), "t.toml");
   if (auto* config = std::get_if<Config>(&result)) {
@@ -88,7 +93,7 @@ service = "db-writter"
 peer_mysql = "10.0.0.21:3306"
 peer_agent = "10.0.0.21:9480"
 )"),
-              ElementsAre("t.toml:20:11: pair.service: no service named \"db-writter\" (define "
+              ElementsAre("t.toml:24:11: pair.service: no service named \"db-writter\" (define "
                           "[service.db-writter] with role = \"writer\")"));
   EXPECT_THAT(PairErrors(R"(
 [pair]
@@ -96,8 +101,9 @@ service = "db-reader"
 peer_mysql = "10.0.0.21:3306"
 peer_agent = "10.0.0.21:9480"
 )"),
-              ElementsAre("t.toml:20:11: pair.service: service \"db-reader\" is not a writer "
-                          "service (the pair decides who takes writes: set role = \"writer\" on "
+              ElementsAre("t.toml:24:11: pair.service: service \"db-reader\" is not a writer "
+                          "service (the pair decides who takes writes: set role = \"writer\" "
+                          "on "
                           "it)"));
   EXPECT_THAT(PairErrors(R"(
 [pair]
@@ -106,8 +112,43 @@ probe = "ports"
 peer_mysql = "10.0.0.21:3306"
 peer_agent = "10.0.0.21:9480"
 )"),
-              ElementsAre("t.toml:21:9: pair.probe: \"ports\" is not a mysql probe of service "
+              ElementsAre("t.toml:25:9: pair.probe: \"ports\" is not a mysql probe of service "
                           "\"db-writer\""));
+}
+
+TEST(PairSection, TheServiceNeedsAVipAndTheDrainFitsTheTimeout) {
+  LoadResult result = LoadConfigString(R"([probe.mysql]
+type = "mysql"
+socket = "/run/mysqld/mysqld.sock"
+
+[service.db-writer]
+port = 3306
+probes = ["mysql"]
+role = "writer"
+
+[pair]
+service = "db-writer"
+peer_mysql = "10.0.0.21:3306"
+peer_agent = "10.0.0.21:9480"
+)",
+                                       "t.toml");
+  auto* errors = std::get_if<std::vector<ConfigError>>(&result);
+  ASSERT_NE(errors, nullptr);
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ(errors->front().ToString(),
+            "t.toml:11:11: pair.service: service \"db-writer\" has no vip (a "
+            "switchover waits "
+            "until no client is connected to VIP:port: set vip on it)");
+
+  EXPECT_THAT(PairErrors(R"(
+[pair]
+service = "db-writer"
+peer_mysql = "10.0.0.21:3306"
+peer_agent = "10.0.0.21:9480"
+switchover_drain = "30s"
+)"),
+              ElementsAre("t.toml:27:20: pair.switchover_drain: must be shorter than "
+                          "switchover_timeout (which bounds the wait for clients to leave)"));
 }
 
 TEST(PairSection, BadValuesAndMissingKeys) {
@@ -118,11 +159,12 @@ peer_mysql = "10.0.0.21"
 interval = "200ms"
 )");
   EXPECT_THAT(errors,
-              ElementsAre("t.toml:19:1: pair: missing required key `peer_agent` (the peer "
+              ElementsAre("t.toml:23:1: pair: missing required key `peer_agent` (the peer "
                           "agent's listener as \"IP:PORT\")",
-                          "t.toml:21:14: pair.peer_mysql: \"10.0.0.21\" is not ADDRESS:PORT "
+                          "t.toml:25:14: pair.peer_mysql: \"10.0.0.21\" is not ADDRESS:PORT "
                           "(IPv6 as [ADDRESS]:PORT)",
-                          "t.toml:22:12: pair.timeout: must not exceed interval (one round at a "
+                          "t.toml:26:12: pair.timeout: must not exceed interval (one round at "
+                          "a "
                           "time)"));
 }
 

@@ -84,6 +84,14 @@ TEST(WriterDecision, WriterDiesItsAgentGivesUpTheRoleAndTheStandbyTakesItInTwoRo
   EXPECT_EQ(gone.state.role, WriterRole::kStandby);
   EXPECT_TRUE(gone.report.vouch);
   EXPECT_EQ(gone.report.reason, "mysqld not answering (connect: refused); gave up the writer role");
+  // Why it vouches, or not, is in the reason the peer shows.
+  dead.local.vouch = false;
+  dead.local.vouch_why =
+      "no vouch: when last seen (310 ms before it stopped answering) 1 commit(s) "
+      "waited for the replica's ack";
+  EXPECT_EQ(DecideRound(Writer(3), dead).report.reason,
+            "mysqld not answering (connect: refused); no vouch: when last seen (310 ms before it "
+            "stopped answering) 1 commit(s) waited for the replica's ack; gave up the writer role");
 
   // The standby: the peer's mysqld refuses connections, its agent vouches.
   RoundInput in = Healthy(gone.report);
