@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -351,13 +352,18 @@ namespace {
 TEST(HttpServerWriterTest, TheWriterReportForAllowedPeersOnly) {
   auto snap = std::make_shared<Snapshot>();
   snap->services = {ServiceView{.name = "db-writer", .up = true}};
+  // A mutex, not std::atomic_load: GCC 14 deprecates the shared_ptr overloads.
+  std::mutex current_mu;
   std::shared_ptr<const Snapshot> current = snap;
   auto start = [&](const char* allow) {
     auto s = HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
                                            .allow = {*Cidr::Parse(allow)},
                                            .threads = 1,
                                            .version = "test"},
-                               [&] { return std::atomic_load(&current); });
+                               [&] {
+                                 std::lock_guard lock(current_mu);
+                                 return current;
+                               });
     EXPECT_TRUE(s.ok()) << s.error();
     return std::move(s).value();
   };
@@ -368,7 +374,10 @@ TEST(HttpServerWriterTest, TheWriterReportForAllowedPeersOnly) {
   auto with_pair = std::make_shared<Snapshot>(*snap);
   with_pair->pair = pair::WriterReport{.service = "db-writer", .role = pair::WriterRole::kWriter,
                                        .term = 3, .writer_term = 3};
-  std::atomic_store(&current, std::shared_ptr<const Snapshot>(with_pair));
+  {
+    std::lock_guard lock(current_mu);
+    current = with_pair;
+  }
   auto answer = c.Get("/writer");
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200);
