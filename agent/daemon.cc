@@ -17,6 +17,7 @@
 #include "health/probe_fleet.h"
 #include "http/http_server.h"
 #include "pair/writer_arbiter.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent {
 
@@ -48,7 +49,9 @@ int WaitSignal(const sigset_t& set, std::chrono::milliseconds limit) {
 Result<std::unique_ptr<pair::WriterArbiter>> StartArbiter(const conf::Config& config,
                                                           HealthModel& model) {
   const conf::PairConfig& pair = *config.pair;
-  const auto& mysql = std::get<conf::MysqlProbeSpec>(config.FindProbe(pair.probe)->spec);
+  // conf/ accepted pair.probe only of a kind with a pair_server.
+  const conf::ProbeSpec& spec = config.FindProbe(pair.probe)->spec;
+  const conf::MysqlServer local = probes::KindOf(spec).config.pair_server(spec);
   pair::WriterArbiter::Hooks hooks{
       .service_override =
           [&model, service = pair.service] {
@@ -62,7 +65,7 @@ Result<std::unique_ptr<pair::WriterArbiter>> StartArbiter(const conf::Config& co
             model.SetPairRound(writer, report, peer, Clock::now());
           }};
   const conf::ServiceConfig& service = *config.FindService(pair.service);
-  return pair::WriterArbiter::Start(pair, mysql, Endpoint{*service.vip, service.port},
+  return pair::WriterArbiter::Start(pair, local, Endpoint{*service.vip, service.port},
                                     config.agent.state_dir, std::move(hooks));
 }
 
@@ -97,10 +100,7 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     spdlog::error("{}", dr.error());
     return 1;
   }
-  if (Status s = fleet.Sync(config.probes); !s) {
-    spdlog::error("{}", s.error());
-    return 1;
-  }
+  fleet.Sync(config.probes);
 
   // The DR supervisor belongs to the main loop; reloads from the control
   // socket's thread take the same lock.

@@ -1,6 +1,7 @@
 #include "agent/reload.h"
 
 #include "conf/config_loader.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent {
 
@@ -46,13 +47,9 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
                    "(start the agent with -c FILE)"},
                   events);
   }
-  auto loaded = conf::LoadConfigFile(config_path);
-  if (auto* config_errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
-    std::vector<std::string> errors;
-    for (const auto& e : *config_errors) errors.push_back(e.ToString());
-    return Reject(std::move(errors), events);
-  }
-  conf::Config next = std::get<conf::Config>(std::move(loaded));
+  conf::LoadResult loaded = conf::LoadConfigFile(config_path, probes::ProbeKindReaders());
+  if (!loaded.ok()) return Reject(loaded.ErrorLines(), events);
+  conf::Config next = std::move(loaded).config();
   if (auto restart_only = RestartOnlyChanges(current.agent, next.agent); !restart_only.empty()) {
     return Reject(std::move(restart_only), events);
   }
@@ -66,7 +63,7 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
   if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()}, events);
-  if (Status s = fleet.Sync(next.probes); !s) return Reject({s.error()}, events);
+  fleet.Sync(next.probes);
   model.Reconfigure(next, std::chrono::steady_clock::now());
   apply_agent(next.agent);
   current = std::move(next);

@@ -16,6 +16,7 @@
 #include "conf/control_socket_path.h"
 #include "diagnose/diagnose_command.h"
 #include "diagnose/system_host.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent {
 
@@ -126,23 +127,19 @@ Result<Args> Parse(const std::vector<std::string>& argv) {
 // The config a command works on: -c FILE, else the default path, else the
 // embedded default. Errors are printed; nothing is returned on any error.
 std::optional<conf::Config> LoadConfig(const Args& args, std::ostream& err, bool* embedded) {
-  *embedded = false;
-  conf::LoadResult loaded;
-  if (args.config_path) {
-    loaded = conf::LoadConfigFile(*args.config_path);
-  } else if (access(conf::kDefaultConfigPath, F_OK) == 0) {
-    loaded = conf::LoadConfigFile(conf::kDefaultConfigPath);
-  } else {
-    *embedded = true;
-    loaded = conf::LoadConfigString(conf::DefaultConfigText(), conf::kEmbeddedSourceName);
-  }
-  if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
-    for (const auto& e : *errors) err << e.ToString() << "\n";
-    err << "rsagent: " << errors->size() << " error" << (errors->size() == 1 ? "" : "s")
-        << " in the configuration\n";
+  const std::vector<conf::ProbeKindReader> kinds = probes::ProbeKindReaders();
+  *embedded = !args.config_path && access(conf::kDefaultConfigPath, F_OK) != 0;
+  conf::LoadResult loaded =
+      *embedded
+          ? conf::LoadConfigString(conf::DefaultConfigText(), conf::kEmbeddedSourceName, kinds)
+          : conf::LoadConfigFile(args.config_path.value_or(conf::kDefaultConfigPath), kinds);
+  if (!loaded.ok()) {
+    for (const std::string& line : loaded.ErrorLines()) err << line << "\n";
+    const size_t n = loaded.errors().size();
+    err << "rsagent: " << n << " error" << (n == 1 ? "" : "s") << " in the configuration\n";
     return std::nullopt;
   }
-  return std::get<conf::Config>(std::move(loaded));
+  return std::move(loaded).config();
 }
 
 // Admin commands only need the socket path, read leniently: a config with

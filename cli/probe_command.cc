@@ -4,7 +4,7 @@
 #include <ostream>
 
 #include "common/json_dump.h"
-#include "probes/probe_factory.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent {
 
@@ -15,19 +15,15 @@ int RunProbeCommand(const conf::Config& config, const std::string& name, bool js
     err << "rsagent: no probe named \"" << name << "\" in " << config.source << "\n";
     return 2;
   }
-  auto probe = probes::MakeProbe(*probe_config);
-  if (!probe) {
-    err << "rsagent: probe " << name << ": " << probe.error() << "\n";
-    return 2;
-  }
+  std::unique_ptr<probes::Probe> probe = probes::MakeProbe(*probe_config);
   const auto start = std::chrono::steady_clock::now();
-  const probes::ProbeResult r = (*probe)->Check(start + probe_config->timeout);
+  const probes::ProbeResult r = probe->Check(start + probe_config->timeout);
   const double ms = r.latency.count() / 1000.0;
   if (json) {
     nlohmann::json roles = nlohmann::json::object();
     for (const auto& [role, o] : r.roles) roles[role] = {{"ok", o.ok}, {"reason", o.reason}};
     out << DumpJson(nlohmann::json{{"probe", name},
-                                   {"type", conf::ProbeTypeName(probe_config->spec)},
+                                   {"type", probes::ProbeTypeName(probe_config->spec)},
                                    {"ok", r.outcome.ok},
                                    {"reason", r.outcome.reason},
                                    {"latency_ms", ms},
@@ -36,7 +32,7 @@ int RunProbeCommand(const conf::Config& config, const std::string& name, bool js
                     2)
         << "\n";
   } else {
-    out << name << " (" << conf::ProbeTypeName(probe_config->spec) << "): "
+    out << name << " (" << probes::ProbeTypeName(probe_config->spec) << "): "
         << (r.outcome.ok ? "PASS" : "FAIL") << " in " << ms << " ms";
     if (!r.outcome.reason.empty()) out << " — " << r.outcome.reason;
     out << "\n";

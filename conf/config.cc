@@ -12,14 +12,6 @@ const T* FindByName(const std::vector<T>& items, const std::string& name) {
   return it == items.end() ? nullptr : &*it;
 }
 
-struct TypeName {
-  const char* operator()(const TcpProbeSpec&) const { return "tcp"; }
-  const char* operator()(const HttpProbeSpec&) const { return "http"; }
-  const char* operator()(const ExecProbeSpec&) const { return "exec"; }
-  const char* operator()(const MysqlProbeSpec&) const { return "mysql"; }
-  const char* operator()(const GaleraProbeSpec&) const { return "galera"; }
-};
-
 }  // namespace
 
 const ProbeConfig* Config::FindProbe(const std::string& name) const {
@@ -28,13 +20,6 @@ const ProbeConfig* Config::FindProbe(const std::string& name) const {
 
 const ServiceConfig* Config::FindService(const std::string& name) const {
   return FindByName(services, name);
-}
-
-const char* ProbeTypeName(const ProbeSpec& spec) { return std::visit(TypeName{}, spec); }
-
-bool ReportsRoles(const ProbeSpec& spec) {
-  return std::holds_alternative<MysqlProbeSpec>(spec) ||
-         std::holds_alternative<GaleraProbeSpec>(spec);
 }
 
 const char* RoleName(Role role) {

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "common/ip_address.h"
+#include "conf/probe_spec.h"
 
 namespace rsagent::conf {
 
@@ -42,57 +42,6 @@ struct VipConfig {
   friend bool operator==(const VipConfig&, const VipConfig&) = default;
 };
 
-struct StatusRange {
-  int low = 200;
-  int high = 399;
-  friend bool operator==(const StatusRange&, const StatusRange&) = default;
-};
-
-struct TcpProbeSpec {
-  std::vector<Endpoint> targets;  // all must connect
-  friend bool operator==(const TcpProbeSpec&, const TcpProbeSpec&) = default;
-};
-
-struct HttpProbeSpec {
-  std::string url;                                   // http:// or https://, literal IP host
-  std::vector<StatusRange> expect_status{{200, 399}};  // "200", "200-299"
-  std::string expect_body;                           // substring; empty = not checked
-  std::string host_header;                           // empty = from the URL
-  bool tls_verify = false;                           // local probes use self-signed certs
-  friend bool operator==(const HttpProbeSpec&, const HttpProbeSpec&) = default;
-};
-
-struct ExecProbeSpec {
-  // argv, run without a shell; with shell=true, a single command string for /bin/sh -c.
-  std::vector<std::string> command;
-  bool shell = false;
-  friend bool operator==(const ExecProbeSpec&, const ExecProbeSpec&) = default;
-};
-
-struct MysqlProbeSpec {
-  std::string socket;                 // unix socket, or
-  std::optional<Endpoint> address;    // host:port (exactly one of the two)
-  std::string credentials;            // option file with [client] user/password, mode 0600
-  Millis max_lag{5000};               // reader role: lag above this is DOWN
-  std::string heartbeat_table;        // "db.table" in pt-heartbeat format; empty = off
-  bool semi_sync_fatal = false;       // writer DOWN when semi-sync fell back to async
-  bool replication_required = false;  // DOWN when no replication channel is configured
-  friend bool operator==(const MysqlProbeSpec&, const MysqlProbeSpec&) = default;
-};
-
-// A Galera node (MariaDB Galera, Percona XtraDB Cluster), judged by its wsrep
-// state; docs/mysql.md "The galera probe" maps clustercheck's options onto these.
-struct GaleraProbeSpec {
-  std::string socket;                 // unix socket, or
-  std::optional<Endpoint> address;    // host:port (exactly one of the two)
-  std::string credentials;            // option file with [client] user/password, mode 0600
-  bool available_when_donor = false;  // a donor (state 2) that serves queries counts as synced
-  friend bool operator==(const GaleraProbeSpec&, const GaleraProbeSpec&) = default;
-};
-
-using ProbeSpec =
-    std::variant<TcpProbeSpec, HttpProbeSpec, ExecProbeSpec, MysqlProbeSpec, GaleraProbeSpec>;
-
 // [probe.NAME]
 struct ProbeConfig {
   std::string name;
@@ -100,13 +49,9 @@ struct ProbeConfig {
   Millis timeout{500};  // must not exceed interval
   int rise = 2;         // consecutive passes to turn UP
   int fall = 2;         // consecutive failures to turn DOWN
-  ProbeSpec spec;
+  ProbeSpec spec;       // the kind's own keys: one of the specs in probes/probe_kinds.cc
   friend bool operator==(const ProbeConfig&, const ProbeConfig&) = default;
 };
-
-const char* ProbeTypeName(const ProbeSpec& spec);  // "tcp", "http", "exec", "mysql", "galera"
-// Database probes report "writer" and "reader" verdicts a service's role picks.
-bool ReportsRoles(const ProbeSpec& spec);
 
 enum class Role { kNone, kWriter, kReader };
 const char* RoleName(Role role);  // "", "writer", "reader"
@@ -117,7 +62,7 @@ struct ServiceConfig {
   std::optional<IpAddress> vip;  // must be one of [vip].addresses
   uint16_t port = 0;             // the service port the directors balance
   std::vector<std::string> probes;
-  Role role = Role::kNone;       // writer/reader need a database probe (ReportsRoles)
+  Role role = Role::kNone;  // writer/reader need a probe of a kind with roles (mysql)
   friend bool operator==(const ServiceConfig&, const ServiceConfig&) = default;
 };
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "conf/config_sections.h"
@@ -38,7 +40,8 @@ std::string DescribeParseError(const toml::parse_error& error) {
   return message;
 }
 
-void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
+void ReadSections(const toml::table& root, ProbeKindReaders kinds, ErrorList* errors,
+                  Config* config) {
   TableReader reader(root, "", "", errors);
   if (const toml::node* node = reader.Node("agent")) {
     if (const toml::table* table = node->as_table()) {
@@ -50,7 +53,7 @@ void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
     }
   }
 
-  ServiceReferences references;
+  ServiceReferences references{.kinds = kinds};
   bool vip_ok = true;
   if (const toml::node* node = reader.Node("vip")) {
     if (const toml::table* table = node->as_table()) {
@@ -67,8 +70,9 @@ void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
   if (vip_ok) references.vips = &config->vip.addresses;
 
   for (TableReader& table : reader.NamedTables("probe")) {
-    std::optional<ProbeConfig> probe = ReadProbeSection(table);
-    references.probe_types[table.name()] = probe ? ProbeTypeName(probe->spec) : "";
+    const ProbeKindReader* kind = nullptr;
+    std::optional<ProbeConfig> probe = ReadProbeSection(table, kinds, &kind);
+    references.probe_kinds[table.name()] = probe ? kind : nullptr;
     if (probe) config->probes.push_back(std::move(*probe));
   }
 
@@ -79,7 +83,7 @@ void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
   if (const toml::node* node = reader.Node("pair")) {
     if (const toml::table* table = node->as_table()) {
       TableReader pair(*table, "pair", "pair", errors);
-      config->pair = ReadPairSection(pair, *config);
+      config->pair = ReadPairSection(pair, *config, references);
     } else {
       reader.ErrorAt(node->source(), "pair",
                      "expected a table [pair], got " + std::string(DescribeType(node->type())));
@@ -95,12 +99,29 @@ void ReadSections(const toml::table& root, ErrorList* errors, Config* config) {
 
 }  // namespace
 
+const Config& LoadResult::config() const& {
+  if (!config_) {
+    std::fprintf(stderr, "rsagent: fatal: LoadResult::config() of a config with errors\n");
+    std::abort();
+  }
+  return *config_;
+}
+
+Config&& LoadResult::config() && { return std::move(const_cast<Config&>(config())); }
+
+std::vector<std::string> LoadResult::ErrorLines() const {
+  std::vector<std::string> lines;
+  for (const ConfigError& error : errors_) lines.push_back(error.ToString());
+  return lines;
+}
+
 std::string ConfigError::ToString() const {
   if (line == 0) return file + ": " + message;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 
-LoadResult LoadConfigString(std::string_view toml_text, const std::string& source_name) {
+LoadResult LoadConfigString(std::string_view toml_text, const std::string& source_name,
+                            ProbeKindReaders kinds) {
   ErrorList errors(source_name);
   toml::table root;
   try {
@@ -111,12 +132,12 @@ LoadResult LoadConfigString(std::string_view toml_text, const std::string& sourc
   }
   Config config;
   config.source = source_name;
-  ReadSections(root, &errors, &config);
+  ReadSections(root, kinds, &errors, &config);
   if (errors.size() > 0) return std::move(errors).Take();
   return config;
 }
 
-LoadResult LoadConfigFile(const std::string& path) {
+LoadResult LoadConfigFile(const std::string& path, ProbeKindReaders kinds) {
   auto unreadable = [&](const std::string& why) {
     return std::vector<ConfigError>{{path, 0, 0, "cannot read config: " + why}};
   };
@@ -150,7 +171,7 @@ LoadResult LoadConfigFile(const std::string& path) {
   }
   close(fd);
   if (!problem.empty()) return unreadable(problem);
-  return LoadConfigString(text, path);
+  return LoadConfigString(text, path, kinds);
 }
 
 }  // namespace rsagent::conf

@@ -3,12 +3,13 @@
 // any error is never returned, so callers cannot half-apply one.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "conf/config.h"
+#include "conf/probe_kind_reader.h"
 
 namespace rsagent::conf {
 
@@ -21,11 +22,28 @@ struct ConfigError {
   std::string ToString() const;  // "FILE:LINE:COL: message"
 };
 
-using LoadResult = std::variant<Config, std::vector<ConfigError>>;
+// A Config, or every error found in it; never both.
+class LoadResult {
+ public:
+  LoadResult(Config config) : config_(std::move(config)) {}  // NOLINT: implicit by design
+  LoadResult(std::vector<ConfigError> errors) : errors_(std::move(errors)) {}  // NOLINT
 
-LoadResult LoadConfigFile(const std::string& path);
+  bool ok() const { return config_.has_value(); }
+  const Config& config() const&;  // aborts when !ok()
+  Config&& config() &&;
+  const std::vector<ConfigError>& errors() const { return errors_; }
+  std::vector<std::string> ErrorLines() const;  // ToString() of each error
+
+ private:
+  std::optional<Config> config_;
+  std::vector<ConfigError> errors_;
+};
+
+// `kinds` are the probe kinds [probe.NAME] may name: probes::ProbeKindReaders().
+LoadResult LoadConfigFile(const std::string& path, ProbeKindReaders kinds);
 // `source_name` is used in errors and Config::source.
-LoadResult LoadConfigString(std::string_view toml_text, const std::string& source_name);
+LoadResult LoadConfigString(std::string_view toml_text, const std::string& source_name,
+                            ProbeKindReaders kinds);
 
 // The embedded default for a plain nginx box (used by `run` when the default
 // path does not exist).

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "conf/config.h"
+#include "conf/probe_kind_reader.h"
 #include "conf/toml_reader.h"
+#include "conf/value_checks.h"
 
 namespace rsagent::conf {
 
@@ -18,22 +20,22 @@ void ReadVipSection(TableReader& table, VipConfig* vip);
 
 // nullopt when the probe's type is missing or unknown: then the rest of its
 // keys cannot be checked, and services using it are not blamed again.
-std::optional<ProbeConfig> ReadProbeSection(TableReader& table);
+// `*kind` is set to the kind read.
+std::optional<ProbeConfig> ReadProbeSection(TableReader& table, ProbeKindReaders kinds,
+                                            const ProbeKindReader** kind);
 
 // What a service may refer to.
 struct ServiceReferences {
-  std::map<std::string, std::string> probe_types;  // every [probe.NAME]; "" = type unknown
-  const std::vector<IpAddress>* vips = nullptr;    // null when [vip] had errors
+  ProbeKindReaders kinds;
+  // Every [probe.NAME] and its kind; null when its type is missing or unknown.
+  std::map<std::string, const ProbeKindReader*> probe_kinds;
+  const std::vector<IpAddress>* vips = nullptr;  // null when [vip] had errors
 };
 ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& references);
 
-// After the services: [pair] names one of them and its mysql probe.
-PairConfig ReadPairSection(TableReader& table, const Config& config);
-
-// Value checks shared by several tables.
-// Paths are used by a daemon whose working directory is "/".
-Result<std::string> ParseAbsolutePath(std::string_view text);
-// A Linux interface name: 1..15 bytes (IFNAMSIZ), no '/', ':' or whitespace.
-Status CheckInterfaceName(std::string_view name);
+// After the services: [pair] names one of them and its mysql probe (a probe
+// whose kind has a pair_server).
+PairConfig ReadPairSection(TableReader& table, const Config& config,
+                           const ServiceReferences& references);
 
 }  // namespace rsagent::conf

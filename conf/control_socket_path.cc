@@ -18,10 +18,10 @@ Result<std::string> ControlSocketPath(const std::string& config_path) {
     if (auto value = root["agent"]["control_socket"].value<std::string>()) path = *value;
   } catch (const toml::parse_error&) {
     // The loader says what is wrong, in the same words `check-config` uses.
+    // No probe kinds needed: a file that is not TOML fails before any table is read.
     std::string errors;
-    const LoadResult loaded = LoadConfigFile(config_path);
-    if (auto* list = std::get_if<std::vector<ConfigError>>(&loaded)) {
-      for (const auto& e : *list) errors += (errors.empty() ? "" : "\n") + e.ToString();
+    for (const std::string& line : LoadConfigFile(config_path, ProbeKindReaders{}).ErrorLines()) {
+      errors += (errors.empty() ? "" : "\n") + line;
     }
     return Error{errors.empty() ? config_path + ": not valid TOML" : errors};
   }

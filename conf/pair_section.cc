@@ -8,8 +8,10 @@ namespace rsagent::conf {
 
 namespace {
 
-// The service must be a writer service; the probe a mysql probe it lists.
-void CheckReferences(TableReader& table, const Config& config, PairConfig* pair) {
+// The service must be a writer service; the probe one it lists, of a kind
+// that can be a pair's server (ProbeKindReader::pair_server).
+void CheckReferences(TableReader& table, const Config& config, const ServiceReferences& references,
+                     PairConfig* pair) {
   const ServiceConfig* service = config.FindService(pair->service);
   const toml::node* service_node = table.Node("service");
   if (service == nullptr) {
@@ -33,30 +35,42 @@ void CheckReferences(TableReader& table, const Config& config, PairConfig* pair)
                       "VIP:port: set vip on it)");
     return;
   }
+  std::string kinds;  // "mysql": the kinds a pair's probe may be of, for messages
+  for (const ProbeKindReader& kind : references.kinds) {
+    if (kind.pair_server) kinds += (kinds.empty() ? "" : " or ") + std::string(kind.type);
+  }
   std::vector<std::string> mysql_probes;
   for (const std::string& name : service->probes) {
-    const ProbeConfig* probe = config.FindProbe(name);
-    if (probe && std::holds_alternative<MysqlProbeSpec>(probe->spec)) mysql_probes.push_back(name);
+    auto kind = references.probe_kinds.find(name);
+    if (kind != references.probe_kinds.end() && kind->second != nullptr &&
+        kind->second->pair_server) {
+      mysql_probes.push_back(name);
+    }
   }
   if (pair->probe.empty()) {
     if (mysql_probes.size() == 1) {
       pair->probe = mysql_probes[0];
-    } else if (!mysql_probes.empty()) {
-      table.ErrorAtTable("service \"" + pair->service +
-                         "\" has several mysql probes: name the local server's with `probe`");
+    } else if (mysql_probes.empty()) {
+      table.ErrorAt(table.Node("service")->source(), table.KeyPath("service"),
+                    "service \"" + pair->service + "\" has no " + kinds +
+                        " probe (the pair reads the local server through it)");
+    } else {
+      table.ErrorAtTable("service \"" + pair->service + "\" has several " + kinds +
+                         " probes: name the local server's with `probe`");
     }
     return;
   }
   if (std::find(mysql_probes.begin(), mysql_probes.end(), pair->probe) == mysql_probes.end()) {
-    table.ErrorAt(
-        table.Node("probe")->source(), table.KeyPath("probe"),
-        "\"" + pair->probe + "\" is not a mysql probe of service \"" + pair->service + "\"");
+    table.ErrorAt(table.Node("probe")->source(), table.KeyPath("probe"),
+                  "\"" + pair->probe + "\" is not a " + kinds + " probe of service \"" +
+                      pair->service + "\"");
   }
 }
 
 }  // namespace
 
-PairConfig ReadPairSection(TableReader& table, const Config& config) {
+PairConfig ReadPairSection(TableReader& table, const Config& config,
+                           const ServiceReferences& references) {
   PairConfig pair;
   const size_t before = table.error_count();
   const bool has_service = table.Require("service", "the name of the role = \"writer\" service");
@@ -89,7 +103,8 @@ PairConfig ReadPairSection(TableReader& table, const Config& config) {
     table.ErrorAt(table.Node(table.Has("timeout") ? "timeout" : "interval")->source(),
                   table.KeyPath("timeout"), "must not exceed interval (one round at a time)");
   }
-  if (has_service && table.error_count() == before) CheckReferences(table, config, &pair);
+  if (has_service && table.error_count() == before)
+    CheckReferences(table, config, references, &pair);
   table.ReportUnknownKeys();
   return pair;
 }

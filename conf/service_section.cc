@@ -23,7 +23,7 @@ void ReadProbeNames(TableReader& table, const ServiceReferences& references,
                               [&](const LocatedString& other) { return other.text == name.text; });
     if (first != names->begin() + static_cast<ptrdiff_t>(i)) {
       table.ErrorAt(name.where, name.path, "duplicate of " + first->path);
-    } else if (!references.probe_types.contains(name.text)) {
+    } else if (!references.probe_kinds.contains(name.text)) {
       table.ErrorAt(name.where, name.path,
                     "no probe named \"" + name.text + "\" (define [probe." + name.text + "])");
     }
@@ -46,18 +46,24 @@ void ReadRole(TableReader& table, const ServiceReferences& references, ServiceCo
   }
   bool type_unknown = false;
   for (const std::string& probe : service->probes) {
-    auto it = references.probe_types.find(probe);
-    if (it == references.probe_types.end() || it->second.empty()) type_unknown = true;
-    if (it != references.probe_types.end() && (it->second == "mysql" || it->second == "galera")) {
+    auto it = references.probe_kinds.find(probe);
+    if (it == references.probe_kinds.end() || it->second == nullptr) type_unknown = true;
+    if (it != references.probe_kinds.end() && it->second != nullptr && it->second->yields_roles) {
       return;
     }
   }
-  // A probe already reported as broken might have been the database one.
+  // A probe already reported as broken might have been one with roles.
   if (type_unknown) return;
+  std::string kinds_with_roles;
+  for (const ProbeKindReader& kind : references.kinds) {
+    if (!kind.yields_roles) continue;
+    if (!kinds_with_roles.empty()) kinds_with_roles += " or ";
+    kinds_with_roles += kind.type;
+  }
   table.ErrorAt(where, table.KeyPath("role"),
-                "role \"" + *role +
-                    "\" needs a mysql or galera probe among `probes`; the role picks "
-                    "which of its database checks decide the service");
+                "role \"" + *role + "\" needs a " + kinds_with_roles +
+                    " probe among `probes`; the role picks which of its checks decide the "
+                    "service");
 }
 
 }  // namespace

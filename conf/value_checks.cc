@@ -1,9 +1,9 @@
-// Value checks shared by several tables (declared in config_sections.h).
+// Value checks shared by several tables and probe kinds.
+#include "conf/value_checks.h"
+
 #include <net/if.h>
 
 #include <algorithm>
-
-#include "conf/config_sections.h"
 
 namespace rsagent::conf {
 

@@ -5,6 +5,7 @@
 
 #include "common/json_dump.h"
 #include "conf/config_loader.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -24,15 +25,16 @@ const char* Colour(Verdict verdict) {
 
 // The config check: without a valid config no other check can run.
 std::variant<conf::Config, Finding> CheckConfig(const std::string& path) {
-  auto loaded = conf::LoadConfigFile(path);
-  if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
+  conf::LoadResult loaded = conf::LoadConfigFile(path, probes::ProbeKindReaders());
+  if (!loaded.ok()) {
     std::string fix;
-    for (const auto& e : *errors) fix += (fix.empty() ? "" : "; ") + e.ToString();
+    for (const std::string& line : loaded.ErrorLines()) fix += (fix.empty() ? "" : "; ") + line;
     return Finding{
-        "config", Verdict::kFail, path + ": " + std::to_string(errors->size()) + " error(s)",
+        "config", Verdict::kFail,
+        path + ": " + std::to_string(loaded.errors().size()) + " error(s)",
         "edit the file: " + fix + "   (check with: rsagent check-config -c " + path + ")"};
   }
-  return std::get<conf::Config>(std::move(loaded));
+  return std::move(loaded).config();
 }
 
 }  // namespace

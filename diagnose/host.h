@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "conf/config.h"
 #include "netsetup/kernel_state.h"
+#include "probes/mysql_probe.h"
 #include "probes/probe.h"
 
 namespace rsagent::agent::diagnose {
@@ -37,7 +38,7 @@ class Host {
   virtual probes::ProbeResult RunProbe(const conf::ProbeConfig& probe) = 0;
   // Global variables by name (lower case), read with the probe's credentials.
   virtual Result<std::map<std::string, std::string>> MysqlVariables(
-      const conf::MysqlProbeSpec& spec) = 0;
+      const probes::MysqlProbeSpec& spec) = 0;
   // Configuration files (network scripts, sysctl.d): PATH absolute; nullopt
   // when absent. ListDir: sorted names, empty when the directory is absent.
   virtual Result<std::optional<std::string>> ReadFile(const std::string& path) = 0;

@@ -1,8 +1,9 @@
 // read_only, replication and semi-sync against the service's configured
-// role, judged by one attempt of the service's own mysql probe — exactly
-// what the running agent would decide.
+// role, judged by one attempt of each of the service's probes that report
+// roles (a mysql probe; see probes/probe_kinds.cc) — exactly what the
+// running agent would decide.
 #include "diagnose/check.h"
-#include "diagnose/mysql_services.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -34,26 +35,37 @@ class MysqlRoleCheck : public Check {
  public:
   std::vector<Finding> Run(const conf::Config& config, Host& host) override {
     std::vector<Finding> out;
-    for (const auto& m : MysqlServices(config)) {
-      if (m.service->role == conf::Role::kNone) continue;
-      const std::string role = conf::RoleName(m.service->role);
-      const probes::ProbeResult result = host.RunProbe(*m.probe);
-      auto verdict = result.roles.find(role);
-      const std::string what = m.service->name + " as " + role + ": ";
-      if (verdict == result.roles.end() || !verdict->second.ok) {
-        const std::string reason =
-            verdict == result.roles.end() ? result.outcome.reason : verdict->second.reason;
-        out.push_back({"mysql-role", Verdict::kFail, what + reason, FixFor(role, reason)});
-        continue;
-      }
-      out.push_back({"mysql-role", Verdict::kPass, what + verdict->second.reason, ""});
-      auto semi = result.details.find("semi_sync");
-      if (semi != result.details.end() && Has(semi->second, "fell back")) {
-        out.push_back({"mysql-semisync", Verdict::kWarn,
-                       m.service->name + ": semi-sync " + semi->second, FixFor(role, "semi-sync")});
+    for (const conf::ServiceConfig& service : config.services) {
+      if (service.role == conf::Role::kNone) continue;
+      for (const std::string& name : service.probes) {
+        const conf::ProbeConfig* probe = config.FindProbe(name);
+        if (probe && probes::KindOf(probe->spec).config.yields_roles) {
+          Judge(service, *probe, host, out);
+        }
       }
     }
     return out;
+  }
+
+ private:
+  static void Judge(const conf::ServiceConfig& service, const conf::ProbeConfig& probe, Host& host,
+                    std::vector<Finding>& out) {
+    const std::string role = conf::RoleName(service.role);
+    const probes::ProbeResult result = host.RunProbe(probe);
+    auto verdict = result.roles.find(role);
+    const std::string what = service.name + " as " + role + ": ";
+    if (verdict == result.roles.end() || !verdict->second.ok) {
+      const std::string reason =
+          verdict == result.roles.end() ? result.outcome.reason : verdict->second.reason;
+      out.push_back({"mysql-role", Verdict::kFail, what + reason, FixFor(role, reason)});
+      return;
+    }
+    out.push_back({"mysql-role", Verdict::kPass, what + verdict->second.reason, ""});
+    auto semi = result.details.find("semi_sync");
+    if (semi != result.details.end() && Has(semi->second, "fell back")) {
+      out.push_back({"mysql-semisync", Verdict::kWarn, service.name + ": semi-sync " + semi->second,
+                     FixFor(role, "semi-sync")});
+    }
   }
 };
 

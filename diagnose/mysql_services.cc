@@ -8,7 +8,7 @@ std::vector<MysqlService> MysqlServices(const conf::Config& config) {
     for (const auto& name : service.probes) {
       const conf::ProbeConfig* probe = config.FindProbe(name);
       if (!probe) continue;
-      if (auto* spec = std::get_if<conf::MysqlProbeSpec>(&probe->spec)) {
+      if (auto* spec = probe->spec.As<probes::MysqlProbeSpec>()) {
         out.push_back({&service, probe, spec});
       }
     }

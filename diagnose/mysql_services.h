@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "conf/config.h"
+#include "probes/mysql_probe.h"
 
 namespace rsagent::agent::diagnose {
 
 struct MysqlService {
   const conf::ServiceConfig* service;
   const conf::ProbeConfig* probe;
-  const conf::MysqlProbeSpec* spec;
+  const probes::MysqlProbeSpec* spec;
 };
 
 std::vector<MysqlService> MysqlServices(const conf::Config& config);

@@ -9,7 +9,7 @@
 #include "diagnose/proc_net_tcp.h"
 #include "netsetup/rtnl.h"
 #include "probes/mysql_connection.h"
-#include "probes/probe_factory.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -58,13 +58,11 @@ Result<nlohmann::json> SystemHost::AgentStatus(const std::string& control_socket
 }
 
 probes::ProbeResult SystemHost::RunProbe(const conf::ProbeConfig& probe) {
-  auto made = probes::MakeProbe(probe);
-  if (!made) return probes::ProbeResult{.outcome = {false, made.error()}};
-  return (*made)->Check(probes::Clock::now() + probe.timeout);
+  return probes::MakeProbe(probe)->Check(probes::Clock::now() + probe.timeout);
 }
 
 Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(
-    const conf::MysqlProbeSpec& spec) {
+    const probes::MysqlProbeSpec& spec) {
   std::optional<probes::MysqlCredentials> credentials;
   if (!spec.credentials.empty()) {
     auto loaded = probes::LoadMysqlCredentials(spec.credentials, geteuid());

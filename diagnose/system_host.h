@@ -14,7 +14,7 @@ class SystemHost : public Host {
   Result<nlohmann::json> AgentStatus(const std::string& control_socket) override;
   probes::ProbeResult RunProbe(const conf::ProbeConfig& probe) override;
   Result<std::map<std::string, std::string>> MysqlVariables(
-      const conf::MysqlProbeSpec& spec) override;
+      const probes::MysqlProbeSpec& spec) override;
   Result<std::optional<std::string>> ReadFile(const std::string& path) override {
     return files_.Read(path);
   }

@@ -3,16 +3,17 @@
 #include <set>
 
 #include "conf/duration.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent {
 
 namespace {
 
 // The verdict key a service reads from a probe: its role for probes that
-// report roles (mysql, galera), the probe's own outcome otherwise.
+// report roles (probes/probe_kinds.cc), the probe's own outcome otherwise.
 std::string CheckKeyFor(const conf::ServiceConfig& service, const conf::ProbeConfig& probe) {
   if (service.role == conf::Role::kNone) return "";
-  if (!conf::ReportsRoles(probe.spec)) return "";
+  if (!probes::KindOf(probe.spec).config.yields_roles) return "";
   return conf::RoleName(service.role);
 }
 
@@ -190,7 +191,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
   for (const auto& probe_config : config_.probes) {
     ProbeState& state = probes_.at(probe_config.name);
     ProbeView view{.name = probe_config.name,
-                   .type = conf::ProbeTypeName(probe_config.spec),
+                   .type = std::string(probes::ProbeTypeName(probe_config.spec)),
                    .interval = probe_config.interval,
                    .timeout = probe_config.timeout,
                    .durations = state.durations};

@@ -1,17 +1,15 @@
 #include "health/probe_fleet.h"
 
-#include "probes/probe_factory.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent {
 
-Status ProbeFleet::Sync(const std::vector<conf::ProbeConfig>& probes) {
+void ProbeFleet::Sync(const std::vector<conf::ProbeConfig>& probes) {
   std::map<std::string, std::unique_ptr<probes::Probe>> built;
   for (const auto& config : probes) {
     auto it = runners_.find(config.name);
     if (it != runners_.end() && it->second->config() == config) continue;
-    auto probe = probes::MakeProbe(config);
-    if (!probe) return Error{"probe " + config.name + ": " + probe.error()};
-    built.emplace(config.name, std::move(probe).value());
+    built.emplace(config.name, probes::MakeProbe(config));
   }
   std::map<std::string, std::unique_ptr<ProbeRunner>> next;
   for (const auto& config : probes) {
@@ -32,7 +30,6 @@ Status ProbeFleet::Sync(const std::vector<conf::ProbeConfig>& probes) {
     if (removed) Retire(std::move(removed));
   }
   runners_ = std::move(next);
-  return Status::Ok();
 }
 
 ProbeFleet::~ProbeFleet() {

@@ -1,6 +1,6 @@
 // The set of running probes. Sync() makes it match a config: unchanged probes
-// keep running untouched, changed ones restart, removed ones stop. All probes
-// are built before anything changes, so a bad one leaves the fleet as it was.
+// keep running untouched, changed ones restart, removed ones stop. Building a
+// probe cannot fail: conf/ validated its spec.
 // Sync() and the destructor never wait for an attempt in flight: stopped
 // runners go to a ProbeReaper (a reload answers at once, SIGTERM keeps to
 // shutdown_grace), and report nothing after they are stopped.
@@ -10,7 +10,6 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
 #include "health/probe_reaper.h"
 #include "health/probe_runner.h"
 
@@ -21,7 +20,7 @@ class ProbeFleet {
   explicit ProbeFleet(ResultSink sink) : sink_(std::move(sink)) {}
   ~ProbeFleet();  // stops every runner; waits at most ProbeReaper::kAbandonAfter
 
-  Status Sync(const std::vector<conf::ProbeConfig>& probes);
+  void Sync(const std::vector<conf::ProbeConfig>& probes);
   size_t size() const { return runners_.size(); }
   // Stopped runners whose attempt in flight has not ended yet.
   size_t stopping() const { return reaper_.pending(); }

@@ -34,7 +34,7 @@ AdminOutcome Refuse(AdminOutcome outcome, std::string why) {
 }  // namespace
 
 Result<std::unique_ptr<WriterArbiter>> WriterArbiter::Start(const conf::PairConfig& pair,
-                                                            const conf::MysqlProbeSpec& local,
+                                                            const conf::MysqlServer& local,
                                                             const Endpoint& clients,
                                                             const std::string& state_dir,
                                                             Hooks hooks) {
@@ -53,7 +53,7 @@ Result<std::unique_ptr<WriterArbiter>> WriterArbiter::Start(const conf::PairConf
   return arbiter;
 }
 
-WriterArbiter::WriterArbiter(const conf::PairConfig& pair, const conf::MysqlProbeSpec& local,
+WriterArbiter::WriterArbiter(const conf::PairConfig& pair, const conf::MysqlServer& local,
                              const Endpoint& clients, WriterStateStore store, WriterState state,
                              Hooks hooks)
     : config_(pair),

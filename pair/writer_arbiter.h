@@ -16,6 +16,7 @@
 
 #include "common/ip_address.h"
 #include "conf/config.h"
+#include "conf/probe_kind_reader.h"
 #include "pair/local_server.h"
 #include "pair/peer_reader.h"
 #include "pair/writer_decision.h"
@@ -43,7 +44,7 @@ class WriterArbiter {
   // must not start forgetting it was the writer) and starts the rounds.
   // `clients` is the writer service's VIP:port, where its clients connect.
   static Result<std::unique_ptr<WriterArbiter>> Start(const conf::PairConfig& pair,
-                                                      const conf::MysqlProbeSpec& local,
+                                                      const conf::MysqlServer& local,
                                                       const Endpoint& clients,
                                                       const std::string& state_dir, Hooks hooks);
   ~WriterArbiter();
@@ -61,7 +62,7 @@ class WriterArbiter {
   AdminOutcome Switchover();
 
  private:
-  WriterArbiter(const conf::PairConfig& pair, const conf::MysqlProbeSpec& local,
+  WriterArbiter(const conf::PairConfig& pair, const conf::MysqlServer& local,
                 const Endpoint& clients, WriterStateStore store, WriterState state, Hooks hooks);
   void Run(std::stop_token stop);
   void Round();

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/socket.h"
+#include "conf/toml_reader.h"
 #include "probes/contained_command.h"
 #include "probes/probe_outcome.h"
 
@@ -109,6 +110,50 @@ ProbeResult ExecProbe::Check(Clock::time_point deadline) {
   std::string reason = status ? DescribeStatus(*status) : "exited, status lost";
   if (!line.empty()) reason += ": " + line;
   return Failed(start, reason);
+}
+
+ExecProbe::ExecProbe(const ExecProbeSpec& spec)
+    : argv_(spec.shell ? std::vector<std::string>{"/bin/sh", "-c", spec.command.front()}
+                       : spec.command) {}
+
+// argv without a shell, or one string for /bin/sh -c with shell = true;
+// the other two combinations are mistakes, and the message says which fix.
+ExecProbeSpec ExecProbeSpec::Read(conf::TableReader& table) {
+  ExecProbeSpec spec;
+  if (auto v = table.Bool("shell")) spec.shell = *v;
+  const toml::node* node = table.Node("command");
+  const std::string path = table.KeyPath("command");
+  if (node == nullptr) {
+    table.Require("command",
+                  spec.shell ? "a string for /bin/sh -c" : "the argv, an array of strings");
+  } else if (const auto* text = node->as_string()) {
+    if (!spec.shell) {
+      table.ErrorAt(node->source(), path,
+                    "a single string needs `shell = true` (it then runs via /bin/sh -c); "
+                    "without a shell write the argv as an array, e.g. [\"/usr/local/bin/check\", "
+                    "\"--quiet\"]");
+    } else if (text->get().empty()) {
+      table.ErrorAt(node->source(), path, "must not be empty");
+    }
+    spec.command = {text->get()};
+  } else if (node->is_array()) {
+    if (spec.shell) {
+      table.ErrorAt(node->source(), path,
+                    "with `shell = true` the command is one string for /bin/sh -c; "
+                    "remove `shell` to run this array as argv without a shell");
+    }
+    if (auto argv = table.StringList("command")) {
+      for (const conf::LocatedString& arg : *argv) spec.command.push_back(arg.text);
+      if (argv->empty() || argv->front().text.empty()) {
+        table.ErrorAt(node->source(), path, "argv[0], the program to run, must not be empty");
+      }
+    }
+  } else {
+    table.ErrorAt(node->source(), path,
+                  "expected an array of strings (argv) or, with `shell = true`, a string; got " +
+                      std::string(conf::DescribeType(node->type())));
+  }
+  return spec;
 }
 
 }  // namespace rsagent::probes

@@ -15,10 +15,25 @@
 
 #include "probes/probe.h"
 
+namespace rsagent::conf {
+class TableReader;
+}
+
 namespace rsagent::probes {
+
+// [probe.NAME] type = "exec"
+struct ExecProbeSpec {
+  // argv, run without a shell (at least argv[0]); with shell = true, exactly
+  // one command string for /bin/sh -c.
+  std::vector<std::string> command;
+  bool shell = false;
+  friend bool operator==(const ExecProbeSpec&, const ExecProbeSpec&) = default;
+  static ExecProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
+};
 
 class ExecProbe : public Probe {
  public:
+  explicit ExecProbe(const ExecProbeSpec& spec);
   // `argv` is run as is: argv[0] is looked up in PATH unless it has a '/'.
   explicit ExecProbe(std::vector<std::string> argv) : argv_(std::move(argv)) {}
   ProbeResult Check(Clock::time_point deadline) override;

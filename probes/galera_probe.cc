@@ -1,5 +1,6 @@
 #include "probes/galera_probe.h"
 
+#include "conf/toml_reader.h"
 #include "probes/galera_report.h"
 #include "probes/galera_roles.h"
 #include "probes/mysql_session.h"
@@ -28,14 +29,14 @@ constexpr auto kMaxRetry = std::chrono::seconds(30);
 
 }  // namespace
 
-Result<std::unique_ptr<GaleraProbe>> GaleraProbe::Create(const conf::GaleraProbeSpec& spec) {
-  if (spec.socket.empty() == !spec.address.has_value()) {
-    return Error{"galera probe needs exactly one of socket and address"};
-  }
-  return std::unique_ptr<GaleraProbe>(new GaleraProbe(spec));
+GaleraProbeSpec GaleraProbeSpec::Read(conf::TableReader& table) {
+  GaleraProbeSpec spec;
+  ReadMysqlTarget(table, &spec.socket, &spec.address, &spec.credentials);
+  if (auto v = table.Bool("available_when_donor")) spec.available_when_donor = *v;
+  return spec;
 }
 
-GaleraProbe::GaleraProbe(conf::GaleraProbeSpec spec)
+GaleraProbe::GaleraProbe(GaleraProbeSpec spec)
     : spec_(std::move(spec)),
       connection_(MysqlTarget{spec_.socket, spec_.address}, std::nullopt,
                   MysqlBackoff(kFirstRetry, kMaxRetry)) {}

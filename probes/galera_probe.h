@@ -5,27 +5,43 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "common/result.h"
-#include "conf/config.h"
+#include "common/ip_address.h"
 #include "probes/galera_facts.h"
 #include "probes/mysql_connection.h"
 #include "probes/probe.h"
 
+namespace rsagent::conf {
+class TableReader;
+}
+
 namespace rsagent::probes {
+
+// [probe.NAME] type = "galera"; yields the "writer" and "reader" roles. A
+// Galera node (MariaDB Galera, Percona XtraDB Cluster), judged by its wsrep
+// state; docs/mysql.md "The galera probe" maps clustercheck's options onto these.
+struct GaleraProbeSpec {
+  std::string socket;                 // unix socket, or
+  std::optional<Endpoint> address;    // host:port (exactly one of the two)
+  std::string credentials;            // option file with [client] user/password, mode 0600
+  bool available_when_donor = false;  // a donor (state 2) that serves queries counts as synced
+  friend bool operator==(const GaleraProbeSpec&, const GaleraProbeSpec&) = default;
+  static GaleraProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
+};
 
 class GaleraProbe : public Probe {
  public:
-  // Fails on neither or both of socket/address.
-  static Result<std::unique_ptr<GaleraProbe>> Create(const conf::GaleraProbeSpec& spec);
+  explicit GaleraProbe(GaleraProbeSpec spec);
 
   ProbeResult Check(Clock::time_point deadline) override;
 
  private:
-  explicit GaleraProbe(conf::GaleraProbeSpec spec);
   GaleraFacts Gather(Clock::time_point deadline);
 
-  conf::GaleraProbeSpec spec_;
+  GaleraProbeSpec spec_;
   MysqlConnection connection_;
 };
 

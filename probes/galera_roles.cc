@@ -17,7 +17,7 @@ std::string SizeText(const GaleraFacts& f) {
 }
 
 // Empty when the node may serve queries; else why not.
-std::optional<Outcome> Unavailable(const GaleraFacts& f, const conf::GaleraProbeSpec& spec) {
+std::optional<Outcome> Unavailable(const GaleraFacts& f, const GaleraProbeSpec& spec) {
   if (!f.answers) return Down("not answering: " + f.error);
   if (!f.error.empty()) return Down(f.error);
   if (!f.provider_loaded)
@@ -57,12 +57,12 @@ std::string Note(const GaleraFacts& f) {
 
 }  // namespace
 
-Outcome EvaluateGaleraReader(const GaleraFacts& facts, const conf::GaleraProbeSpec& spec) {
+Outcome EvaluateGaleraReader(const GaleraFacts& facts, const GaleraProbeSpec& spec) {
   if (auto down = Unavailable(facts, spec)) return *down;
   return {true, Note(facts)};
 }
 
-Outcome EvaluateGaleraWriter(const GaleraFacts& facts, const conf::GaleraProbeSpec& spec) {
+Outcome EvaluateGaleraWriter(const GaleraFacts& facts, const GaleraProbeSpec& spec) {
   if (auto down = Unavailable(facts, spec)) return *down;
   if (facts.read_only) return Down("read_only is ON");
   if (facts.super_read_only.value_or(false)) return Down("super_read_only is ON");

@@ -5,8 +5,8 @@
 // outcome is the reader verdict: what clustercheck answers by default.
 #pragma once
 
-#include "conf/config.h"
 #include "probes/galera_facts.h"
+#include "probes/galera_probe.h"
 #include "probes/probe.h"
 
 namespace rsagent::probes {
@@ -17,9 +17,9 @@ namespace rsagent::probes {
 // wsrep_ready=ON; wsrep_reject_queries=NONE; wsrep_desync=OFF;
 // wsrep_local_state=4 (Synced), or 2 (Donor) with available_when_donor and
 // wsrep_sst_donor_rejects_queries OFF.
-Outcome EvaluateGaleraReader(const GaleraFacts& facts, const conf::GaleraProbeSpec& spec);
+Outcome EvaluateGaleraReader(const GaleraFacts& facts, const GaleraProbeSpec& spec);
 
 // The reader's conditions plus read_only (and super_read_only) OFF.
-Outcome EvaluateGaleraWriter(const GaleraFacts& facts, const conf::GaleraProbeSpec& spec);
+Outcome EvaluateGaleraWriter(const GaleraFacts& facts, const GaleraProbeSpec& spec);
 
 }  // namespace rsagent::probes

@@ -8,6 +8,7 @@
 #include "common/ip_address.h"
 #include "common/socket.h"
 #include "conf/http_url.h"
+#include "conf/toml_reader.h"
 #include "probes/probe_outcome.h"
 
 namespace rsagent::probes {
@@ -16,7 +17,7 @@ namespace {
 
 constexpr size_t kMaxBody = 64 * 1024;  // enough for any marker; the rest is not read
 
-std::string DescribeRanges(const std::vector<conf::StatusRange>& ranges) {
+std::string DescribeRanges(const std::vector<StatusRange>& ranges) {
   std::string text;
   for (const auto& range : ranges) {
     if (!text.empty()) text += ",";
@@ -26,7 +27,7 @@ std::string DescribeRanges(const std::vector<conf::StatusRange>& ranges) {
   return text;
 }
 
-bool StatusExpected(int status, const std::vector<conf::StatusRange>& ranges) {
+bool StatusExpected(int status, const std::vector<StatusRange>& ranges) {
   for (const auto& range : ranges) {
     if (status >= range.low && status <= range.high) return true;
   }
@@ -41,6 +42,81 @@ std::string ServerName(const std::string& host_header) {
   if (size_t colon = name.rfind(':'); colon != std::string::npos) name.resize(colon);
   if (name.empty() || IpAddress::Parse(name).ok()) return "";
   return name;
+}
+
+Result<std::string> ParseUrl(std::string_view text) {
+  auto url = conf::HttpUrl::Parse(text);
+  if (!url) return Error{url.error()};
+  return std::string(text);
+}
+
+Result<std::string> ParseHostHeader(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+      return Error{"\"" + std::string(text) +
+                   "\" is not a host name (no spaces or control characters)"};
+    }
+  }
+  if (text.empty()) return Error{"must not be empty; omit it to send the URL's host"};
+  return std::string(text);
+}
+
+Result<StatusRange> ParseStatusRange(std::string_view text) {
+  auto number = [](std::string_view digits, int* out) {
+    if (digits.size() != 3 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;
+    }
+    *out = std::stoi(std::string(digits));
+    return *out >= 100 && *out <= 599;
+  };
+  const size_t dash = text.find('-');
+  StatusRange range;
+  const bool ok =
+      dash == std::string_view::npos
+          ? number(text, &range.low) && number(text, &range.high)
+          : number(text.substr(0, dash), &range.low) && number(text.substr(dash + 1), &range.high);
+  if (!ok || range.low > range.high) {
+    return Error{"\"" + std::string(text) +
+                 "\" is not a status or range of statuses like \"200-299\" (within 100..599)"};
+  }
+  return range;
+}
+
+void ReadExpectStatus(conf::TableReader& table, HttpProbeSpec* spec) {
+  const toml::node* node = table.Node("expect_status");
+  if (node == nullptr) return;
+  const std::string path = table.KeyPath("expect_status");
+  if (!node->is_array() || node->as_array()->empty()) {
+    table.ErrorAt(node->source(), path,
+                  "expected a non-empty array of statuses (200) or ranges (\"200-299\")");
+    return;
+  }
+  std::vector<StatusRange> ranges;
+  const toml::array& array = *node->as_array();
+  for (size_t i = 0; i < array.size(); ++i) {
+    const toml::node& element = array[i];
+    const std::string element_path = path + "[" + std::to_string(i) + "]";
+    if (const auto* code = element.as_integer()) {
+      if (code->get() < 100 || code->get() > 599) {
+        table.ErrorAt(element.source(), element_path,
+                      std::to_string(code->get()) + " is not an HTTP status (100..599)");
+        continue;
+      }
+      ranges.push_back({static_cast<int>(code->get()), static_cast<int>(code->get())});
+    } else if (const auto* text = element.as_string()) {
+      auto range = ParseStatusRange(text->get());
+      if (!range) {
+        table.ErrorAt(element.source(), element_path, range.error());
+        continue;
+      }
+      ranges.push_back(*range);
+    } else {
+      table.ErrorAt(element.source(), element_path,
+                    "expected a status (200) or a range (\"200-299\"), got " +
+                        std::string(conf::DescribeType(element.type())));
+    }
+  }
+  spec->expect_status = ranges;
 }
 
 }  // namespace
@@ -70,12 +146,11 @@ struct HttpProbe::Transfer {
   }
 };
 
-Result<std::unique_ptr<HttpProbe>> HttpProbe::Create(const conf::HttpProbeSpec& spec) {
-  auto url = conf::HttpUrl::Parse(spec.url);
-  if (!url.ok()) return Error{url.error()};
-  if (spec.expect_status.empty()) return Error{"http probe needs at least one expected status"};
-  auto address = IpAddress::Parse(url->host == "localhost" ? "127.0.0.1" : url->host);
-  if (!address.ok()) return Error{address.error()};
+Result<std::unique_ptr<HttpProbe::Transfer>> HttpProbe::MakeTransfer(const HttpProbeSpec& spec) {
+  // Valid by construction: conf/ read the spec (HttpProbeSpec::Read).
+  const Result<conf::HttpUrl> url = conf::HttpUrl::Parse(spec.url);
+  const Result<IpAddress> address =
+      IpAddress::Parse(url->host == "localhost" ? "127.0.0.1" : url->host);
 
   // Thread-safe in libcurl >= 7.84 (Debian 12 has 7.88); once is enough.
   static std::once_flag curl_initialized;
@@ -119,17 +194,17 @@ Result<std::unique_ptr<HttpProbe>> HttpProbe::Create(const conf::HttpProbeSpec& 
   ok = ok && curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transfer::OnBody) == CURLE_OK;
   ok = ok && curl_easy_setopt(curl, CURLOPT_WRITEDATA, transfer.get()) == CURLE_OK;
   if (!ok) return Error{"libcurl rejected the probe's options for " + full_url};
-  return std::unique_ptr<HttpProbe>(new HttpProbe(spec, std::move(transfer)));
+  return transfer;
 }
 
-HttpProbe::HttpProbe(conf::HttpProbeSpec spec, std::unique_ptr<Transfer> transfer)
-    : spec_(std::move(spec)), transfer_(std::move(transfer)) {}
+HttpProbe::HttpProbe(HttpProbeSpec spec) : spec_(std::move(spec)), transfer_(MakeTransfer(spec_)) {}
 
 HttpProbe::~HttpProbe() = default;
 
 ProbeResult HttpProbe::Check(Clock::time_point deadline) {
   const auto start = Clock::now();
-  Transfer& t = *transfer_;
+  if (!transfer_.ok()) return Failed(start, transfer_.error());
+  Transfer& t = **transfer_;
   t.body.clear();
   t.body_full = false;
   t.error[0] = '\0';
@@ -170,6 +245,23 @@ ProbeResult HttpProbe::Check(Clock::time_point deadline) {
   }
   result.details["http_status"] = std::to_string(http_status);
   return result;
+}
+
+HttpProbeSpec HttpProbeSpec::Read(conf::TableReader& table) {
+  HttpProbeSpec spec;
+  table.Require("url", "e.g. \"http://127.0.0.1/\"");
+  if (auto v = table.Parsed<std::string>("url", ParseUrl)) spec.url = *v;
+  ReadExpectStatus(table, &spec);
+  if (auto v = table.String("expect_body")) spec.expect_body = *v;
+  if (auto v = table.Parsed<std::string>("host", ParseHostHeader)) spec.host_header = *v;
+  if (auto v = table.Bool("tls_verify")) {
+    spec.tls_verify = *v;
+    if (*v && spec.url.starts_with("http://")) {
+      table.ErrorAt(table.Node("tls_verify")->source(), table.KeyPath("tls_verify"),
+                    "applies only to https:// URLs, and the url is http://");
+    }
+  }
+  return spec;
 }
 
 }  // namespace rsagent::probes

@@ -10,29 +10,51 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "conf/config.h"
+#include "common/result.h"
 #include "probes/probe.h"
+
+namespace rsagent::conf {
+class TableReader;
+}
 
 namespace rsagent::probes {
 
+struct StatusRange {
+  int low = 200;
+  int high = 399;
+  friend bool operator==(const StatusRange&, const StatusRange&) = default;
+};
+
+// [probe.NAME] type = "http"
+struct HttpProbeSpec {
+  std::string url;  // http:// or https://, literal IP host: conf::HttpUrl::Parse accepts it
+  std::vector<StatusRange> expect_status{{200, 399}};  // "200", "200-299"; at least one
+  std::string expect_body;                             // substring; empty = not checked
+  std::string host_header;                             // empty = from the URL
+  bool tls_verify = false;                             // local probes use self-signed certs
+  friend bool operator==(const HttpProbeSpec&, const HttpProbeSpec&) = default;
+  static HttpProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
+};
+
 class HttpProbe : public Probe {
  public:
-  // Fails when the URL cannot be probed (see conf/http_url.h).
-  static Result<std::unique_ptr<HttpProbe>> Create(const conf::HttpProbeSpec& spec);
+  explicit HttpProbe(HttpProbeSpec spec);
   ~HttpProbe() override;
 
   // Reasons: "HTTP 502 from http://127.0.0.1/ (expected 200-399)",
   // "body does not contain \"ok\"", "timed out after 500ms",
-  // "connect 127.0.0.1:80: connection refused".
+  // "connect 127.0.0.1:80: connection refused"; if libcurl could not set up
+  // the transfer, every attempt fails saying so.
   ProbeResult Check(Clock::time_point deadline) override;
 
  private:
   struct Transfer;  // the libcurl handle, reused by every attempt
-  HttpProbe(conf::HttpProbeSpec spec, std::unique_ptr<Transfer> transfer);
+  static Result<std::unique_ptr<Transfer>> MakeTransfer(const HttpProbeSpec& spec);
 
-  conf::HttpProbeSpec spec_;
-  std::unique_ptr<Transfer> transfer_;
+  HttpProbeSpec spec_;
+  Result<std::unique_ptr<Transfer>> transfer_;
 };
 
 }  // namespace rsagent::probes

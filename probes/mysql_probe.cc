@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "conf/toml_reader.h"
+#include "conf/value_checks.h"
 #include "probes/mysql_flavour.h"
 #include "probes/mysql_report.h"
 #include "probes/mysql_roles.h"
@@ -50,42 +52,41 @@ constexpr const char* kStatusStatement = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync
 constexpr auto kFirstRetry = std::chrono::seconds(1);
 constexpr auto kMaxRetry = std::chrono::seconds(30);
 
-bool IsIdentifier(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '$';
-  });
-}
-
 // pt-heartbeat's table (--utc): the newest row written by another server is
 // the true lag behind it, even through a relay or a stopped SQL thread.
-Result<std::string> HeartbeatStatement(const std::string& table) {
+// `table` is "db.table" of plain identifiers (the reader checked it).
+std::string HeartbeatStatement(const std::string& table) {
   if (table.empty()) return std::string();
-  size_t dot = table.find('.');
-  std::string db = table.substr(0, dot);
-  std::string name = dot == std::string::npos ? "" : table.substr(dot + 1);
-  if (!IsIdentifier(db) || !IsIdentifier(name)) {
-    return Error{"heartbeat_table \"" + table + "\" is not db.table (letters, digits, _ and $)"};
-  }
+  const size_t dot = table.find('.');
   return "SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) / 1000000 AS lag FROM `" +
-         db + "`.`" + name + "` WHERE server_id <> @@server_id";
+         table.substr(0, dot) + "`.`" + table.substr(dot + 1) + "` WHERE server_id <> @@server_id";
 }
 
-MysqlTarget TargetOf(const conf::MysqlProbeSpec& spec) { return {spec.socket, spec.address}; }
+MysqlTarget TargetOf(const MysqlProbeSpec& spec) { return {spec.socket, spec.address}; }
+
+// The heartbeat table is put into SQL, so only plain identifiers pass.
+// "" (the default) turns the heartbeat off.
+Result<std::string> ParseTableName(std::string_view text) {
+  if (text.empty()) return std::string();
+  auto is_identifier = [](std::string_view part) {
+    return !part.empty() && part.find_first_not_of(
+                                "abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") == std::string_view::npos;
+  };
+  const size_t dot = text.find('.');
+  if (dot == std::string_view::npos || !is_identifier(text.substr(0, dot)) ||
+      !is_identifier(text.substr(dot + 1))) {
+    return Error{"\"" + std::string(text) +
+                 "\" is not DATABASE.TABLE (letters, digits, '_' and '$' only)"};
+  }
+  return std::string(text);
+}
 
 }  // namespace
 
-Result<std::unique_ptr<MysqlProbe>> MysqlProbe::Create(const conf::MysqlProbeSpec& spec) {
-  if (spec.socket.empty() == !spec.address.has_value()) {
-    return Error{"mysql probe needs exactly one of socket and address"};
-  }
-  auto heartbeat = HeartbeatStatement(spec.heartbeat_table);
-  if (!heartbeat.ok()) return Error{heartbeat.error()};
-  return std::unique_ptr<MysqlProbe>(new MysqlProbe(spec, std::move(heartbeat).value()));
-}
-
-MysqlProbe::MysqlProbe(conf::MysqlProbeSpec spec, std::string heartbeat_sql)
+MysqlProbe::MysqlProbe(MysqlProbeSpec spec)
     : spec_(std::move(spec)),
-      heartbeat_sql_(std::move(heartbeat_sql)),
+      heartbeat_sql_(HeartbeatStatement(spec_.heartbeat_table)),
       connection_(TargetOf(spec_), std::nullopt, MysqlBackoff(kFirstRetry, kMaxRetry)) {}
 
 ProbeResult MysqlProbe::Check(Clock::time_point deadline) {
@@ -172,6 +173,20 @@ Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* fac
   }
   return Error{
       "the server knows none of SHOW ALL SLAVES STATUS, SHOW REPLICA STATUS, SHOW SLAVE STATUS"};
+}
+
+MysqlProbeSpec MysqlProbeSpec::Read(conf::TableReader& table) {
+  MysqlProbeSpec spec;
+  ReadMysqlTarget(table, &spec.socket, &spec.address, &spec.credentials);
+  if (auto v = table.Duration("max_lag", std::chrono::milliseconds(0), std::chrono::hours(1))) {
+    spec.max_lag = *v;
+  }
+  if (auto v = table.Parsed<std::string>("heartbeat_table", ParseTableName)) {
+    spec.heartbeat_table = *v;
+  }
+  if (auto v = table.Bool("semi_sync_fatal")) spec.semi_sync_fatal = *v;
+  if (auto v = table.Bool("replication_required")) spec.replication_required = *v;
+  return spec;
 }
 
 }  // namespace rsagent::probes

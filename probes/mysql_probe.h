@@ -3,32 +3,51 @@
 // (answers or not) and the "writer"/"reader" role verdicts (mysql_roles.h).
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "common/ip_address.h"
 #include "common/result.h"
-#include "conf/config.h"
+#include "conf/probe_kind_reader.h"
 #include "probes/mysql_connection.h"
 #include "probes/mysql_facts.h"
 #include "probes/probe.h"
 
+namespace rsagent::conf {
+class TableReader;
+}
+
 namespace rsagent::probes {
+
+// [probe.NAME] type = "mysql"; yields the "writer" and "reader" roles.
+struct MysqlProbeSpec {
+  std::string socket;                       // unix socket, or
+  std::optional<Endpoint> address;          // host:port (exactly one of the two)
+  std::string credentials;                  // option file with [client] user/password, mode 0600
+  std::chrono::milliseconds max_lag{5000};  // reader role: lag above this is DOWN
+  std::string heartbeat_table;        // "db.table" of identifiers, pt-heartbeat format; empty = off
+  bool semi_sync_fatal = false;       // writer DOWN when semi-sync fell back to async
+  bool replication_required = false;  // DOWN when no replication channel is configured
+  friend bool operator==(const MysqlProbeSpec&, const MysqlProbeSpec&) = default;
+  static MysqlProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
+  conf::MysqlServer Server() const { return {socket, address, credentials}; }
+};
 
 class MysqlProbe : public Probe {
  public:
-  // Fails on a spec it cannot run: neither or both of socket/address, or a
-  // heartbeat_table that is not "db.table".
-  static Result<std::unique_ptr<MysqlProbe>> Create(const conf::MysqlProbeSpec& spec);
+  explicit MysqlProbe(MysqlProbeSpec spec);
 
   // The credentials file is (re)read before every connect, so fixing its
   // mode heals the probe without a restart.
   ProbeResult Check(Clock::time_point deadline) override;
 
  private:
-  MysqlProbe(conf::MysqlProbeSpec spec, std::string heartbeat_sql);
   MysqlFacts Gather(Clock::time_point deadline);
   Status ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* facts);
 
-  conf::MysqlProbeSpec spec_;
+  MysqlProbeSpec spec_;
   std::string heartbeat_sql_;  // empty: no heartbeat table
   MysqlConnection connection_;
   // Index into the replica status statements the server understood; found

@@ -22,7 +22,7 @@ std::string ErrorSuffix(int errno_value, const std::string& error) {
 }
 
 // Shared by both roles; empty when the server is usable at all.
-std::optional<Outcome> BasicFailure(const MysqlFacts& facts, const conf::MysqlProbeSpec& spec) {
+std::optional<Outcome> BasicFailure(const MysqlFacts& facts, const MysqlProbeSpec& spec) {
   if (!facts.answers) return Down("not answering: " + facts.error);
   if (!facts.error.empty()) return Down(facts.error);
   if (spec.replication_required && facts.channels.empty()) {
@@ -33,7 +33,7 @@ std::optional<Outcome> BasicFailure(const MysqlFacts& facts, const conf::MysqlPr
 
 }  // namespace
 
-Outcome EvaluateWriter(const MysqlFacts& facts, const conf::MysqlProbeSpec& spec) {
+Outcome EvaluateWriter(const MysqlFacts& facts, const MysqlProbeSpec& spec) {
   if (auto failure = BasicFailure(facts, spec)) return *failure;
   if (facts.read_only) return Down("read_only is ON");
   if (facts.super_read_only.value_or(false)) return Down("super_read_only is ON");
@@ -53,7 +53,7 @@ Outcome EvaluateWriter(const MysqlFacts& facts, const conf::MysqlProbeSpec& spec
   return {true, "writable"};
 }
 
-Outcome EvaluateReader(const MysqlFacts& facts, const conf::MysqlProbeSpec& spec) {
+Outcome EvaluateReader(const MysqlFacts& facts, const MysqlProbeSpec& spec) {
   if (auto failure = BasicFailure(facts, spec)) return *failure;
   const double max_lag = std::chrono::duration<double>(spec.max_lag).count();
   const bool heartbeat = !spec.heartbeat_table.empty();

@@ -2,7 +2,30 @@
 
 #include <unistd.h>
 
+#include "conf/toml_reader.h"
+#include "conf/value_checks.h"
+
 namespace rsagent::probes {
+
+void ReadMysqlTarget(conf::TableReader& table, std::string* socket,
+                     std::optional<Endpoint>* address, std::string* credentials) {
+  const bool has_socket = table.Has("socket");
+  const bool has_address = table.Has("address");
+  if (auto v = table.Parsed<std::string>("socket", conf::ParseAbsolutePath)) *socket = *v;
+  if (auto v = table.Parsed<Endpoint>("address", Endpoint::Parse)) *address = *v;
+  if (has_socket && has_address) {
+    table.ErrorAt(table.Node("address")->source(), table.KeyPath("address"),
+                  "`socket` is set too; set exactly one of `socket` (a unix socket path) or "
+                  "`address` (\"IP:PORT\")");
+  } else if (!has_socket && !has_address) {
+    table.ErrorAtTable(
+        "missing `socket` (a unix socket path) or `address` (\"IP:PORT\"); exactly one is "
+        "required");
+  }
+  if (auto v = table.Parsed<std::string>("credentials", conf::ParseAbsolutePath)) {
+    *credentials = *v;
+  }
+}
 
 Status EnsureAnswering(MysqlConnection& connection, const std::string& credentials_file,
                        MysqlConnection::Clock::time_point deadline) {

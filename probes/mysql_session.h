@@ -2,12 +2,23 @@
 // Shared by the mysql and galera kinds so both heal the same way.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "common/ip_address.h"
 #include "common/result.h"
 #include "probes/mysql_connection.h"
 
+namespace rsagent::conf {
+class TableReader;
+}
+
 namespace rsagent::probes {
+
+// Reads `socket` / `address` (exactly one) and `credentials`, the keys every
+// database probe kind has, reporting problems into `table`.
+void ReadMysqlTarget(conf::TableReader& table, std::string* socket,
+                     std::optional<Endpoint>* address, std::string* credentials);
 
 // Runs SELECT 1 on `connection`, connecting first when needed. Before a new
 // connect the credentials file (when one is configured) is re-read, so fixing

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/socket.h"
+#include "conf/toml_reader.h"
 #include "probes/probe_outcome.h"
 
 namespace rsagent::probes {
@@ -68,6 +69,19 @@ ProbeResult TcpProbe::Check(Clock::time_point deadline) {
     if (attempts[i].error) return Failed(start, targets_[i].ToString() + ": " + *attempts[i].error);
   }
   return Passed(start, std::to_string(targets_.size()) + " ports open");
+}
+
+TcpProbeSpec TcpProbeSpec::Read(conf::TableReader& table) {
+  TcpProbeSpec spec;
+  table.Require("targets", "a list of \"IP:PORT\" that must all accept a connection");
+  if (auto v = table.ParsedList<Endpoint>("targets", Endpoint::Parse)) {
+    if (v->empty()) {
+      table.ErrorAt(table.Node("targets")->source(), table.KeyPath("targets"),
+                    "must list at least one \"IP:PORT\"");
+    }
+    spec.targets = *v;
+  }
+  return spec;
 }
 
 }  // namespace rsagent::probes

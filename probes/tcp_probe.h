@@ -8,10 +8,22 @@
 #include "common/ip_address.h"
 #include "probes/probe.h"
 
+namespace rsagent::conf {
+class TableReader;
+}
+
 namespace rsagent::probes {
+
+// [probe.NAME] type = "tcp"
+struct TcpProbeSpec {
+  std::vector<Endpoint> targets;  // all must connect; at least one
+  friend bool operator==(const TcpProbeSpec&, const TcpProbeSpec&) = default;
+  static TcpProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
+};
 
 class TcpProbe : public Probe {
  public:
+  explicit TcpProbe(TcpProbeSpec spec) : targets_(std::move(spec.targets)) {}
   explicit TcpProbe(std::vector<Endpoint> targets) : targets_(std::move(targets)) {}
   // Fails naming the first target (in config order) that did not connect:
   // "127.0.0.1:443: connection refused", "127.0.0.1:80: timed out after 500ms".

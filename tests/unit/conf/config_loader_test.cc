@@ -9,9 +9,21 @@
 #include <filesystem>
 #include <fstream>
 
+#include "probes/exec_probe.h"
+#include "probes/galera_probe.h"
+#include "probes/http_probe.h"
+#include "probes/mysql_probe.h"
+#include "probes/probe_kinds.h"
+#include "probes/tcp_probe.h"
+
 namespace rsagent::conf {
 namespace {
 
+using probes::ExecProbeSpec;
+using probes::GaleraProbeSpec;
+using probes::HttpProbeSpec;
+using probes::MysqlProbeSpec;
+using probes::TcpProbeSpec;
 using std::chrono::milliseconds;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -19,25 +31,21 @@ using ::testing::IsEmpty;
 
 // Every error of a config that must not load, as the user sees them.
 std::vector<std::string> Errors(std::string_view text) {
-  LoadResult result = LoadConfigString(text, "t.toml");
-  if (std::holds_alternative<Config>(result)) return {"<loaded without errors>"};
-  std::vector<std::string> lines;
-  for (const ConfigError& error : std::get<std::vector<ConfigError>>(result)) {
-    lines.push_back(error.ToString());
-  }
-  return lines;
+  LoadResult result = LoadConfigString(text, "t.toml", probes::ProbeKindReaders());
+  if (result.ok()) return {"<loaded without errors>"};
+  return result.ErrorLines();
 }
 
 // A config that must load; errors become the test's failure message.
 Config Load(std::string_view text, const std::string& name = "t.toml") {
-  LoadResult result = LoadConfigString(text, name);
-  if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
+  LoadResult result = LoadConfigString(text, name, probes::ProbeKindReaders());
+  if (!result.ok()) {
     std::string all;
-    for (const ConfigError& error : *errors) all += error.ToString() + "\n";
+    for (const std::string& line : result.ErrorLines()) all += line + "\n";
     ADD_FAILURE() << "config did not load:\n" << all;
     return {};
   }
-  return std::get<Config>(std::move(result));
+  return std::move(result).config();
 }
 
 // The smallest valid config, for tests that add one mistake to it.
@@ -160,14 +168,14 @@ probes = ["web", "argv"]
   EXPECT_EQ(web.rise, 3);
   EXPECT_EQ(web.fall, 4);
   EXPECT_EQ(
-      std::get<HttpProbeSpec>(web.spec),
+      *web.spec.As<probes::HttpProbeSpec>(),
       (HttpProbeSpec{
           "https://[::1]:8443/health", {{204, 204}, {300, 302}}, "OK", "www.example.com", true}));
-  EXPECT_EQ(std::get<ExecProbeSpec>(config.FindProbe("script")->spec),
+  EXPECT_EQ(*config.FindProbe("script")->spec.As<probes::ExecProbeSpec>(),
             (ExecProbeSpec{{"test -f /tmp/x"}, true}));
-  EXPECT_EQ(std::get<ExecProbeSpec>(config.FindProbe("argv")->spec),
+  EXPECT_EQ(*config.FindProbe("argv")->spec.As<probes::ExecProbeSpec>(),
             (ExecProbeSpec{{"/bin/true", "--flag"}, false}));
-  EXPECT_EQ(std::get<MysqlProbeSpec>(config.FindProbe("db")->spec),
+  EXPECT_EQ(*config.FindProbe("db")->spec.As<probes::MysqlProbeSpec>(),
             (MysqlProbeSpec{"", *Endpoint::Parse("127.0.0.1:3306"), "/etc/rsagent/mysql.cnf",
                             milliseconds(10'000), "percona.heartbeat", true, true}));
 
@@ -262,7 +270,7 @@ url = "http://127.0.0.1/"
 port = 80
 probes = ["p"]
 )"),
-              ElementsAre(HasSubstr("t.toml:4:1: probe.p.url: unknown key for a tcp probe")));
+              ElementsAre(HasSubstr("t.toml:4:1: probe.p.url: unknown key for type = \"tcp\"")));
 }
 
 TEST(LoadConfig, UnknownTopLevelTable) {
@@ -503,8 +511,8 @@ role = "writer"
   EXPECT_EQ(config.probes[0].spec,
             ProbeSpec(GaleraProbeSpec{"", *Endpoint::Parse("127.0.0.1:3306"),
                                       "/etc/rsagent/mysql.cnf", true}));
-  EXPECT_STREQ(ProbeTypeName(config.probes[0].spec), "galera");
-  EXPECT_TRUE(ReportsRoles(config.probes[0].spec));
+  EXPECT_EQ(probes::ProbeTypeName(config.probes[0].spec), "galera");
+  EXPECT_TRUE(probes::KindOf(config.probes[0].spec).config.yields_roles);
   EXPECT_EQ(config.services[0].role, Role::kWriter);
 }
 
@@ -522,7 +530,7 @@ probes = ["g"]
                           "`address` (\"IP:PORT\"); exactly one is required",
                           "t.toml:3:24: probe.g.available_when_donor: expected true or false, "
                           "got a string",
-                          "t.toml:4:1: probe.g.max_lag: unknown key for a galera probe (expected "
+                          "t.toml:4:1: probe.g.max_lag: unknown key for type = \"galera\" (expected "
                           "one of: interval, timeout, rise, fall, type, socket, address, "
                           "credentials, available_when_donor)"));
 }
@@ -568,8 +576,8 @@ TEST(LoadConfig, RoleNeedsAMysqlProbe) {
                                  "\"writer\"\n[service.x]\nport = 1\nprobes = [\"p\"]\nrole = "
                                  "\"master\"\n")),
               ElementsAre("t.toml:12:8: service.db.role: role \"writer\" needs a mysql or galera "
-                          "probe among `probes`; the role picks which of its database checks "
-                          "decide the service",
+                          "probe among `probes`; the role picks which of its checks decide the "
+                          "service",
                           "t.toml:16:8: service.x.role: \"master\" is not a role (\"writer\" or "
                           "\"reader\")"));
 }
@@ -636,21 +644,17 @@ class ConfigFileTest : public ::testing::Test {
 };
 
 std::vector<std::string> FileErrors(const std::string& path) {
-  LoadResult result = LoadConfigFile(path);
-  if (std::holds_alternative<Config>(result)) return {"<loaded without errors>"};
-  std::vector<std::string> lines;
-  for (const ConfigError& error : std::get<std::vector<ConfigError>>(result)) {
-    lines.push_back(error.ToString());
-  }
-  return lines;
+  LoadResult result = LoadConfigFile(path, probes::ProbeKindReaders());
+  if (result.ok()) return {"<loaded without errors>"};
+  return result.ErrorLines();
 }
 
 TEST_F(ConfigFileTest, LoadsAFileAndNamesItInErrors) {
   const std::string path = dir_ / "rsagent.toml";
   std::ofstream(path) << kMinimal;
-  LoadResult result = LoadConfigFile(path);
-  ASSERT_TRUE(std::holds_alternative<Config>(result));
-  EXPECT_EQ(std::get<Config>(result).source, path);
+  LoadResult result = LoadConfigFile(path, probes::ProbeKindReaders());
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.config().source, path);
 
   std::ofstream(path) << "[service.s]\nport = 80\nprobes = [\"x\"]\n";
   EXPECT_THAT(FileErrors(path), ElementsAre(path + ":3:11: service.s.probes[0]: no probe named "
@@ -690,8 +694,9 @@ TEST(EmbeddedDefault, LoadsCleanAndProbesNginx) {
   EXPECT_EQ(config.services[0].name, "web");
   EXPECT_EQ(config.services[0].port, 80);
   ASSERT_EQ(config.probes.size(), 2u);
-  EXPECT_EQ(std::get<HttpProbeSpec>(config.probes[0].spec).url, "http://127.0.0.1/");
-  EXPECT_EQ(std::get<TcpProbeSpec>(config.probes[1].spec).targets[0].ToString(), "127.0.0.1:80");
+  EXPECT_EQ(config.probes[0].spec.As<probes::HttpProbeSpec>()->url, "http://127.0.0.1/");
+  EXPECT_EQ(config.probes[1].spec.As<probes::TcpProbeSpec>()->targets[0].ToString(),
+            "127.0.0.1:80");
 }
 
 TEST(Examples, EveryExampleTomlLoadsClean) {
@@ -701,10 +706,8 @@ TEST(Examples, EveryExampleTomlLoadsClean) {
   for (const auto& entry : std::filesystem::directory_iterator(examples)) {
     if (entry.path().extension() != ".toml") continue;
     SCOPED_TRACE(entry.path().string());
-    LoadResult result = LoadConfigFile(entry.path());
-    if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
-      for (const ConfigError& error : *errors) ADD_FAILURE() << error.ToString();
-    }
+    LoadResult result = LoadConfigFile(entry.path(), probes::ProbeKindReaders());
+    for (const std::string& line : result.ErrorLines()) ADD_FAILURE() << line;
     ++loaded;
   }
   EXPECT_GE(loaded, 2) << "web-node.toml and db-node.toml";

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "conf/config_loader.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::conf {
 namespace {
@@ -31,22 +32,18 @@ probes = ["mysql"]
 role = "reader"
 )";
 
-// The config's [pair], or every error (file:line:col: message) as the user sees
-// it.
-std::variant<PairConfig, std::vector<std::string>> LoadPair(std::string_view pair) {
-  LoadResult result = LoadConfigString(std::string(kDbNode) + std::string(pair), "t.toml");
-  if (auto* config = std::get_if<Config>(&result)) {
-    if (!config->pair) return std::vector<std::string>{"<no [pair]>"};
-    return *config->pair;
-  }
-  std::vector<std::string> lines;
-  for (const ConfigError& e : std::get<std::vector<ConfigError>>(result))
-    lines.push_back(e.ToString());
-  return lines;
+// The config's [pair], or every error (file:line:col: message) as the user sees it.
+std::variant<PairConfig, std::vector<std::string>> LoadPair(std::string_view pair,
+                                                            std::string_view node = kDbNode) {
+  LoadResult result = LoadConfigString(std::string(node) + std::string(pair), "t.toml",
+                                       probes::ProbeKindReaders());
+  if (!result.ok()) return result.ErrorLines();
+  if (!result.config().pair) return std::vector<std::string>{"<no [pair]>"};
+  return *result.config().pair;
 }
 
-std::vector<std::string> PairErrors(std::string_view pair) {
-  auto loaded = LoadPair(pair);
+std::vector<std::string> PairErrors(std::string_view pair, std::string_view node = kDbNode) {
+  auto loaded = LoadPair(pair, node);
   if (auto* errors = std::get_if<std::vector<std::string>>(&loaded)) return *errors;
   return {"<loaded without errors>"};
 }
@@ -131,11 +128,10 @@ service = "db-writer"
 peer_mysql = "10.0.0.21:3306"
 peer_agent = "10.0.0.21:9480"
 )",
-                                       "t.toml");
-  auto* errors = std::get_if<std::vector<ConfigError>>(&result);
-  ASSERT_NE(errors, nullptr);
-  ASSERT_EQ(errors->size(), 1u);
-  EXPECT_EQ(errors->front().ToString(),
+                                       "t.toml", probes::ProbeKindReaders());
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(result.errors().size(), 1u);
+  EXPECT_EQ(result.errors().front().ToString(),
             "t.toml:11:11: pair.service: service \"db-writer\" has no vip (a "
             "switchover waits "
             "until no client is connected to VIP:port: set vip on it)");
@@ -149,6 +145,44 @@ switchover_drain = "30s"
 )"),
               ElementsAre("t.toml:27:20: pair.switchover_drain: must be shorter than "
                           "switchover_timeout (which bounds the wait for clients to leave)"));
+}
+
+// A galera probe yields roles but cannot be a pair's server (its cluster has
+// no single writer to arbitrate): a writer service with only that probe has
+// no server for the pair (this used to load with an empty pair.probe).
+TEST(PairSection, OnlyAKindWithAPairServerCanBeThePairsProbe) {
+  constexpr std::string_view kGaleraNode = R"([vip]
+addresses = ["10.0.0.100"]
+
+[probe.galera]
+type = "galera"
+socket = "/run/mysqld/mysqld.sock"
+
+[service.db-writer]
+vip = "10.0.0.100"
+port = 3306
+probes = ["galera"]
+role = "writer"
+)";
+  EXPECT_THAT(PairErrors(R"(
+[pair]
+service = "db-writer"
+peer_mysql = "10.0.0.21:3306"
+peer_agent = "10.0.0.21:9480"
+)",
+                         kGaleraNode),
+              ElementsAre("t.toml:15:11: pair.service: service \"db-writer\" has no mysql probe "
+                          "(the pair reads the local server through it)"));
+  EXPECT_THAT(PairErrors(R"(
+[pair]
+service = "db-writer"
+probe = "galera"
+peer_mysql = "10.0.0.21:3306"
+peer_agent = "10.0.0.21:9480"
+)",
+                         kGaleraNode),
+              ElementsAre("t.toml:16:9: pair.probe: \"galera\" is not a mysql probe of service "
+                          "\"db-writer\""));
 }
 
 TEST(PairSection, BadValuesAndMissingKeys) {

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "diagnose/check.h"
+#include "probes/probe_kinds.h"
 #include "tests/unit/diagnose/fake_host.h"
+#include "tests/unit/probes/kind_samples.h"
 
 namespace rsagent::agent::diagnose {
 namespace {
@@ -152,6 +154,23 @@ TEST(MysqlBindCheck, WithoutTheVariableTheListenerDecides) {
   EXPECT_EQ(f[0].verdict, Verdict::kFail);
   host.listeners = {Listening("0.0.0.0", 3306)};
   EXPECT_EQ(RunCheck(MakeMysqlBindCheck(), Load(kDbNode), host)[0].verdict, Verdict::kWarn);
+}
+
+// Every kind that yields roles (probes/probe_kinds.cc) is judged for a
+// service with a role, from the probe's role verdict.
+TEST(MysqlRoleCheck, JudgesEveryKindThatYieldsRoles) {
+  for (const probes::ProbeKind& kind : probes::ProbeKinds()) {
+    if (!kind.config.yields_roles) continue;
+    SCOPED_TRACE(std::string(kind.config.type));
+    conf::LoadResult loaded = probes::testing::LoadKindSample(kind, "reader");
+    ASSERT_TRUE(loaded.ok()) << loaded.ErrorLines().front();
+    FakeHost host;
+    host.probe_result.roles["reader"] = {false, "lag 12s > max_lag 5s"};
+    auto f = RunCheck(MakeMysqlRoleCheck(), loaded.config(), host);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].verdict, Verdict::kFail);
+    EXPECT_EQ(f[0].message, "s as reader: lag 12s > max_lag 5s");
+  }
 }
 
 TEST(MysqlRoleCheck, JudgesTheConfiguredRole) {

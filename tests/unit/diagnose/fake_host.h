@@ -6,6 +6,7 @@
 #include "conf/config_loader.h"
 #include "diagnose/host.h"
 #include "diagnose/rooted_files.h"
+#include "probes/probe_kinds.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -20,7 +21,8 @@ class FakeHost : public Host {
   Result<std::vector<Listener>> TcpListeners() override { return listeners; }
   Result<nlohmann::json> AgentStatus(const std::string&) override { return agent_status; }
   probes::ProbeResult RunProbe(const conf::ProbeConfig&) override { return probe_result; }
-  Result<std::map<std::string, std::string>> MysqlVariables(const conf::MysqlProbeSpec&) override {
+  Result<std::map<std::string, std::string>> MysqlVariables(
+      const probes::MysqlProbeSpec&) override {
     return mysql_variables;
   }
   // Files come from a real directory tree (tests write one under a temp dir).
@@ -42,12 +44,12 @@ class FakeHost : public Host {
 
 // A config from TOML text; a test failure when it does not validate.
 inline conf::Config Load(const std::string& text) {
-  auto loaded = conf::LoadConfigString(text, "test.toml");
-  if (auto* errors = std::get_if<std::vector<conf::ConfigError>>(&loaded)) {
-    ADD_FAILURE() << errors->front().ToString();
+  conf::LoadResult loaded = conf::LoadConfigString(text, "test.toml", probes::ProbeKindReaders());
+  if (!loaded.ok()) {
+    ADD_FAILURE() << loaded.ErrorLines().front();
     return {};
   }
-  return std::get<conf::Config>(loaded);
+  return std::move(loaded).config();
 }
 
 inline Listener Listening(const char* address, uint16_t port) {

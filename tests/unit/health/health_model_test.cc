@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/health/test_config.h"
+#include "tests/unit/probes/kind_samples.h"
 
 namespace rsagent::agent {
 namespace {
@@ -151,6 +152,25 @@ TEST_F(HealthModelTest, RolesHaveTheirOwnHysteresis) {
   r.roles.erase("reader");
   m.Record("db", r, At(200));
   EXPECT_FALSE(Svc(m, "reader").up) << "a missing role verdict is a failure";
+}
+
+// Every row of probes/probe_kinds.cc: a service with a role reads its
+// probe's verdict for that role exactly when the kind yields roles, and the
+// probe's own outcome otherwise.
+TEST_F(HealthModelTest, EveryKindFeedsServicesByItsRolesFlag) {
+  for (const probes::ProbeKind& kind : probes::ProbeKinds()) {
+    SCOPED_TRACE(std::string(kind.config.type));
+    conf::LoadResult loaded =
+        probes::testing::LoadKindSample(kind, kind.config.yields_roles ? "writer" : "");
+    ASSERT_TRUE(loaded.ok()) << loaded.ErrorLines().front();
+    HealthModel m(loaded.config(), At(0));
+    probes::ProbeResult r;
+    r.outcome = {!kind.config.yields_roles, "own outcome"};
+    r.roles["writer"] = {kind.config.yields_roles, "writer verdict"};
+    m.Record("p", r, At(100));
+    m.Record("p", r, At(200));
+    EXPECT_TRUE(Svc(m, "s").up) << Svc(m, "s").reason;
+  }
 }
 
 TEST_F(HealthModelTest, ReconfigureKeepsUnchangedProbeState) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "conf/config.h"
+#include "probes/mysql_probe.h"
+#include "probes/tcp_probe.h"
 
 namespace rsagent::agent::testing {
 
@@ -12,13 +14,13 @@ inline conf::ProbeConfig TcpProbe(const std::string& name, int rise = 2, int fal
   p.fall = fall;
   p.interval = std::chrono::milliseconds(1000);
   p.timeout = std::chrono::milliseconds(500);
-  p.spec = conf::TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80")}};
+  p.spec = probes::TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80")}};
   return p;
 }
 
 inline conf::ProbeConfig MysqlProbe(const std::string& name) {
   conf::ProbeConfig p = TcpProbe(name, 1, 1);
-  p.spec = conf::MysqlProbeSpec{.socket = "/run/mysqld/mysqld.sock"};
+  p.spec = probes::MysqlProbeSpec{.socket = "/run/mysqld/mysqld.sock"};
   return p;
 }
 

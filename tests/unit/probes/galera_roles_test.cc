@@ -18,8 +18,8 @@ GaleraFacts Donor() {
   return f;
 }
 
-conf::GaleraProbeSpec Spec(bool available_when_donor = false) {
-  conf::GaleraProbeSpec spec;
+GaleraProbeSpec Spec(bool available_when_donor = false) {
+  GaleraProbeSpec spec;
   spec.socket = "/run/mysqld/mysqld.sock";
   spec.available_when_donor = available_when_donor;
   return spec;

@@ -25,8 +25,8 @@ MysqlFacts Replicating() {
   return f;
 }
 
-conf::MysqlProbeSpec Spec() {
-  conf::MysqlProbeSpec spec;
+MysqlProbeSpec Spec() {
+  MysqlProbeSpec spec;
   spec.socket = "/run/mysqld/mysqld.sock";
   return spec;
 }
@@ -105,7 +105,7 @@ TEST(MysqlRolesTest, LagAboveMaxLagIsReaderDown) {
 }
 
 TEST(MysqlRolesTest, HeartbeatLagReplacesSecondsBehind) {
-  conf::MysqlProbeSpec spec = Spec();
+  MysqlProbeSpec spec = Spec();
   spec.heartbeat_table = "percona.heartbeat";
   MysqlFacts f = Replicating();
   f.channels[0].seconds_behind.reset();  // ignored when a heartbeat is configured
@@ -124,7 +124,7 @@ TEST(MysqlRolesTest, SemiSyncFallbackIsFatalOnlyWhenAskedAndOnlyForWriters) {
   f.semi_sync.source_active = false;
   f.semi_sync.no_tx = 3;
   EXPECT_TRUE(EvaluateWriter(f, Spec()).ok);
-  conf::MysqlProbeSpec fatal = Spec();
+  MysqlProbeSpec fatal = Spec();
   fatal.semi_sync_fatal = true;
   EXPECT_EQ(EvaluateWriter(f, fatal).reason,
             "semi-sync fell back to async (3 commits without ack) (semi_sync_fatal)");
@@ -136,7 +136,7 @@ TEST(MysqlRolesTest, ReplicationRequired) {
   f.channels.clear();
   EXPECT_TRUE(EvaluateWriter(f, Spec()).ok);
   EXPECT_EQ(EvaluateReader(f, Spec()).reason, "not a replica");
-  conf::MysqlProbeSpec required = Spec();
+  MysqlProbeSpec required = Spec();
   required.replication_required = true;
   EXPECT_EQ(EvaluateWriter(f, required).reason,
             "no replication channel configured (replication_required)");
