@@ -2,9 +2,9 @@
 // arp_ignore and arp_announce on every facing interface. Without it the
 // real server answers ARP for the VIP and steals it from the director.
 #include "diagnose/check.h"
-#include "diagnose/facing_interfaces.h"
 #include "diagnose/shipped_files.h"
 #include "netsetup/arp_sysctl.h"
+#include "netsetup/dr_plan.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -21,7 +21,7 @@ class ArpCheck : public Check {
     if (!all) return {{"arp", Verdict::kFail, all.error(), "run as root"}};
     const netsetup::ArpValues wanted{config.vip.arp_ignore, config.vip.arp_announce};
     std::vector<Finding> out;
-    for (const auto& iface : FacingInterfaces(config.vip, *state)) {
+    for (const auto& iface : netsetup::FacingInterfaces(config.vip, *state)) {
       auto own = Read(host, iface);
       if (!own) {
         out.push_back({"arp", Verdict::kFail, own.error(), "check [vip].arp_interfaces"});
@@ -34,15 +34,15 @@ class ArpCheck : public Check {
         out.push_back({"arp", Verdict::kPass, iface + ": " + values + " (effective)", ""});
         continue;
       }
-      out.push_back({"arp", Verdict::kFail,
-                     iface + ": effective " + values +
-                         ", needs arp_ignore>=" + std::to_string(wanted.arp_ignore) +
-                         " arp_announce>=" + std::to_string(wanted.arp_announce) +
-                         ": this node answers ARP for the VIP",
-                     "sysctl -w net.ipv4.conf.all.arp_ignore=" + std::to_string(wanted.arp_ignore) +
-                         " net.ipv4.conf.all.arp_announce=" + std::to_string(wanted.arp_announce) +
-                         "   # rsagent sets these at start; from boot (a legacy alias binds VIPs): cp " +
-                         std::string(kShippedArpSysctlFile) + " /etc/sysctl.d/"});
+      out.push_back(
+          {"arp", Verdict::kFail,
+           iface + ": effective " + values +
+               ", needs arp_ignore>=" + std::to_string(wanted.arp_ignore) + " arp_announce>=" +
+               std::to_string(wanted.arp_announce) + ": this node answers ARP for the VIP",
+           "sysctl -w net.ipv4.conf.all.arp_ignore=" + std::to_string(wanted.arp_ignore) +
+               " net.ipv4.conf.all.arp_announce=" + std::to_string(wanted.arp_announce) +
+               "   # rsagent sets these at start; from boot (a legacy alias binds VIPs): cp " +
+               std::string(kShippedArpSysctlFile) + " /etc/sysctl.d/"});
     }
     return out;
   }

@@ -4,7 +4,7 @@
 // traffic arriving on the "wrong" leg is dropped silently, so it is FAIL
 // there. Loose mode (2) keeps the spoofing protection and lets DR through.
 #include "diagnose/check.h"
-#include "diagnose/facing_interfaces.h"
+#include "netsetup/dr_plan.h"
 
 namespace rsagent::agent::diagnose {
 
@@ -18,7 +18,7 @@ class RpFilterCheck : public Check {
     if (!state) return {};  // the ARP check reports unreadable links
     auto all = host.Ipv4Conf("all", "rp_filter");
     if (!all) return {{"rp_filter", Verdict::kWarn, "cannot read: " + all.error(), "run as root"}};
-    const auto facing = FacingInterfaces(config.vip, *state);
+    const auto facing = netsetup::FacingInterfaces(config.vip, *state);
     std::vector<Finding> out;
     for (const auto& iface : facing) {
       auto own = host.Ipv4Conf(iface, "rp_filter");

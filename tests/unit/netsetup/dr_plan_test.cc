@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace rsagent::netsetup {
 namespace {
 
@@ -77,6 +79,14 @@ TEST(FacingInterfacesTest, DefaultsToEveryRealLinkButTheDevice) {
   auto config = Vips({});
   config.device = "eth1";
   EXPECT_EQ(FacingInterfaces(config, Host()), (std::vector<std::string>{"eth0"}));
+}
+
+// Sorted, whatever order the kernel lists links in: netsetup enforces, and
+// diagnose and /status report, the same interfaces in the same order.
+TEST(FacingInterfacesTest, SortedByName) {
+  KernelState state = Host();
+  std::reverse(state.links.begin(), state.links.end());
+  EXPECT_EQ(FacingInterfaces(Vips({}), state), (std::vector<std::string>{"eth0", "eth1"}));
 }
 
 TEST(FacingInterfacesTest, UsesTheConfiguredListWhenGiven) {
