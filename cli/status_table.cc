@@ -70,14 +70,15 @@ std::string Probes(const nlohmann::json& status) {
 }
 
 std::string Vips(const nlohmann::json& status) {
-  const auto& vips = Member(status, "vips");
+  const auto& dr = Member(status, "dr");  // netsetup/dr_status_format.h
+  const auto& vips = Member(dr, "vips");
   if (vips.empty()) return "";
   TextTable table({"VIP", "BOUND", "HEALS", "ERROR"});
   for (const auto& v : vips) {
     table.AddRow({Text(v, "address"), Flag(v, "present") ? "yes" : "NO", Text(v, "heals"),
                   Text(v, "error")});
   }
-  const auto& arp = Member(status, "arp");
+  const auto& arp = Member(dr, "arp");
   std::string line = "ARP suppression: ";
   line += Flag(arp, "ok") ? "effective" : "NOT effective: " + Text(arp, "error");
   return table.Render() + line + "\n";

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "netsetup/dr_status_format.h"
+
 namespace rsagent::agent {
 
 std::string FormatWallTime(WallTime t) {
@@ -52,28 +54,6 @@ nlohmann::json ProbeJson(const ProbeView& probe) {
   return j;
 }
 
-nlohmann::json VipsJson(const netsetup::DrStatus& dr) {
-  nlohmann::json vips = nlohmann::json::array();
-  for (const auto& v : dr.vips) {
-    vips.push_back({{"address", v.address.ToString()},
-                    {"present", v.present},
-                    {"heals", v.heals},
-                    {"error", v.error}});
-  }
-  return vips;
-}
-
-nlohmann::json ArpJson(const netsetup::DrStatus& dr) {
-  nlohmann::json arp = nlohmann::json::array();
-  for (const auto& a : dr.arp) {
-    arp.push_back({{"interface", a.interface},
-                   {"arp_ignore", a.arp_ignore},
-                   {"arp_announce", a.arp_announce},
-                   {"effective", a.effective}});
-  }
-  return {{"ok", dr.arp_ok}, {"error", dr.arp_error}, {"interfaces", arp}};
-}
-
 }  // namespace
 
 nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) {
@@ -88,25 +68,23 @@ nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) 
          {"port", s.port},
          {"role", conf::RoleName(s.role)},
          {"probes", s.probes},
-         {"admin", {{"state", AdminStateName(s.admin.state)},
-                    {"since", FormatWallTime(s.admin.since)}}},
+         {"admin",
+          {{"state", AdminStateName(s.admin.state)}, {"since", FormatWallTime(s.admin.since)}}},
          {"since", FormatWallTime(s.since)},
          {"transitions", s.transitions}});
   }
   nlohmann::json probes = nlohmann::json::array();
   for (const auto& p : snapshot.probes) probes.push_back(ProbeJson(p));
-  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(snapshot.taken -
-                                                                       snapshot.started);
+  const auto uptime =
+      std::chrono::duration_cast<std::chrono::seconds>(snapshot.taken - snapshot.started);
   nlohmann::json doc = {{"version", version},
-          {"started", FormatWallTime(snapshot.started)},
-          {"uptime_seconds", uptime.count()},
-          {"shutting_down", snapshot.shutting_down},
-          {"up", snapshot.all_up},
-          {"services", services},
-          {"probes", probes},
-          {"vip_managed", snapshot.dr.managed},
-          {"vips", VipsJson(snapshot.dr)},
-          {"arp", ArpJson(snapshot.dr)}};
+                        {"started", FormatWallTime(snapshot.started)},
+                        {"uptime_seconds", uptime.count()},
+                        {"shutting_down", snapshot.shutting_down},
+                        {"up", snapshot.all_up},
+                        {"services", services},
+                        {"probes", probes},
+                        {"dr", netsetup::DrStatusToJson(snapshot.dr)}};
   if (snapshot.pair) {
     nlohmann::json pair = pair::ToJson(*snapshot.pair);
     pair["writer"] = snapshot.pair_writer;

@@ -37,25 +37,23 @@ std::string FormatDrStatus(const DrStatus& status) {
 nlohmann::json DrStatusToJson(const DrStatus& status) {
   nlohmann::json vips = nlohmann::json::array();
   for (const auto& vip : status.vips) {
-    nlohmann::json v = {
-        {"address", vip.address.ToString()}, {"present", vip.present}, {"heals", vip.heals}};
-    if (!vip.error.empty()) v["error"] = vip.error;
-    vips.push_back(std::move(v));
+    vips.push_back({{"address", vip.address.ToString()},
+                    {"present", vip.present},
+                    {"heals", vip.heals},
+                    {"error", vip.error}});
   }
-  nlohmann::json arp = nlohmann::json::array();
+  nlohmann::json interfaces = nlohmann::json::array();
   for (const auto& a : status.arp) {
-    arp.push_back({{"interface", a.interface},
-                   {"arp_ignore", a.arp_ignore},
-                   {"arp_announce", a.arp_announce},
-                   {"effective", a.effective}});
+    interfaces.push_back({{"interface", a.interface},
+                          {"arp_ignore", a.arp_ignore},
+                          {"arp_announce", a.arp_announce},
+                          {"effective", a.effective}});
   }
-  nlohmann::json j = {{"ready", status.Ready()},
-                      {"managed", status.managed},
-                      {"vips", vips},
-                      {"arp", arp},
-                      {"arp_ok", status.arp_ok}};
-  if (!status.arp_error.empty()) j["arp_error"] = status.arp_error;
-  return j;
+  return {
+      {"ready", status.Ready()},
+      {"managed", status.managed},
+      {"vips", vips},
+      {"arp", {{"ok", status.arp_ok}, {"error", status.arp_error}, {"interfaces", interfaces}}}};
 }
 
 }  // namespace rsagent::netsetup

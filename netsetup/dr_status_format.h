@@ -1,5 +1,6 @@
-// DrStatus for people (a short table) and for programs (JSON, the shape of
-// `rsagent vip status --json` and of the "vips"/"arp" parts of /status).
+// DrStatus for people (a short table) and for programs (JSON: the one shape
+// of DR readiness, printed by `rsagent vip status --json` and served as the
+// "dr" member of /status; docs/design.md §7).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,9 +12,12 @@ namespace rsagent::netsetup {
 
 std::string FormatDrStatus(const DrStatus& status);
 
-// {"ready", "managed", "vips": [{"address", "present", "heals", "error"}],
-//  "arp": [{"interface", "arp_ignore", "arp_announce", "effective"}],
-//  "arp_ok", "arp_error"}; empty errors are omitted.
+// {"ready", "managed",
+//  "vips": [{"address", "present", "heals", "error"}],
+//  "arp": {"ok", "error", "interfaces": [{"interface", "arp_ignore", "arp_announce",
+//                                         "effective"}]}}
+// Every member is always there ("" for no error), so programs need no
+// presence checks.
 nlohmann::json DrStatusToJson(const DrStatus& status);
 
 }  // namespace rsagent::netsetup

@@ -18,16 +18,16 @@ AGENT_PID=$BG_PID
 
 # Not `ip | grep -q`: grep exiting first makes ip die of SIGPIPE, failing the pipe.
 vip_bound() { [[ $(ip -n "$NS" -o addr show dev lo) == *" $VIP/32 "* ]]; }
-# vip_field FIELD -> vips[0].FIELD from the agent's /status.
+# vip_field FIELD -> dr.vips[0].FIELD from the agent's /status.
 vip_field() {
   ip netns exec "$NS" curl -s -m 2 http://127.0.0.1:9480/status |
-    python3 -c "import json, sys; print(json.dumps(json.load(sys.stdin)['vips'][0]['$1']))"
+    python3 -c "import json, sys; print(json.dumps(json.load(sys.stdin)['dr']['vips'][0]['$1']))"
 }
 heals_are() { [[ $(vip_field heals) == "$1" ]]; }
 heals_at_least() { local h; h=$(vip_field heals) && ((h >= $1)); }
 
 wait_until 10 vip_bound || fail "the agent did not bind $VIP: $(tail -5 "$TMP/agent.log")"
-wait_until 10 heals_are 0 || fail "/status does not show vips[0].heals = 0"
+wait_until 10 heals_are 0 || fail "/status does not show dr.vips[0].heals = 0"
 log "agent up, $VIP bound, /status reachable after ${WAITED_MS} ms"
 
 round=0
@@ -48,11 +48,11 @@ for removal in "addr del $VIP/32 dev lo" "addr del $VIP/32 dev lo" "addr flush d
   if [[ $removal == *flush* ]]; then
     # `ip addr flush` repeats until lo is empty, so it may delete the re-bound
     # VIP again: each deletion is a heal.
-    wait_until 5 heals_at_least "$round" || fail "/status vips[0].heals is $(vip_field heals), want >= $round"
+    wait_until 5 heals_at_least "$round" || fail "/status dr.vips[0].heals is $(vip_field heals), want >= $round"
   else
-    wait_until 5 heals_are "$round" || fail "/status vips[0].heals is $(vip_field heals), want $round"
+    wait_until 5 heals_are "$round" || fail "/status dr.vips[0].heals is $(vip_field heals), want $round"
   fi
-  log "round $round: /status vips[0].heals = $(vip_field heals)"
+  log "round $round: /status dr.vips[0].heals = $(vip_field heals)"
 done
 [[ $(vip_field present) == true ]] || fail "/status says the VIP is not present"
 kill -0 "$AGENT_PID" || fail "the agent died"

@@ -18,8 +18,9 @@ const char* kStatus = R"({
   "probes": [{"name": "p", "type": "mysql", "up": false, "since": "s", "reason": "r",
               "last": {"latency_ms": 1.5},
               "roles": {"writer": {"up": true, "since": "s", "reason": ""}}}],
-  "vips": [{"address": "10.0.0.1", "present": true, "heals": 0, "error": ""}],
-  "arp": {"ok": true, "error": ""}
+  "dr": {"ready": true, "managed": true,
+         "vips": [{"address": "10.0.0.1", "present": true, "heals": 0, "error": ""}],
+         "arp": {"ok": true, "error": "", "interfaces": []}}
 })";
 
 TEST(StatusTable, RendersEverySection) {
@@ -33,10 +34,14 @@ TEST(StatusTable, RendersEverySection) {
 TEST(StatusTable, WrongTypesRenderWithoutThrowing) {
   // Each of these threw nlohmann::json::type_error (the CLI aborted).
   const char* cases[] = {
-      R"({"services": [{"up": "yes"}]})",   R"({"services": [{"admin": {"state": 1}}]})",
-      R"({"services": ["web"]})",           R"({"probes": [{"last": {"latency_ms": "1"}}]})",
-      R"({"probes": [{"roles": [1, 2]}]})", R"({"vips": [{"present": 1}], "arp": {"ok": "yes"}})",
-      R"({"shutting_down": "no"})",         R"([1, 2])",
+      R"({"services": [{"up": "yes"}]})",
+      R"({"services": [{"admin": {"state": 1}}]})",
+      R"({"services": ["web"]})",
+      R"({"probes": [{"last": {"latency_ms": "1"}}]})",
+      R"({"probes": [{"roles": [1, 2]}]})",
+      R"({"dr": {"vips": [{"present": 1}], "arp": {"ok": "yes"}}})",
+      R"({"shutting_down": "no"})",
+      R"([1, 2])",
   };
   for (const char* text : cases) {
     EXPECT_NO_THROW(StatusTable(nlohmann::json::parse(text))) << text;
