@@ -89,7 +89,8 @@ wf_schedule() {  # SEED FAULTS
   sleep 1
   wp_client_stop "s$seed"
   local check
-  check=$(wp_check "s$seed" "$((index * 1000000))" "") || rc=1
+  check=$(wp_check "s$seed" "$((index * 1000000))" "" 2>"$TMP/check.err") || rc=1
+  [[ -n $check ]] || check="the check printed nothing: $(tail -n 5 "$TMP/check.err" | tr '\n' ' ')"
   echo "schedule $seed:$desc"
   if ((WF_HEAL_MS < 0)); then
     echo "  NO SINGLE WRITER within ${WF_HEAL_BOUND}s of the heal: a $(wp_health a) ($(wp_reason a)); b $(wp_health b) ($(wp_reason b))"
@@ -99,7 +100,14 @@ wf_schedule() {  # SEED FAULTS
   [[ $check == *"violations 0"* ]] || { echo "$check" | sed 's/^/  /'; rc=1; }
   if ((rc != 0)) && [[ -n ${WF_KEEP:-} ]]; then  # WF_KEEP=DIR: keep the evidence
     mkdir -p "$WF_KEEP/$seed"
-    cp "$TMP"/agent-*.log.* "$TMP/director.log" "$TMP/client-s$seed.log" "$WF_KEEP/$seed/" 2>/dev/null
+    cp "$TMP"/agent-*.log.* "$TMP/director.log" "$TMP/client-s$seed.log" "$TMP/check.err" \
+      "$WF_KEEP/$seed/" 2>/dev/null
+    for x in a b; do  # what replication looked like
+      cp "$(mdb_dir "$x")/error.log" "$WF_KEEP/$seed/mysql-$x-error.log" 2>/dev/null
+      { mdb "$x" "SELECT @@gtid_binlog_pos, @@gtid_current_pos, @@gtid_slave_pos, @@read_only;
+          SHOW ALL SLAVES STATUS\G SHOW BINARY LOGS;" || echo "(mysqld $x does not answer)"; } \
+        >"$WF_KEEP/$seed/mysql-$x.txt" 2>&1
+    done
     echo "  logs kept in $WF_KEEP/$seed"
   fi
   return "$rc"
