@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The lab's verdicts, report and timeline, from the guest's raw results.
 
-  report.py OUT   reads OUT/{drills,http,sql,director,meta}.csv and
-                  OUT/rows-{E,F}.csv (written by tests/lab/guest/drills.sh),
+  report.py OUT   reads OUT/{drills,http,sql,sql-pair,meta}.csv,
+                  OUT/rows-{E,F}.csv, OUT/rows-pair-{E,F}.csv and
+                  OUT/pair-*.txt (written by tests/lab/guest/drills.sh),
                   writes OUT/report.md and OUT/timeline.svg, prints the report.
 
 Exit 0 when every drill's outcome is right, 1 otherwise. Outcomes only:
@@ -21,6 +22,11 @@ WHAT = {
     "mysql_E_killed": "MariaDB on E killed → E evicted, F takes the writes",
     "mysql_E_restarted": "E restarted → no writes before it has caught up",
     "director_A_cut": "director A cut off (link down) → B takes both VIPs",
+}
+# The pair's drills (agents with [pair] on E and F), after the seed's.
+PAIR_WHAT = {
+    "pair_switchover_E_F": "planned `rsagent switchover db-writer` E→F → 0 failed writes",
+    "pair_E_returns_cut_off": "E returns while it cannot reach F → E stays out, F keeps writing",
 }
 # Requests in flight at the instant of a fault may fail; later ones may not.
 SETTLE_MS = 2000
@@ -48,19 +54,24 @@ class Lab:
                            [*times, "acted", "recovered"])
         self.http = ints(read_csv(f"{out}/http.csv", ["t", "lat", "ok", "web", "app"]),
                          ["t", "lat", "ok"])
-        self.sql = ints(read_csv(f"{out}/sql.csv", ["t", "lat", "ok", "seq", "srv", "err"]),
-                        ["t", "lat", "ok", "seq", "srv"])
+        sql_cols = ["t", "lat", "ok", "seq", "srv", "err"]
+        self.sql = ints(read_csv(f"{out}/sql.csv", sql_cols), ["t", "lat", "ok", "seq", "srv"])
+        self.sql_pair = ints(read_csv(f"{out}/sql-pair.csv", sql_cols),
+                             ["t", "lat", "ok", "seq", "srv"])
         self.meta = {}
         if os.path.exists(f"{out}/meta.csv"):
             with open(f"{out}/meta.csv") as f:
                 # Values hold commas (keepalived's version): split at the first only.
                 self.meta = dict(line.rstrip("\n").partition(",")[::2] for line in f if "," in line)
         ids = {self.meta.get("server_id_E", "1"): "E", self.meta.get("server_id_F", "2"): "F"}
-        for w in self.sql:
+        for w in self.sql + self.sql_pair:
             w["node"] = ids.get(str(w["srv"]), "?")
         self.rows = {n: ints(read_csv(f"{out}/rows-{n}.csv", ["seq", "srv", "seen"]),
                              ["seq", "srv", "seen"])
                      for n in "EF"}
+        self.rows_pair = {n: ints(read_csv(f"{out}/rows-pair-{n}.csv", ["seq", "srv", "seen"]),
+                                  ["seq", "srv", "seen"])
+                          for n in "EF"}
         with open(f"{out}/rc") as f:
             self.guest_rc = int(f.read().strip() or 1)
 
@@ -102,16 +113,25 @@ class Lab:
     def window(self, reqs, start, end):
         return [r for r in reqs if start is not None and end is not None and start <= r["t"] < end]
 
-    def lost_writes(self):
-        """Writes the client saw committed that a server does not have."""
-        acked = {w["seq"] for w in self.sql if w["ok"]}
-        return {n: sorted(acked - {r["seq"] for r in rows}) for n, rows in self.rows.items()}
+    def text(self, name):
+        path = f"{self.out}/{name}"
+        if not os.path.exists(path):
+            return ""
+        with open(path) as f:
+            return f.read().strip()
 
-    def behind_writes(self):
+    @staticmethod
+    def lost_writes(sql, rows):
+        """Writes the client saw committed that a server does not have."""
+        acked = {w["seq"] for w in sql if w["ok"]}
+        return {n: sorted(acked - {r["seq"] for r in rs}) for n, rs in rows.items()}
+
+    @staticmethod
+    def behind_writes(sql, rows):
         """Writes a server took while it lacked an earlier committed write."""
-        acked = sorted(w["seq"] for w in self.sql if w["ok"])
+        acked = sorted(w["seq"] for w in sql if w["ok"])
         # Both copies carry the writer's values (row-based binlog); either will do.
-        copies = [{r["seq"]: r for r in rows} for rows in self.rows.values()]
+        copies = [{r["seq"]: r for r in rs} for rs in rows.values()]
         bad, before = [], 0
         for seq in acked:
             seen = [c[seq]["seen"] for c in copies if seq in c]
@@ -166,6 +186,86 @@ def judge(lab, d):
     return fails
 
 
+def judge_pair(lab, d):
+    """-> list of failed outcomes for the pair's drill d (empty = PASS)."""
+    fails = []
+    name, t_fault, t_act, t_restore = d["name"], d["t_fault"], d["t_act"], d["t_restore"]
+    sql = lab.window(lab.sql_pair, d["t_begin"], d["t_end"])
+    if d["acted"] == 0:
+        fails.append("the director did not act within 30 s")
+    if d["recovered"] == 0:
+        fails.append("the pair was not whole again within 60 s of the restore")
+    if name == "pair_switchover_E_F":
+        failed = [w for w in sql if not w["ok"]]
+        if failed:
+            fails.append(f"{len(failed)} writes failed during the switchover")
+        if "switchover done" not in lab.text("pair-switchover.txt"):
+            fails.append("the switchover command did not finish")
+        after = lab.window(lab.sql_pair, (t_act or t_fault) + SETTLE_MS, d["t_end"])
+        if any(w["ok"] and w["node"] == "E" for w in after):
+            fails.append("E took writes after F became the writer")
+        if not any(w["ok"] and w["node"] == "F" for w in after):
+            fails.append("F took no writes")
+    elif name == "pair_E_returns_cut_off":
+        if any(w["ok"] and w["node"] == "E" for w in lab.window(lab.sql_pair, t_fault, d["t_end"])):
+            fails.append("E took writes after it returned")
+        if not any(w["ok"] and w["node"] == "F"
+                   for w in lab.window(lab.sql_pair, t_fault + SETTLE_MS, t_restore)):
+            fails.append("F took no writes while E was cut off")
+        if "cannot confirm I hold the peer's commits" not in lab.text("pair-E-reason.txt"):
+            fails.append("E's reason while cut off: " + (lab.text("pair-E-reason.txt") or "none"))
+    return fails
+
+
+def pair_report(lab):
+    """The pair's table and checks: lines, ok."""
+    drills = [d for d in lab.drills if d["name"] in PAIR_WHAT]
+    lines, ok = [], True
+    lines.append("## The pair: agents with `[pair]` decide the writer\n")
+    lines.append("After the seed's drills the agents on E and F restart with db-node.toml's "
+                 "`[pair]` (the directors unchanged): the two agents decide the one writer and "
+                 "only its `/health/db-writer` answers 200. Load: SQL writes through VIP_DB "
+                 f"({len(lab.sql_pair)} writes, table lab.p), each on a new connection, a "
+                 "refused connection retried for up to 10 s as a pool does (nothing was sent "
+                 "on it; during a handover IPVS has no writer and refuses).\n")
+    lines.append("| drill | director acted after fault | SQL failed / sent | writes on E / F "
+                 "after the fault | slowest write | verdict |")
+    lines.append("|---|---|---|---|---|---|")
+    for d in drills:
+        sql = lab.window(lab.sql_pair, d["t_begin"], d["t_end"])
+        after = lab.window(lab.sql_pair, d["t_fault"], d["t_end"])
+        acted = None if d["t_act"] is None else d["t_act"] - d["t_fault"]
+        fails = judge_pair(lab, d)
+        ok &= not fails
+        on = {n: sum(1 for w in after if w["ok"] and w["node"] == n) for n in "EF"}
+        slowest = max((w["lat"] for w in lab.window(lab.sql_pair, d["t_begin"], d["t_end"])),
+                      default=None)
+        lines.append(f"| {PAIR_WHAT[d['name']]} | "
+                     f"{fmt_s(acted) if acted is not None else 'never (30 s)'} | "
+                     f"{sum(not w['ok'] for w in sql)} / {len(sql)} | {on['E']} / {on['F']} | "
+                     f"{fmt_s(slowest)} | "
+                     f"{'PASS' if not fails else 'FAIL: ' + '; '.join(fails)} |")
+    if len(drills) != len(PAIR_WHAT):
+        ok = False
+        lines.append(f"\nFAIL: {len(drills)} of {len(PAIR_WHAT)} pair drills ran.")
+    lost = lab.lost_writes(lab.sql_pair, lab.rows_pair)
+    behind = lab.behind_writes(lab.sql_pair, lab.rows_pair)
+    acked = sum(w["ok"] for w in lab.sql_pair)
+    lines.append("")
+    lines.append(f"Committed writes: {acked}; missing on E: {len(lost['E'])}, missing on F: "
+                 f"{len(lost['F'])}; taken by a server that lacked an earlier committed write: "
+                 f"{len(behind)}.")
+    if lost["E"] or lost["F"] or behind or not lab.rows_pair["E"]:
+        ok = False
+    switchover = lab.text("pair-switchover.txt")
+    if switchover:
+        lines.append("\n`rsagent switchover db-writer` on E:\n\n```\n" + switchover + "\n```")
+    reason = lab.text("pair-E-reason.txt")
+    if reason:
+        lines.append(f"\nE's db-writer reason while it could not reach F: `{reason}`")
+    return lines, ok
+
+
 def disruption_ms(reqs, t_fault, t_end):
     """From the fault to the end of the last request that failed after it,
     one already in flight at the fault included (0: none failed)."""
@@ -195,7 +295,7 @@ def report(lab):
     lines.append("| drill | director acted after fault | client disruption | slowest request "
                  "HTTP / SQL | HTTP failed / sent | SQL failed / sent | verdict |")
     lines.append("|---|---|---|---|---|---|---|")
-    for d in lab.drills:
+    for d in [d for d in lab.drills if d["name"] not in PAIR_WHAT]:
         http = lab.window(lab.http, d["t_begin"], d["t_end"])
         sql = lab.window(lab.sql, d["t_begin"], d["t_end"])
         acted = None if d["t_act"] is None else d["t_act"] - d["t_fault"]
@@ -217,13 +317,13 @@ def report(lab):
                      f"{slowest} | "
                      f"{sum(not r['ok'] for r in http)} / {len(http)} | "
                      f"{sum(not w['ok'] for w in sql)} / {len(sql)} | {verdict} |")
-    expected = len(WHAT)
-    if len(lab.drills) != expected:
+    seed_drills = [d for d in lab.drills if d["name"] in WHAT]
+    if len(seed_drills) != len(WHAT):
         all_ok = False
-        lines.append(f"\nFAIL: {len(lab.drills)} of {expected} drills ran "
+        lines.append(f"\nFAIL: {len(seed_drills)} of {len(WHAT)} drills ran "
                      f"(guest exit {lab.guest_rc}).")
-    lost = lab.lost_writes()
-    behind = lab.behind_writes()
+    lost = lab.lost_writes(lab.sql, lab.rows)
+    behind = lab.behind_writes(lab.sql, lab.rows)
     acked = sum(w["ok"] for w in lab.sql)
     lines.append("")
     lines.append(f"Committed writes (client saw COMMIT): {acked}; missing on E: {len(lost['E'])}, "
@@ -251,16 +351,21 @@ def report(lab):
     lines.append("")
     for d in lab.drills:
         reasons = {}
+        sql = lab.sql_pair if d["name"] in PAIR_WHAT else lab.sql
         for r in lab.window(lab.http, d["t_begin"], d["t_end"]):
             if not r["ok"]:
                 key = f"HTTP {r['app']}" + (f" via {r['web']}" if r["web"] != "-" else "")
                 reasons[key] = reasons.get(key, 0) + 1
-        for w in lab.window(lab.sql, d["t_begin"], d["t_end"]):
+        for w in lab.window(sql, d["t_begin"], d["t_end"]):
             if not w["ok"]:
                 key = f"SQL {w.get('err') or 'error'}"
                 reasons[key] = reasons.get(key, 0) + 1
         text = "; ".join(f"{n}× {k}" for k, n in sorted(reasons.items())) or "none"
         lines.append(f"- {d['name']}: {text}")
+    lines.append("")
+    pair_lines, pair_ok = pair_report(lab)
+    lines.extend(pair_lines)
+    all_ok &= pair_ok
     lines.append("")
     lines.append(f"Verdict: {'PASS' if all_ok else 'FAIL'}")
     return "\n".join(lines) + "\n", all_ok
@@ -286,7 +391,8 @@ def timeline_svg(lab):
 
         out.append(f'<text x="8" y="{y0 + 22}">{d["name"]}</text>')
         out.append(f'<text x="8" y="{y0 + 38}" fill="#666">{span / 1000:.0f} s</text>')
-        for lane, (label, reqs) in enumerate((("HTTP", lab.http), ("SQL", lab.sql))):
+        sql = lab.sql_pair if d["name"] in PAIR_WHAT else lab.sql
+        for lane, (label, reqs) in enumerate((("HTTP", lab.http), ("SQL", sql))):
             ly = y0 + 8 + lane * 26
             out.append(f'<text x="{left - 34}" y="{ly + 14}" fill="#666">{label}</text>')
             out.append(f'<rect x="{left}" y="{ly}" width="{plot}" height="20" fill="#f4f4f4"/>')

@@ -2,7 +2,9 @@
 # tests/lab/report.py judges outcomes right: a clean run passes, and each
 # wrong outcome fails it — a committed write missing, a write taken by a
 # server that was behind, a request failed during the drain, a director that
-# did not act, a cluster not whole again. Synthetic results, no VM.
+# did not act, a cluster not whole again; for the pair's drills a write failed
+# during the switchover, a write on E after it returned cut off, E's reason
+# not saying why. Synthetic results, no VM.
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 make_tmp
 report="$RSAGENT_SOURCE_DIR/tests/lab/report.py"
@@ -32,6 +34,23 @@ with open(f"{out}/drills.csv", "w") as d, open(f"{out}/http.csv", "w") as h, \
         s.write(f"{t + 5000},100,1,{seq},{srv},\n")
         e.write(f"{seq},{srv},{seq - 1}\n")
         f.write(f"{seq},{srv},{seq - 1}\n")
+# The pair's two drills after them, on table lab.p: the switchover (a write
+# on E before it, one on F after) and E cut off (one write on F).
+with open(f"{out}/drills.csv", "a") as d, open(f"{out}/sql-pair.csv", "w") as s, \
+     open(f"{out}/rows-pair-E.csv", "w") as e, open(f"{out}/rows-pair-F.csv", "w") as f:
+    seq = 0
+    for i, name in enumerate(["pair_switchover_E_F", "pair_E_returns_cut_off"]):
+        t = 1_100_000 + i * 10_000
+        d.write(f"{name},{t},{t + 2000},{t + 3000},{t + 6000},{t + 9000},1,1\n")
+        for at, srv in ([(1000, 1), (5000, 2)] if i == 0 else [(5000, 2)]):
+            seq += 1
+            s.write(f"{t + at},100,1,{seq},{srv},\n")
+            e.write(f"{seq},{srv},{seq - 1}\n")
+            f.write(f"{seq},{srv},{seq - 1}\n")
+open(f"{out}/pair-switchover.txt", "w").write(
+    "db-writer: switchover done; peer 192.168.1.21 is the writer\n")
+open(f"{out}/pair-E-reason.txt", "w").write(
+    "pair: cannot confirm I hold the peer's commits: cannot read the GTID position\n")
 open(f"{out}/meta.csv", "w").write("server_id_E,1\nserver_id_F,2\n")
 open(f"{out}/rc", "w").write("0\n")
 PY
@@ -79,3 +98,21 @@ expect_verdict "cluster not whole again" "$TMP/not-whole" FAIL "not whole again"
 make_clean_run "$TMP/missing-drill"
 sed -i '/^director_A_cut,/d' "$TMP/missing-drill/drills.csv"
 expect_verdict "a drill did not run" "$TMP/missing-drill" FAIL "5 of 6 drills ran"
+
+make_clean_run "$TMP/switchover-failed-write"
+echo "1104000,5000,0,9,0,ERROR 2002" >>"$TMP/switchover-failed-write/sql-pair.csv"
+expect_verdict "a write failed during the switchover" "$TMP/switchover-failed-write" FAIL \
+  "1 writes failed during the switchover"
+
+make_clean_run "$TMP/e-wrote"
+echo "1115500,100,1,4,1," >>"$TMP/e-wrote/sql-pair.csv"
+for n in E F; do echo "4,1,3" >>"$TMP/e-wrote/rows-pair-$n.csv"; done
+expect_verdict "E took a write after it returned" "$TMP/e-wrote" FAIL "E took writes after it returned"
+
+make_clean_run "$TMP/e-reason"
+echo "pair: peer 192.168.1.21 is the writer (term 2)" >"$TMP/e-reason/pair-E-reason.txt"
+expect_verdict "E's reason while cut off" "$TMP/e-reason" FAIL "E's reason while cut off"
+
+make_clean_run "$TMP/pair-missing"
+sed -i '/^pair_E_returns_cut_off,/d' "$TMP/pair-missing/drills.csv"
+expect_verdict "a pair drill did not run" "$TMP/pair-missing" FAIL "1 of 2 pair drills ran"

@@ -82,30 +82,47 @@ start_dbs() {
 # The example config with what must differ in the lab: every path, and the
 # app tier (remote nodes behind nginx here, not a Tomcat on 127.0.0.1:8080).
 # The seed's drills run without the example's [pair] (the last section):
-# they rehearse the seed's fo failover; the pair has its own tests
-# (tests/integration/mysql/writer_*).
-lab_agent_config() {  # NODE EXAMPLE -> $TMP/agent-NODE/rsagent.toml
-  local n="$1" dir="$TMP/agent-$1"
+# they rehearse the seed's fo failover. With PAIR (the pair's drills, after
+# the seed's) the [pair] stays, the probe logs in with a credentials file
+# (the peer is read over TCP), and F's copy names E as its peer.
+lab_agent_config() {  # NODE EXAMPLE [PAIR] -> $TMP/agent-NODE/rsagent.toml
+  local n="$1" dir="$TMP/agent-$1" pair="${3:-}" creds keep_pair=(-e '/^\[pair\]/,$d') peer=()
   mkdir -p "$dir/state"
+  creds=(-e "/^credentials = /d")
+  if [[ -n $pair ]]; then
+    # Rounds of 2 s reading for up to 1.5 s: under TCG the example's 400 ms
+    # for a round's five queries times out, and a timeout reads as "hung".
+    creds=(-e "s|^credentials = .*|credentials = \"$dir/mysql.cnf\"|"
+      -e 's|^interval = "500ms".*|interval = "2s"|' -e 's|^timeout = "400ms".*|timeout = "1500ms"|')
+    keep_pair=()
+    [[ $n == F ]] && peer=(-e "s/${IP[F]//./\\.}\\b/${IP[E]}/g")
+    printf '[client]\nuser = rsagent\npassword = probe-pw\n' >"$dir/mysql.cnf"
+    chmod 600 "$dir/mysql.cnf"
+  fi
   sed -e "s|^state_dir = .*|state_dir = \"$dir/state\"|" \
     -e "s|^control_socket = .*|control_socket = \"$dir/control.sock\"|" \
     -e "s|^\[agent\]|[agent]\nstate_dir = \"$dir/state\"\ncontrol_socket = \"$dir/control.sock\"|" \
     -e "s|^socket = .*|socket = \"$(mdb_sock "$n")\"|" \
-    -e "/^credentials = /d" \
+    "${creds[@]}" \
     -e 's|^url = "http://127.0.0.1/"|url = "http://127.0.0.1/nginx-health"|' \
     -e 's|^url = "http://127.0.0.1:8080/"|url = "http://127.0.0.1/"|' \
     -e 's|^targets = \["127.0.0.1:80", "127.0.0.1:443"\]|targets = ["127.0.0.1:80"]|' \
-    -e '/^\[pair\]/,$d' \
+    "${keep_pair[@]}" "${peer[@]}" \
     "$2" | awk '!(/^(state_dir|control_socket) = / && seen[$1]++)' >"$dir/rsagent.toml"
   # An example that changed under these edits must not slip through half-adapted.
-  if sed 's/#.*//' "$dir/rsagent.toml" | grep -nE '/var/lib/|/run/|:443|:8080|^credentials'; then
+  if sed 's/#.*//' "$dir/rsagent.toml" | grep -nE '/var/lib/|/run/|:443|:8080|^credentials = "/etc'; then
     fail "lab_agent_config: $2 changed; adapt the edits in tests/lab/guest/cluster.sh"
+  fi
+  if [[ -n $pair ]] && ! grep -q "^peer_agent = \"${IP[$(pair_peer "$n")]}:9480\"" "$dir/rsagent.toml"; then
+    fail "lab_agent_config: $2's [pair] does not name the peer of $n: adapt the edits"
   fi
 }
 
-start_agent() {  # NODE EXAMPLE SERVICE
+pair_peer() { [[ $1 == E ]] && echo F || echo E; }
+
+start_agent() {  # NODE EXAMPLE SERVICE [PAIR]
   local n="$1" cfg="$TMP/agent-$1/rsagent.toml"
-  lab_agent_config "$n" "$2"
+  lab_agent_config "$n" "$2" "${4:-}"
   "$RSAGENT" check-config -c "$cfg" >/dev/null || fail "rsagent check-config $cfg"
   start_bg "${LAB_NS[$n]}" "$TMP/agent-$n/log" "$RSAGENT" run -c "$cfg"
   AGENT_PID[$n]=$BG_PID

@@ -112,6 +112,85 @@ a_healthy() { cluster_healthy A; }
 
 nothing() { :; }
 
+# The pair: E and F's agents with the example's [pair] decide the writer
+# (docs/mysql.md "The pair: one writer"); the directors are unchanged.
+# Its own table and client, which retries refused connections for 10 s
+# like a pool (a handover has a moment without a writer, when IPVS refuses).
+pair_up() {
+  mdb E "CREATE TABLE lab.p (seq INT PRIMARY KEY, srv INT NOT NULL, seen INT NOT NULL,
+      t TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3));
+    CREATE USER 'rsagent'@'localhost' IDENTIFIED BY 'probe-pw';
+    GRANT SLAVE MONITOR, READ_ONLY ADMIN ON *.* TO 'rsagent'@'localhost';
+    CREATE USER 'rsagent'@'192.168.1.%' IDENTIFIED BY 'probe-pw';"
+  wait_until 20 mdb F "SELECT 1 FROM lab.p LIMIT 0" || fail "lab.p did not reach F"
+  local n
+  for n in E F; do
+    kill -TERM "${AGENT_PID[$n]}"
+    wait "${AGENT_PID[$n]}" 2>/dev/null || true
+  done
+  # Both start together: E (lower server_id, no earlier term) becomes the writer.
+  for n in E F; do
+    lab_agent_config "$n" /lab/conf/db-node.toml pair
+    "$RSAGENT" check-config -c "$TMP/agent-$n/rsagent.toml" >/dev/null ||
+      fail "rsagent check-config $TMP/agent-$n/rsagent.toml"
+  done
+  for n in E F; do
+    start_bg "${LAB_NS[$n]}" "$TMP/agent-$n/pair.log" "$RSAGENT" run -c "$TMP/agent-$n/rsagent.toml"
+    AGENT_PID[$n]=$BG_PID
+  done
+  poll_until 60 e_writer || fail "pair: E is not the one writer: $(lab_exec A ipvsadm -Ln)"
+  log "pair up: E writer, F standby ($(pair_reason F))"
+}
+
+pair_reason() {  # NODE: the db-writer service's reason from its /status
+  lab_exec "$1" curl -s -m 2 http://127.0.0.1:9480/status | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print([s["reason"] for s in d["services"] if s["name"] == "db-writer"][0])' 2>/dev/null ||
+    echo "(no answer)"
+}
+
+e_writer() { weight_is "${IP[E]}" 3306 100 && weight_is "${IP[F]}" 3306 0; }
+f_writer() { weight_is "${IP[E]}" 3306 0 && weight_is "${IP[F]}" 3306 50; }
+
+# 7. Planned switchover E -> F under load: 0 failed writes.
+fault_switchover() {
+  agent_cmd E switchover db-writer >"$LAB_OUT/pair-switchover.txt" 2>&1 ||
+    log "  switchover failed: $(tail -n 1 "$LAB_OUT/pair-switchover.txt")"
+}
+
+# 8. E returns while it cannot reach F (the issue's reproduction): E's mysqld
+# killed, F takes writes E does not get, E's way to F cut (a blackhole route:
+# E's packets to F go nowhere), E's mysqld restarted -> E stays out, F keeps
+# writing; healed, E catches up and stays a standby (no failback).
+fault_e_cut_off() {
+  mdb_kill E
+  sleep 3
+  lab_exec E ip route add blackhole "${IP[F]}/32"
+  mdb_restart E
+}
+restore_e_cut_off() {
+  pair_reason E >"$LAB_OUT/pair-E-reason.txt"
+  lab_exec E ip route del blackhole "${IP[F]}/32"
+}
+e_standby_of_f() { f_writer && pair_reason E | grep -q "peer ${IP[F]} is the writer"; }
+
+pair_drills() {
+  local stop="$TMP/stop-pair"
+  pair_up
+  start_bg "${LAB_NS[client]}" "$TMP/load_sql_pair.log" /lab/guest/load_sql.sh \
+    "$VIP_DB" 4 1200 "$stop" "$LAB_OUT/sql-pair.csv" p 10
+  local sql_pid=$BG_PID
+  sleep 3
+  drill pair_switchover_E_F fault_switchover f_writer nothing f_writer
+  drill pair_E_returns_cut_off fault_e_cut_off f_writer restore_e_cut_off e_standby_of_f
+  touch "$stop"
+  wait "$sql_pid" || fail "the pair's load generator failed"
+  wait_until 30 rows_converged p || log "E and F still differ (lab.p) after 30 s"
+  mdb E "SELECT seq, srv, seen FROM lab.p ORDER BY seq" | tr '\t' ',' >"$LAB_OUT/rows-pair-E.csv"
+  mdb F "SELECT seq, srv, seen FROM lab.p ORDER BY seq" | tr '\t' ',' >"$LAB_OUT/rows-pair-F.csv"
+}
+
 main() {
   local t0
   t0=$(now_ms)
@@ -136,9 +215,11 @@ main() {
   touch "$STOP"
   wait "$http_pid" "$sql_pid" || fail "a load generator failed"
   # Both servers must end with the same rows before they are compared.
-  wait_until 30 rows_converged || log "E and F still differ after 30 s"
+  wait_until 30 rows_converged w || log "E and F still differ after 30 s"
   mdb E "SELECT seq, srv, seen FROM lab.w ORDER BY seq" | tr '\t' ',' >"$LAB_OUT/rows-E.csv"
   mdb F "SELECT seq, srv, seen FROM lab.w ORDER BY seq" | tr '\t' ',' >"$LAB_OUT/rows-F.csv"
+
+  pair_drills
   lab_exec A ipvsadm -Ln --stats >"$LAB_OUT/ipvs-stats-A.txt"
   lab_exec B ipvsadm -Ln --stats >"$LAB_OUT/ipvs-stats-B.txt"
   {
@@ -153,9 +234,9 @@ main() {
   log "drills done in $((($(now_ms) - t0) / 1000)) s"
 }
 
-rows_converged() {
-  [[ $(mdb_value E "SELECT COUNT(*), MAX(seq) FROM lab.w") == \
-     $(mdb_value F "SELECT COUNT(*), MAX(seq) FROM lab.w") ]]
+rows_converged() {  # TABLE
+  [[ $(mdb_value E "SELECT COUNT(*), MAX(seq) FROM lab.$1") == \
+     $(mdb_value F "SELECT COUNT(*), MAX(seq) FROM lab.$1") ]]
 }
 
 main
