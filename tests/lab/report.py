@@ -118,7 +118,7 @@ class Lab:
         if not os.path.exists(path):
             return ""
         with open(path) as f:
-            return f.read().strip()
+            return f.read().rstrip()
 
     @staticmethod
     def lost_writes(sql, rows):
