@@ -23,9 +23,12 @@ using probes::ToNameValueMap;
 // restarted server at once.
 constexpr auto kRetry = std::chrono::milliseconds(100);
 
+// Asked first and apart: MySQL has no @@gtid_binlog_pos, and a server the
+// pair cannot compare is up but refused, not "not answering".
+constexpr const char* kServer =
+    "SELECT @@version AS version, @@server_id AS server_id, @@read_only AS ro";
 constexpr const char* kPositions =
-    "SELECT @@version AS version, @@server_id AS server_id, @@read_only AS ro,"
-    " @@gtid_binlog_pos AS binlog, @@gtid_current_pos AS current";
+    "SELECT @@gtid_binlog_pos AS binlog, @@gtid_current_pos AS current";
 constexpr const char* kStatus =
     "SHOW GLOBAL STATUS WHERE Variable_name IN ('Uptime', 'Rpl_semi_sync_master_status',"
     " 'Rpl_semi_sync_master_clients', 'Rpl_semi_sync_master_wait_sessions')";
@@ -128,36 +131,44 @@ LocalFacts LocalServer::Read(Clock::time_point deadline) {
 }
 
 Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
-  auto positions = Query(kPositions, deadline);
-  if (!positions.ok()) return Error{positions.error()};
-  if (positions->empty()) return Error{"no row from " + std::string(kPositions)};
-  const probes::MysqlRow& row = positions->front();
+  auto server = Query(kServer, deadline);
+  if (!server.ok()) return Error{server.error()};
+  if (server->empty()) return Error{"no row from " + std::string(kServer)};
+  const probes::MysqlRow& row = server->front();
   const std::string version = Value(row, "version");
   auto status = Query(kStatus, deadline);
   if (!status.ok()) return Error{status.error()};
+  facts->mysqld = Mysqld::kUp;
+  facts->server_id =
+      static_cast<uint32_t>(std::strtoul(Value(row, "server_id").c_str(), nullptr, 10));
+  facts->read_only = Value(row, "ro") == "1";
+  const probes::NameValueMap variables = ToNameValueMap(*status);
+  facts->started = static_cast<int64_t>(std::time(nullptr)) - Number(variables, "uptime");
+  if (version.find("MariaDB") == std::string::npos) {
+    facts->not_ready =
+        "the pair needs MariaDB GTIDs (@@gtid_binlog_pos); this server is " + version;
+    facts->behind = facts->not_ready;
+    return Status::Ok();  // never ready, never caught up, never vouched for
+  }
+  auto positions = Query(kPositions, deadline);
+  if (!positions.ok()) return Error{positions.error()};
+  if (positions->empty()) return Error{"no row from " + std::string(kPositions)};
+  const probes::MysqlRow& gtid = positions->front();
   auto timeout = Query(kSemiSyncTimeout, deadline);
   if (!timeout.ok()) return Error{timeout.error()};
   auto replicas = Query("SHOW ALL SLAVES STATUS", deadline);
   if (!replicas.ok()) return Error{replicas.error()};
   const Clock::time_point seen = Clock::now();
 
-  facts->mysqld = Mysqld::kUp;
-  facts->server_id =
-      static_cast<uint32_t>(std::strtoul(Value(row, "server_id").c_str(), nullptr, 10));
-  facts->read_only = Value(row, "ro") == "1";
-  facts->binlog = Value(row, "binlog");
-  const probes::NameValueMap variables = ToNameValueMap(*status);
-  facts->started = static_cast<int64_t>(std::time(nullptr)) - Number(variables, "uptime");
-  auto current = GtidPosition::Parse(Value(row, "current"));
+  facts->binlog = Value(gtid, "binlog");
+  auto current = GtidPosition::Parse(Value(gtid, "current"));
   auto channels = probes::ParseReplicaRows(*replicas);
   facts->ready = true;
   auto not_ready = [&](std::string why) {
     facts->ready = false;
     facts->not_ready = std::move(why);
   };
-  if (version.find("MariaDB") == std::string::npos) {
-    not_ready("the pair needs MariaDB GTIDs (@@gtid_binlog_pos); this server is " + version);
-  } else if (!current.ok()) {
+  if (!current.ok()) {
     not_ready("@@gtid_current_pos: " + current.error());
   } else if (!channels.ok()) {
     not_ready(channels.error());

@@ -4,7 +4,8 @@
 # rejects (flavour from the version, once per connection); closing its
 # connection is a COM_QUIT, not an aborted client; without the monitor grant
 # replication is "unknown" with the grant to give; a parallel applier's
-# "Coordinator stopped" becomes the failing worker's real error.
+# "Coordinator stopped" becomes the failing worker's real error; the pair
+# ([pair]) refuses MySQL with its reason.
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/rootfs.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/mariadb.sh"
@@ -116,5 +117,54 @@ grep -q "reader: FAIL — channel '' (default): SQL thread No (error 1062: Worke
 log "SHOW REPLICA STATUS says: $(sql_error | cut -c1-90)..."
 log "the probe says: $(grep 'reader:' <<<"$out")"
 pass "parallel applier ($workers workers): the reason names the worker's error"
+
+# 5. The pair ([pair]) needs MariaDB GTIDs (@@gtid_binlog_pos): on MySQL 9.7
+# an agent with [pair] keeps its writer service DOWN and says so, rather
+# than guess at GTID sets it does not compare.
+cat >"$TMP/pair.toml" <<TOML
+[agent]
+listen = "127.0.0.1:9480"
+allow = ["127.0.0.0/8"]
+state_dir = "$TMP/pair-state"
+control_socket = "$TMP/pair.sock"
+shutdown_grace = "0s"
+
+[vip]
+addresses = ["10.99.0.1"]
+
+[probe.mysql]
+type = "mysql"
+socket = "$(my_sock src)"
+credentials = "$TMP/probe.cnf"
+timeout = "2s"
+interval = "2s"
+
+[service.db-writer]
+vip = "10.99.0.1"
+port = 3306
+probes = ["mysql"]
+role = "writer"
+
+[pair]
+service = "db-writer"
+peer_mysql = "127.0.0.1:3307"
+peer_agent = "127.0.0.1:9481"
+interval = "1s"
+timeout = "900ms"
+TOML
+mkdir -p "$TMP/pair-state"
+start_bg "$NS" "$TMP/pair-agent.log" "$RSAGENT" run -c "$TMP/pair.toml"
+pair_reason() {
+  ip netns exec "$NS" curl -s -m 2 http://127.0.0.1:9480/status | python3 -c '
+import json, sys
+print([s["reason"] for s in json.load(sys.stdin)["services"] if s["name"] == "db-writer"][0])' \
+    2>/dev/null || true
+}
+pair_refused() { pair_reason | grep -q "the pair needs MariaDB GTIDs"; }
+wait_until 20 pair_refused ||
+  fail "[pair] on MySQL 9.7: $(pair_reason) $(tail -3 "$TMP/pair-agent.log")"
+[[ $(ip netns exec "$NS" curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9480/health/db-writer) == 503 ]] ||
+  fail "[pair] on MySQL 9.7: db-writer is not DOWN"
+pass "[pair] on MySQL 9.7: refused, writer DOWN: $(pair_reason)"
 
 log "whole test $(($(now_ms) - test_start)) ms"
