@@ -36,19 +36,18 @@ std::string IpAddress::ToString() const {
 
 Result<Cidr> Cidr::Parse(std::string_view text) {
   const size_t slash = text.find('/');
-  auto address = IpAddress::Parse(text.substr(0, slash));
-  if (!address) return Error{address.error()};
+  ASSIGN_OR_RETURN(auto address, IpAddress::Parse(text.substr(0, slash)));
   Cidr cidr;
-  cidr.network_ = *address;
-  cidr.prefix_ = address->max_prefix();
+  cidr.network_ = address;
+  cidr.prefix_ = address.max_prefix();
   if (slash != std::string_view::npos) {
     std::string_view digits = text.substr(slash + 1);
     int prefix = -1;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
     if (ec != std::errc() || end != digits.data() + digits.size() || prefix < 0 ||
-        prefix > address->max_prefix()) {
+        prefix > address.max_prefix()) {
       return Error{"\"" + std::string(text) + "\" has an invalid prefix length (expected 0-" +
-                   std::to_string(address->max_prefix()) + ")"};
+                   std::to_string(address.max_prefix()) + ")"};
     }
     cidr.prefix_ = prefix;
   }
@@ -65,9 +64,7 @@ bool Cidr::Contains(const IpAddress& address) const {
   return true;
 }
 
-std::string Cidr::ToString() const {
-  return network_.ToString() + "/" + std::to_string(prefix_);
-}
+std::string Cidr::ToString() const { return network_.ToString() + "/" + std::to_string(prefix_); }
 
 Result<Endpoint> Endpoint::Parse(std::string_view text) {
   std::string_view host;
@@ -87,15 +84,14 @@ Result<Endpoint> Endpoint::Parse(std::string_view text) {
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
-  auto address = IpAddress::Parse(host);
-  if (!address) return Error{address.error()};
+  ASSIGN_OR_RETURN(auto address, IpAddress::Parse(host));
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
       value > 65535) {
     return Error{"\"" + std::string(text) + "\" has an invalid port (expected 1-65535)"};
   }
-  return Endpoint{*address, static_cast<uint16_t>(value)};
+  return Endpoint{address, static_cast<uint16_t>(value)};
 }
 
 std::string Endpoint::ToString() const {

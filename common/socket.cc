@@ -89,10 +89,8 @@ Status FinishConnect(int fd) {
 Result<UniqueFd> ConnectTcp(const Endpoint& endpoint, Clock::time_point deadline) {
   auto fd = StartConnect(endpoint);
   if (!fd.ok()) return fd;
-  if (Status ready = WaitFd(fd->get(), POLLOUT, deadline); !ready.ok()) return Error{ready.error()};
-  if (Status connected = FinishConnect(fd->get()); !connected.ok()) {
-    return Error{connected.error()};
-  }
+  RETURN_IF_ERROR(WaitFd(fd->get(), POLLOUT, deadline));
+  RETURN_IF_ERROR(FinishConnect(fd->get()));
   return fd;
 }
 
@@ -128,7 +126,7 @@ Result<size_t> ReadSome(int fd, char* buffer, size_t size, Clock::time_point dea
     if (n >= 0) return static_cast<size_t>(n);
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return Error{"read: " + ErrnoText(errno)};
-    if (Status ready = WaitFd(fd, POLLIN, deadline); !ready.ok()) return Error{ready.error()};
+    RETURN_IF_ERROR(WaitFd(fd, POLLIN, deadline));
   }
 }
 

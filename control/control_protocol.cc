@@ -71,9 +71,8 @@ const char* ControlCommandName(ControlCommand command) {
 
 Result<ControlRequest> RequestFromArgs(const std::string& command,
                                        const std::vector<std::string>& args) {
-  auto parsed = CommandByName(command);
-  if (!parsed) return Error{parsed.error()};
-  ControlRequest request{.command = *parsed};
+  ASSIGN_OR_RETURN(auto parsed, CommandByName(command));
+  ControlRequest request{.command = parsed};
   for (const auto& arg : args) {
     if (arg == "--all") {
       request.all = true;
@@ -85,7 +84,7 @@ Result<ControlRequest> RequestFromArgs(const std::string& command,
       return Error{"unexpected argument \"" + arg + "\""};
     }
   }
-  if (Status s = CheckTarget(request); !s) return Error{s.error()};
+  RETURN_IF_ERROR(CheckTarget(request));
   return request;
 }
 
@@ -143,7 +142,7 @@ Result<ControlRequest> DecodeRequest(std::string_view line) {
     request.deadline = ControlDeadline(std::chrono::duration_cast<ControlDeadline::duration>(
         std::chrono::milliseconds(static_cast<int64_t>(ms))));
   }
-  if (Status s = CheckTarget(request); !s) return Error{s.error()};
+  RETURN_IF_ERROR(CheckTarget(request));
   return request;
 }
 

@@ -79,8 +79,8 @@ ControlServer::ControlServer(std::string path, ControlHandler handler, uid_t all
 Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& path,
                                                             ControlHandler handler,
                                                             uid_t allowed_uid) {
-  if (Status s = PrepareControlSocketDirectory(path); !s) return Error{s.error()};
-  if (Status s = RemoveStaleSocket(path); !s) return Error{s.error()};
+  RETURN_IF_ERROR(PrepareControlSocketDirectory(path));
+  RETURN_IF_ERROR(RemoveStaleSocket(path));
   auto listener = Listen(path);
   if (!listener) return Error{listener.error()};
   std::unique_ptr<ControlServer> self(new ControlServer(path, std::move(handler), allowed_uid));

@@ -78,10 +78,9 @@ OverrideStore::OverrideStore(StateDir dir)
     : dir_(std::move(dir)), path_(dir_.path() + "/" + kFileName) {}
 
 Result<Overrides> OverrideStore::Load() const {
-  auto text = ReadFileIfExists(path_);
-  if (!text) return Error{text.error()};
-  if (!text->has_value()) return Overrides{};
-  auto parsed = ParseOverrides(**text);
+  ASSIGN_OR_RETURN(auto text, ReadFileIfExists(path_));
+  if (!text.has_value()) return Overrides{};
+  auto parsed = ParseOverrides(*text);
   if (!parsed) return Error{path_ + ": " + parsed.error()};
   return parsed;
 }

@@ -67,7 +67,7 @@ Result<StateDir> StateDir::Claim(const std::string& path, uid_t owner) {
     }
     return Error{"state_dir: flock " + lock_path + ": " + ErrnoDetail(errno)};
   }
-  if (Status s = RecordPid(lock.get(), lock_path); !s) return Error{s.error()};
+  RETURN_IF_ERROR(RecordPid(lock.get(), lock_path));
   return StateDir(path, std::move(dir), std::move(lock));
 }
 

@@ -29,21 +29,18 @@ Result<std::string> ReadProc(const std::string& path) {
 }  // namespace
 
 Result<netsetup::KernelState> SystemHost::Addresses() {
-  auto rtnl = netsetup::Rtnl::Open();
-  if (!rtnl) return Error{rtnl.error()};
-  return (*rtnl)->Read();
+  ASSIGN_OR_RETURN(auto rtnl, netsetup::Rtnl::Open());
+  return rtnl->Read();
 }
 
 Result<int> SystemHost::Ipv4Conf(const std::string& interface, const std::string& key) {
-  auto text = ReadProc("/proc/sys/net/ipv4/conf/" + interface + "/" + key);
-  if (!text) return Error{text.error()};
-  return std::atoi(text->c_str());
+  ASSIGN_OR_RETURN(auto text, ReadProc("/proc/sys/net/ipv4/conf/" + interface + "/" + key));
+  return std::atoi(text.c_str());
 }
 
 Result<std::vector<Listener>> SystemHost::TcpListeners() {
-  auto v4 = ReadProc("/proc/net/tcp");
-  if (!v4) return Error{v4.error()};
-  std::vector<Listener> out = ParseProcNetTcp(*v4, /*v6=*/false);
+  ASSIGN_OR_RETURN(auto v4, ReadProc("/proc/net/tcp"));
+  std::vector<Listener> out = ParseProcNetTcp(v4, /*v6=*/false);
   if (auto v6 = ReadProc("/proc/net/tcp6")) {  // absent when IPv6 is disabled
     for (const auto& l : ParseProcNetTcp(*v6, /*v6=*/true)) out.push_back(l);
   }
@@ -51,10 +48,10 @@ Result<std::vector<Listener>> SystemHost::TcpListeners() {
 }
 
 Result<nlohmann::json> SystemHost::AgentStatus(const std::string& control_socket) {
-  auto response = CallControl(control_socket, {.command = ControlCommand::kStatus}, kAgentTimeout);
-  if (!response) return Error{response.error()};
-  if (!response->ok) return Error{"the agent refused: " + response->message};
-  return response->status;
+  ASSIGN_OR_RETURN(auto response, CallControl(control_socket, {.command = ControlCommand::kStatus},
+                                              kAgentTimeout));
+  if (!response.ok) return Error{"the agent refused: " + response.message};
+  return response.status;
 }
 
 probes::ProbeResult SystemHost::RunProbe(const conf::ProbeConfig& probe) {
@@ -65,20 +62,20 @@ Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(
     const probes::MysqlProbeSpec& spec) {
   std::optional<probes::MysqlCredentials> credentials;
   if (!spec.credentials.empty()) {
-    auto loaded = probes::LoadMysqlCredentials(spec.credentials, geteuid());
-    if (!loaded) return Error{loaded.error()};
-    credentials = *loaded;
+    ASSIGN_OR_RETURN(auto loaded, probes::LoadMysqlCredentials(spec.credentials, geteuid()));
+    credentials = loaded;
   }
   probes::MysqlConnection connection({.socket = spec.socket, .address = spec.address}, credentials,
                                      probes::MysqlBackoff(kMysqlTimeout, kMysqlTimeout));
-  auto rows = connection.Query(
-      "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
-      "('bind_address', 'auto_increment_increment', 'auto_increment_offset', 'read_only',"
-      " 'version')",
-      probes::Clock::now() + kMysqlTimeout);
-  if (!rows) return Error{rows.error()};
+  ASSIGN_OR_RETURN(
+      auto rows,
+      connection.Query(
+          "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+          "('bind_address', 'auto_increment_increment', 'auto_increment_offset', 'read_only',"
+          " 'version')",
+          probes::Clock::now() + kMysqlTimeout));
   std::map<std::string, std::string> out;
-  for (const auto& [name, value] : probes::ToNameValueMap(*rows)) {
+  for (const auto& [name, value] : probes::ToNameValueMap(rows)) {
     std::string lower = name;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out[lower] = value;

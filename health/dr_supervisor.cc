@@ -18,7 +18,7 @@ constexpr auto kInspectEvery = std::chrono::seconds(1);
 Result<std::unique_ptr<DrSupervisor>> DrSupervisor::Start(const conf::VipConfig& config,
                                                           HealthModel& model) {
   std::unique_ptr<DrSupervisor> self(new DrSupervisor(config, model));
-  if (Status s = self->Begin(); !s) return Error{s.error()};
+  RETURN_IF_ERROR(self->Begin());
   return self;
 }
 
@@ -34,9 +34,8 @@ Status DrSupervisor::Begin() {
   if (!keeper) return Error{"vip: " + keeper.error()};
   if (Status s = (*keeper)->Apply(); !s) return Error{"vip: " + s.error()};
   HealthModel& model = model_;
-  if (Status s = (*keeper)->StartWatch([&model](const netsetup::DrStatus& status) {
-        model.SetDrStatus(status, Clock::now());
-      });
+  if (Status s = (*keeper)->StartWatch(
+          [&model](const netsetup::DrStatus& status) { model.SetDrStatus(status, Clock::now()); });
       !s) {
     return Error{"vip: " + s.error()};
   }
@@ -55,10 +54,10 @@ Status DrSupervisor::Reconfigure(const conf::VipConfig& config) {
   for (const auto& old : config_.addresses) {
     if (std::find(config.addresses.begin(), config.addresses.end(), old) ==
         config.addresses.end()) {
-      spdlog::warn("vip: {} is no longer configured; it stays bound on {} so live flows are "
-                   "not cut. Once drained: ip addr del {}/{} dev {}",
-                   old.ToString(), config_.device, old.ToString(), old.max_prefix(),
-                   config_.device);
+      spdlog::warn(
+          "vip: {} is no longer configured; it stays bound on {} so live flows are "
+          "not cut. Once drained: ip addr del {}/{} dev {}",
+          old.ToString(), config_.device, old.ToString(), old.max_prefix(), config_.device);
     }
   }
   DrSupervisor next(config, model_);

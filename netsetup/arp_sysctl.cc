@@ -22,20 +22,17 @@ ArpSetting JudgeArp(const std::string& interface, const ArpValues& effective,
 }
 
 Result<ArpValues> ArpSysctls::Read(const std::string& interface) const {
-  auto ignore = ReadOne(interface, "arp_ignore");
-  if (!ignore) return Error{ignore.error()};
-  auto announce = ReadOne(interface, "arp_announce");
-  if (!announce) return Error{announce.error()};
-  return ArpValues{*ignore, *announce};
+  ASSIGN_OR_RETURN(auto ignore, ReadOne(interface, "arp_ignore"));
+  ASSIGN_OR_RETURN(auto announce, ReadOne(interface, "arp_announce"));
+  return ArpValues{ignore, announce};
 }
 
 Status ArpSysctls::Write(const std::string& interface, const ArpValues& wanted) const {
-  auto current = Read(interface);
-  if (!current) return Error{current.error()};
-  if (current->arp_ignore != wanted.arp_ignore) {
+  ASSIGN_OR_RETURN(auto current, Read(interface));
+  if (current.arp_ignore != wanted.arp_ignore) {
     if (auto s = WriteOne(interface, "arp_ignore", wanted.arp_ignore); !s) return s;
   }
-  if (current->arp_announce != wanted.arp_announce) {
+  if (current.arp_announce != wanted.arp_announce) {
     if (auto s = WriteOne(interface, "arp_announce", wanted.arp_announce); !s) return s;
   }
   return Status::Ok();

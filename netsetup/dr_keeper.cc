@@ -30,9 +30,8 @@ Result<std::unique_ptr<Rtnl>> OpenValidated(const conf::VipConfig& config) {
   if (config.addresses.empty()) return Error{"[vip].addresses is empty: no VIP to bind"};
   auto rtnl = Rtnl::Open();
   if (!rtnl) return Error{rtnl.error()};
-  auto state = (*rtnl)->Read();
-  if (!state) return Error{state.error()};
-  if (auto s = ValidateVipConfig(config, *state); !s) return Error{s.error()};
+  ASSIGN_OR_RETURN(auto state, (*rtnl)->Read());
+  if (auto s = ValidateVipConfig(config, state); !s) return Error{s.error()};
   return std::move(rtnl).value();
 }
 
@@ -46,9 +45,8 @@ Result<std::unique_ptr<DrKeeper>> DrKeeper::Create(const conf::VipConfig& config
 }
 
 Result<DrStatus> DrKeeper::InspectOnce(const conf::VipConfig& config) {
-  auto rtnl = Rtnl::Open();
-  if (!rtnl) return Error{rtnl.error()};
-  return ComposeStatus(config, (*rtnl)->Read(), ArpSysctls(), {}, {});
+  ASSIGN_OR_RETURN(auto rtnl, Rtnl::Open());
+  return ComposeStatus(config, (rtnl)->Read(), ArpSysctls(), {}, {});
 }
 
 DrKeeper::DrKeeper(conf::VipConfig config, std::unique_ptr<Rtnl> rtnl)
@@ -73,18 +71,17 @@ Status DrKeeper::ApplyArp(const KernelState& state) {
 
 Status DrKeeper::Apply() {
   std::lock_guard lock(mutex_);
-  auto state = rtnl_->Read();
-  if (!state) return Error{state.error()};
+  ASSIGN_OR_RETURN(auto state, rtnl_->Read());
   // The kernel may have changed since Create: validate again before touching it.
-  if (auto s = ValidateVipConfig(config_, *state); !s) return s;
+  if (auto s = ValidateVipConfig(config_, state); !s) return s;
   // Order matters: a VIP bound while ARP is still answered would, for that
   // moment, let this node announce the VIP and steal it from the director.
   // So suppression is written and read back as effective before any bind.
-  if (auto s = ApplyArp(*state); !s) return s;
-  const int ifindex = state->FindLink(config_.device)->index;
-  if (auto s = RemoveStalePrefixes(*state); !s) return s;
+  if (auto s = ApplyArp(state); !s) return s;
+  const int ifindex = state.FindLink(config_.device)->index;
+  if (auto s = RemoveStalePrefixes(state); !s) return s;
   std::vector<IpAddress> added;
-  for (const auto& vip : MissingVips(config_, *state)) {
+  for (const auto& vip : MissingVips(config_, state)) {
     if (auto s = rtnl_->AddAddress(ifindex, vip, vip.max_prefix()); !s) {
       for (const auto& undo : added) (void)rtnl_->DeleteAddress(ifindex, undo, undo.max_prefix());
       return s;
@@ -114,12 +111,11 @@ Status DrKeeper::RemoveStalePrefixes(const KernelState& state) {
 
 Status DrKeeper::RemoveVips() {
   std::lock_guard lock(mutex_);
-  auto state = rtnl_->Read();
-  if (!state) return Error{state.error()};
-  const Link* device = state->FindLink(config_.device);
+  ASSIGN_OR_RETURN(auto state, rtnl_->Read());
+  const Link* device = state.FindLink(config_.device);
   if (device == nullptr) return Error{"[vip].device \"" + config_.device + "\" does not exist"};
   for (const auto& vip : config_.addresses) {
-    if (!state->HasAddress(device->index, vip, vip.max_prefix())) continue;
+    if (!state.HasAddress(device->index, vip, vip.max_prefix())) continue;
     if (auto s = rtnl_->DeleteAddress(device->index, vip, vip.max_prefix()); !s) return s;
     spdlog::info("removed VIP {}/{} from {}", vip.ToString(), vip.max_prefix(), config_.device);
   }

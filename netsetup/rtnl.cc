@@ -111,18 +111,16 @@ Result<KernelState> Rtnl::Read() {
 }
 
 Status Rtnl::AddAddress(int ifindex, const IpAddress& address, int prefix) {
-  auto addr = MakeAddr(ifindex, address, prefix);
-  if (!addr) return Error{addr.error()};
-  if (!address.is_v4()) rtnl_addr_set_flags(addr->get(), IFA_F_NODAD);
-  const int rc = rtnl_addr_add(sock_, addr->get(), 0);
+  ASSIGN_OR_RETURN(auto addr, MakeAddr(ifindex, address, prefix));
+  if (!address.is_v4()) rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
+  const int rc = rtnl_addr_add(sock_, addr.get(), 0);
   if (rc < 0 && rc != -NLE_EXIST) return NlError("adding " + address.ToString(), rc);
   return Status::Ok();
 }
 
 Status Rtnl::DeleteAddress(int ifindex, const IpAddress& address, int prefix) {
-  auto addr = MakeAddr(ifindex, address, prefix);
-  if (!addr) return Error{addr.error()};
-  const int rc = rtnl_addr_delete(sock_, addr->get(), 0);
+  ASSIGN_OR_RETURN(auto addr, MakeAddr(ifindex, address, prefix));
+  const int rc = rtnl_addr_delete(sock_, addr.get(), 0);
   if (rc < 0 && rc != -NLE_NOADDR && rc != -NLE_OBJ_NOTFOUND) {
     return NlError("deleting " + address.ToString(), rc);
   }

@@ -193,9 +193,7 @@ Result<std::vector<TcpSocket>> ListTcpSockets(const TcpSocketFilter& filter, mil
   // (a dual-stack listener); an IPv6 one only AF_INET6 sockets.
   for (int family : {AF_INET, AF_INET6}) {
     if (filter.local_address && !filter.local_address->is_v4() && family == AF_INET) continue;
-    if (Status s = Dump(fd.get(), family, filter, seq++, deadline, sockets); !s) {
-      return Error{s.error()};
-    }
+    RETURN_IF_ERROR(Dump(fd.get(), family, filter, seq++, deadline, sockets));
   }
   return sockets;
 }

@@ -74,12 +74,10 @@ Result<WriterReport> ParseWriterReport(std::string_view body) {
   get("last_gtid", &r.last_gtid, &nlohmann::json::is_string);
   get("reason", &r.reason, &nlohmann::json::is_string);
   if (!missing.empty()) return Error{"field \"" + missing + "\" missing or of the wrong type"};
-  auto parsed_role = ParseName<WriterRole>(role, kRoleNames, "role");
-  if (!parsed_role.ok()) return Error{parsed_role.error()};
-  auto parsed_mysqld = ParseName<Mysqld>(mysqld, kMysqldNames, "mysqld state");
-  if (!parsed_mysqld.ok()) return Error{parsed_mysqld.error()};
-  r.role = *parsed_role;
-  r.mysqld = *parsed_mysqld;
+  ASSIGN_OR_RETURN(auto parsed_role, ParseName<WriterRole>(role, kRoleNames, "role"));
+  ASSIGN_OR_RETURN(auto parsed_mysqld, ParseName<Mysqld>(mysqld, kMysqldNames, "mysqld state"));
+  r.role = parsed_role;
+  r.mysqld = parsed_mysqld;
   return r;
 }
 

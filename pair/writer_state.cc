@@ -68,10 +68,9 @@ WriterStateStore::WriterStateStore(std::string state_dir)
     : dir_(std::move(state_dir)), path_(dir_ + "/writer.json") {}
 
 Result<WriterState> WriterStateStore::Load() const {
-  auto text = ReadFileIfExists(path_);
-  if (!text.ok()) return Error{text.error()};
-  if (!text->has_value()) return WriterState{};
-  auto state = ParseWriterState(**text);
+  ASSIGN_OR_RETURN(auto text, ReadFileIfExists(path_));
+  if (!text.has_value()) return WriterState{};
+  auto state = ParseWriterState(*text);
   if (!state.ok()) return Error{path_ + ": " + state.error()};
   return state;
 }

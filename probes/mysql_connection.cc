@@ -163,7 +163,7 @@ Status MysqlConnection::Connect(Clock::time_point deadline) {
 Result<std::vector<MysqlRow>> MysqlConnection::Query(std::string_view sql,
                                                      Clock::time_point deadline) {
   if (mysql_ == nullptr) {
-    if (Status s = Connect(deadline); !s.ok()) return Error{s.error()};
+    RETURN_IF_ERROR(Connect(deadline));
   }
   int query_result = 0;
   int status = mysql_real_query_start(&query_result, mysql_, sql.data(), sql.size());
