@@ -67,7 +67,9 @@ log "drain -> 503 in $(($(now_ms) - t0)) ms (including the CLI)"
 [[ $(json 's["services"][0]["admin"]["state"]') == drain ]] || fail "/status admin state"
 [[ -n $(json 's["services"][0]["admin"]["since"]') ]] || fail "/status admin since empty"
 grep -q drain <<<"$(json 's["services"][0]["reason"]')" || fail "reason does not say drain"
-ip netns exec "$NS" curl -s $H/metrics | grep -q 'rsagent_service_admin_state{service="web",state="drain"} 1' ||
+# Not `curl | grep -q`: grep quits at the match, curl dies of SIGPIPE while
+# still writing the rest, and pipefail fails the line although it matched.
+grep -q 'rsagent_service_admin_state{service="web",state="drain"} 1' <<<"$(ip netns exec "$NS" curl -s $H/metrics)" ||
   fail "/metrics has no drain gauge"
 ctl status | grep -qE '^web +DOWN .*drain since' || fail "status table shows no drain"
 pass "drain: 503, reason and since in /status, /metrics and status"

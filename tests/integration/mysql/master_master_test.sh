@@ -74,7 +74,8 @@ health() { http_code "${MDB_NS[$1]}" "http://127.0.0.1:9480/health/db-$2"; }
 health_is() { [[ $(health "$1" "$2") == "$3" ]]; }
 probe_once() { ip netns exec "${MDB_NS[$1]}" "$RSAGENT" probe mysql -c "$TMP/$1.toml" 2>&1 || true; }
 metric_is() {  # NODE NAME VALUE
-  ip netns exec "${MDB_NS[$1]}" curl -s -m 2 http://127.0.0.1:9480/metrics | grep -q "^$2{.*} $3\$"
+  # Not `curl | grep -q`: with pipefail, curl's SIGPIPE after an early match fails it.
+  grep -q "^$2{.*} $3\$" <<<"$(ip netns exec "${MDB_NS[$1]}" curl -s -m 2 http://127.0.0.1:9480/metrics)"
 }
 expect_health() {  # NODE ROLE CODE SECONDS WHAT
   wait_until "$4" health_is "$1" "$2" "$3" || {
