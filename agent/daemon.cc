@@ -14,6 +14,7 @@
 #include "control/control_server.h"
 #include "health/dr_supervisor.h"
 #include "health/health_model.h"
+#include "health/load_sampler.h"
 #include "health/probe_fleet.h"
 #include "http/http_server.h"
 #include "pair/writer_arbiter.h"
@@ -27,6 +28,9 @@ using Clock = std::chrono::steady_clock;
 
 // Staleness is re-evaluated this often even when no probe reports.
 constexpr auto kRefreshEvery = std::chrono::milliseconds(250);
+// Connections and CPU pressure, for weights and rsagent_service_connections.
+constexpr int kLoadEveryRefreshes = 4;
+constexpr auto kLoadTimeout = std::chrono::milliseconds(500);
 
 sigset_t DaemonSignals() {
   sigset_t set;
@@ -166,9 +170,18 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
   }
 
   std::jthread ticker([&model, &events](std::stop_token stop) {
-    while (!stop.stop_requested()) {
+    std::string last_error;
+    for (int tick = 0; !stop.stop_requested(); ++tick) {
       std::this_thread::sleep_for(kRefreshEvery);
-      model.Refresh(Clock::now());
+      if (tick % kLoadEveryRefreshes != 0) {
+        model.Refresh(Clock::now());
+      } else {
+        std::string error;
+        LoadSample load = SampleLoad(*model.Current(), kLoadTimeout, &error);
+        if (!error.empty() && error != last_error) spdlog::warn("connection count: {}", error);
+        last_error = error;
+        model.SetLoad(std::move(load), Clock::now());
+      }
       events.Flush();  // what the flood bound held back, once it allows
     }
   });

@@ -35,15 +35,21 @@ bool Flag(const nlohmann::json& j, const char* key) {
 std::string UpDown(const nlohmann::json& j) { return Flag(j, "up") ? "UP" : "DOWN"; }
 
 std::string Services(const nlohmann::json& status) {
-  TextTable table({"SERVICE", "STATE", "SINCE", "ADMIN", "VIP:PORT", "REASON"});
+  TextTable table({"SERVICE", "STATE", "SINCE", "ADMIN", "VIP:PORT", "CONNS", "WEIGHT", "REASON"});
   for (const auto& s : Member(status, "services")) {
     const auto& admin = Member(s, "admin");
     const std::string state = Text(admin, "state");
     const std::string admin_text =
         state.empty() || state == "none" ? "-" : state + " since " + Text(admin, "since");
     const std::string vip = Text(s, "vip");
+    const std::string conns = Text(s, "connections");
+    const auto& weight = Member(s, "weight");
+    const std::string limited = Text(weight, "limited_by");
+    const std::string weight_text = Text(weight, "value") + " (" + Text(weight, "percent") + "%" +
+                                    (limited.empty() ? "" : ", " + limited) + ")";
     table.AddRow({Text(s, "name"), UpDown(s), Text(s, "since"), admin_text,
-                  (vip.empty() ? "*" : vip) + ":" + Text(s, "port"), Text(s, "reason")});
+                  (vip.empty() ? "*" : vip) + ":" + Text(s, "port"), conns.empty() ? "-" : conns,
+                  weight.is_object() ? weight_text : "-", Text(s, "reason")});
   }
   return table.Render();
 }

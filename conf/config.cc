@@ -34,4 +34,16 @@ const char* RoleName(Role role) {
   return "";
 }
 
+const char* WeightByName(WeightBy by) {
+  switch (by) {
+    case WeightBy::kNone:
+      return "";
+    case WeightBy::kConnections:
+      return "connections";
+    case WeightBy::kCpu:
+      return "cpu";
+  }
+  return "";
+}
+
 }  // namespace rsagent::conf

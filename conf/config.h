@@ -56,6 +56,21 @@ struct ProbeConfig {
 enum class Role { kNone, kWriter, kReader };
 const char* RoleName(Role role);  // "", "writer", "reader"
 
+// What lowers a service's weight while it is busy.
+enum class WeightBy { kNone, kConnections, kCpu };
+const char* WeightByName(WeightBy by);  // "", "connections", "cpu"
+
+// [service.NAME] weight keys: the weight the real server asks its directors
+// for (keepalived misc_dynamic, HAProxy agent-check).
+struct WeightConfig {
+  int full = 100;        // `weight`: when UP, warm and idle; 1..253 (misc_dynamic's range)
+  Millis slow_start{0};  // after turning UP, ramp from `weight_min` to full over this long
+  int min_percent = 10;  // `weight_min`: percent of full the ramp starts at and load never passes
+  WeightBy by = WeightBy::kNone;  // `weight_by`
+  int busy_at = 0;                // `busy_at`: connections, or PSI cpu some avg10 %, at weight_min
+  friend bool operator==(const WeightConfig&, const WeightConfig&) = default;
+};
+
 // [service.NAME]
 struct ServiceConfig {
   std::string name;
@@ -63,6 +78,7 @@ struct ServiceConfig {
   uint16_t port = 0;             // the service port the directors balance
   std::vector<std::string> probes;
   Role role = Role::kNone;  // writer/reader need a probe of a kind with roles (mysql)
+  WeightConfig weight;
   friend bool operator==(const ServiceConfig&, const ServiceConfig&) = default;
 };
 

@@ -66,6 +66,38 @@ void ReadRole(TableReader& table, const ServiceReferences& references, ServiceCo
                     "service");
 }
 
+void ReadWeight(TableReader& table, WeightConfig* weight) {
+  if (auto v = table.Integer("weight", 1, 253)) weight->full = static_cast<int>(*v);
+  if (auto v = table.Duration("slow_start", Millis(0), Millis(3600 * 1000)))
+    weight->slow_start = *v;
+  if (auto v = table.Integer("weight_min", 1, 100)) weight->min_percent = static_cast<int>(*v);
+  if (auto by = table.String("weight_by")) {
+    if (*by == "connections") {
+      weight->by = WeightBy::kConnections;
+    } else if (*by == "cpu") {
+      weight->by = WeightBy::kCpu;
+    } else {
+      table.ErrorAt(table.Node("weight_by")->source(), table.KeyPath("weight_by"),
+                    "\"" + *by + "\" is not a load source (\"connections\" or \"cpu\")");
+      return;
+    }
+  }
+  if (weight->by == WeightBy::kNone) {
+    if (table.Has("busy_at")) {
+      table.ErrorAt(table.Node("busy_at")->source(), table.KeyPath("busy_at"),
+                    "needs weight_by = \"connections\" or \"cpu\"");
+    }
+    return;
+  }
+  if (!table.Require("busy_at", weight->by == WeightBy::kCpu
+                                    ? "the CPU pressure (PSI some avg10, 1..100 %) at weight_min"
+                                    : "the connection count at weight_min")) {
+    return;
+  }
+  const int64_t max = weight->by == WeightBy::kCpu ? 100 : 10000000;
+  if (auto v = table.Integer("busy_at", 1, max)) weight->busy_at = static_cast<int>(*v);
+}
+
 }  // namespace
 
 ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& references) {
@@ -84,6 +116,7 @@ ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& re
     }
   }
   ReadRole(table, references, &service);
+  ReadWeight(table, &service.weight);
   table.ReportUnknownKeys();
   return service;
 }

@@ -129,6 +129,12 @@ void HealthModel::SetPairRound(bool writer, pair::WriterReport report, pair::Pee
   PublishLocked(now);
 }
 
+void HealthModel::SetLoad(LoadSample load, SteadyTime now) {
+  std::lock_guard lock(mu_);
+  load_ = std::move(load);
+  PublishLocked(now);
+}
+
 void HealthModel::Refresh(SteadyTime now) {
   std::unique_lock lock(mu_);
   PublishLocked(now);
@@ -187,6 +193,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
     snap->pair_peer = pair_peer_;
   }
   snap->dr = dr_;
+  snap->cpu_pressure = load_.cpu_pressure;
 
   for (const auto& probe_config : config_.probes) {
     ProbeState& state = probes_.at(probe_config.name);
@@ -243,14 +250,16 @@ void HealthModel::PublishLocked(SteadyTime now) {
       add("shutting down", "shutting down");
       view.causes.shutdown = true;
     }
-    if (config_.pair && config_.pair->service == service.name && !pair_writer_) {
-      add("pair: " + (pair_ ? pair_->reason : std::string("no round yet")), "pair");
-    }
+    // Not the pair's writer: DOWN, and not healthy either (no override to lift).
+    const bool pair_gated = config_.pair && config_.pair->service == service.name && !pair_writer_;
+    if (pair_gated) add("pair: " + (pair_ ? pair_->reason : std::string("no round yet")), "pair");
     if (auto it = overrides_.find(service.name); it != overrides_.end()) {
       view.admin = it->second;
       add(AdminStateName(it->second.state), AdminStateName(it->second.state));
       (it->second.state == AdminState::kDrain ? view.causes.drain : view.causes.maint) = true;
     }
+    // What is wrong besides an override or the shutdown.
+    const size_t admin_part = reasons.size();
     for (const auto& name : service.probes) {
       const conf::ProbeConfig* probe = config_.FindProbe(name);
       const ProbeView* pv = nullptr;
@@ -283,6 +292,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
       }
     }
     view.up = reasons.empty();
+    view.healthy = !shutting_down_ && !pair_gated && reasons.size() == admin_part;
     view.reason = reasons;
     view.cause = causes;
 
@@ -295,6 +305,15 @@ void HealthModel::PublishLocked(SteadyTime now) {
     }
     view.since = state.since;
     view.transitions = state.transitions;
+    if (auto it = load_.connections.find(service.name); it != load_.connections.end()) {
+      view.connections = it->second;
+    }
+    view.weight = ComputeWeight(
+        service.weight,
+        {.up = view.up,
+         .up_for = std::chrono::duration_cast<std::chrono::milliseconds>(snap->taken - state.since),
+         .connections = view.connections.value_or(0),
+         .cpu_pressure = load_.cpu_pressure});
     all_up = all_up && view.up;
     snap->services.push_back(std::move(view));
   }

@@ -30,6 +30,8 @@ class HealthModel {
   // [pair] service, the report goes into the snapshot. Until the first
   // round the gate is closed.
   void SetPairRound(bool writer, pair::WriterReport report, pair::PeerView peer, SteadyTime now);
+  // The latest load sample; weights follow it from the next publication.
+  void SetLoad(LoadSample load, SteadyTime now);
   // Re-evaluates time-dependent state (staleness) and republishes.
   void Refresh(SteadyTime now);
   // Swaps in a new config: probes whose config is unchanged keep their state
@@ -88,6 +90,7 @@ class HealthModel {
   bool pair_writer_ = false;
   std::optional<pair::WriterReport> pair_;
   pair::PeerView pair_peer_;
+  LoadSample load_;
   std::shared_ptr<const Snapshot> current_;
 };
 

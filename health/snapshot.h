@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "conf/config.h"
+#include "health/service_weight.h"
 #include "netsetup/dr_status.h"
 #include "pair/writer_report.h"
 #include "probes/probe.h"
@@ -92,6 +93,17 @@ struct ServiceView {
   AdminOverride admin;
   WallTime since;
   uint64_t transitions = 0;
+  // UP but for an admin override: what a director that takes drain/maint from
+  // elsewhere (HAProxy's agent-check) checks over HTTP.
+  bool healthy = false;
+  std::optional<uint64_t> connections;  // served connections on VIP:port; unset: not sampled
+  Weight weight;                        // what the directors are asked for
+};
+
+// The node's load as the daemon last sampled it (health/load_sampler.h).
+struct LoadSample {
+  std::map<std::string, uint64_t> connections;  // per service; absent: query failed
+  std::optional<double> cpu_pressure;           // PSI cpu some avg10, percent
 };
 
 struct Snapshot {
@@ -106,6 +118,7 @@ struct Snapshot {
   std::optional<pair::WriterReport> pair;
   bool pair_writer = false;  // the gate: this node takes writes for the pair
   pair::PeerView pair_peer;
+  std::optional<double> cpu_pressure;
 
   const ServiceView* FindService(const std::string& name) const;
 };

@@ -62,7 +62,18 @@ HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snap
     const std::string name = path.substr(kHealthPrefix.size());
     const ServiceView* s = ValidServiceName(name) ? snapshot.FindService(name) : nullptr;
     if (!s) return Text(404, "unknown service\n");
-    return Verdict(s->up, s->cause);
+    HttpResponse r = Verdict(s->up, s->cause);
+    // For directors that take more than UP/DOWN: the health apart from an
+    // admin override (HAProxy's http-check, drain/maint coming from its
+    // agent-check), and the weight to set (rsagent-check for keepalived's
+    // misc_dynamic; 0 while drained, so the server stays in the pool).
+    r.headers.emplace_back("X-Rsagent-Health", s->healthy ? "UP" : "DOWN");
+    if (s->up) {
+      r.headers.emplace_back("X-Rsagent-Weight", std::to_string(s->weight.absolute));
+    } else if (s->healthy && s->admin.state == AdminState::kDrain) {
+      r.headers.emplace_back("X-Rsagent-Weight", "0");
+    }
+    return r;
   }
   if (path == "/status" || path == "/metrics" || path == "/writer") {
     if (!Allowed(options.allow, peer)) return Text(403, "forbidden\n");

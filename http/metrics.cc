@@ -132,6 +132,16 @@ void AddServices(Exposition& e, const Snapshot& snap) {
             "1 for each kind of cause holding the service DOWN (full reason: /status, the log).",
             With(l, "cause", cause), on ? 1 : 0);
     }
+    e.Add("rsagent_service_weight", "gauge",
+          "Weight the service asks its directors for (0 when not UP).", l, s.weight.absolute);
+    e.Add("rsagent_service_weight_percent", "gauge",
+          "The same as a percentage of the configured full weight.", l, s.weight.percent);
+    if (s.connections) {
+      e.Add("rsagent_service_connections", "gauge",
+            "Served TCP connections (established, SYN-RECV, CLOSE-WAIT) on the service's "
+            "VIP:port.",
+            l, static_cast<double>(*s.connections));
+    }
     for (AdminState st : {AdminState::kDrain, AdminState::kMaint}) {
       e.Add("rsagent_service_admin_state", "gauge",
             "1 for the admin override in force (drain, maint).",

@@ -71,7 +71,13 @@ nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) 
          {"admin",
           {{"state", AdminStateName(s.admin.state)}, {"since", FormatWallTime(s.admin.since)}}},
          {"since", FormatWallTime(s.since)},
-         {"transitions", s.transitions}});
+         {"transitions", s.transitions},
+         {"healthy", s.healthy},
+         {"connections", s.connections ? nlohmann::json(*s.connections) : nlohmann::json()},
+         {"weight",
+          {{"value", s.weight.absolute},
+           {"percent", s.weight.percent},
+           {"limited_by", s.weight.limited_by}}}});
   }
   nlohmann::json probes = nlohmann::json::array();
   for (const auto& p : snapshot.probes) probes.push_back(ProbeJson(p));
@@ -82,6 +88,9 @@ nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) 
                         {"uptime_seconds", uptime.count()},
                         {"shutting_down", snapshot.shutting_down},
                         {"up", snapshot.all_up},
+                        {"cpu_pressure", snapshot.cpu_pressure
+                                             ? nlohmann::json(*snapshot.cpu_pressure)
+                                             : nlohmann::json()},
                         {"services", services},
                         {"probes", probes},
                         {"dr", netsetup::DrStatusToJson(snapshot.dr)}};

@@ -582,6 +582,41 @@ TEST(LoadConfig, RoleNeedsAMysqlProbe) {
                           "\"reader\")"));
 }
 
+TEST(LoadConfig, WeightKeys) {
+  Config plain = Load(kMinimal);
+  EXPECT_EQ(plain.services[0].weight, WeightConfig{});
+  EXPECT_EQ(plain.services[0].weight.full, 100);
+  EXPECT_EQ(plain.services[0].weight.slow_start, milliseconds(0));
+
+  Config config = Load(
+      WithMinimal("[service.w]\nport = 81\nprobes = [\"p\"]\nweight = 50\nslow_start = \"60s\"\n"
+                  "weight_min = 20\nweight_by = \"connections\"\nbusy_at = 400\n"
+                  "[service.c]\nport = 82\nprobes = [\"p\"]\nweight_by = \"cpu\"\nbusy_at = 60\n"));
+  const WeightConfig& w = config.FindService("w")->weight;
+  EXPECT_EQ(w.full, 50);
+  EXPECT_EQ(w.slow_start, milliseconds(60000));
+  EXPECT_EQ(w.min_percent, 20);
+  EXPECT_EQ(w.by, WeightBy::kConnections);
+  EXPECT_EQ(w.busy_at, 400);
+  EXPECT_EQ(config.FindService("c")->weight.by, WeightBy::kCpu);
+  EXPECT_EQ(config.FindService("c")->weight.busy_at, 60);
+}
+
+TEST(LoadConfig, WeightErrorsNameTheKeyAndTheRange) {
+  EXPECT_THAT(Errors(WithMinimal("[service.a]\nport = 1\nprobes = [\"p\"]\nweight = 254\n"
+                                 "[service.b]\nport = 2\nprobes = [\"p\"]\nweight_by = \"load\"\n"
+                                 "[service.c]\nport = 3\nprobes = [\"p\"]\nbusy_at = 5\n"
+                                 "[service.d]\nport = 4\nprobes = [\"p\"]\nweight_by = \"cpu\"\n"
+                                 "[service.e]\nport = 5\nprobes = [\"p\"]\nweight_by = \"cpu\"\n"
+                                 "busy_at = 101\n")),
+              ElementsAre(HasSubstr("service.a.weight: "),
+                          HasSubstr("service.b.weight_by: \"load\" is "
+                                    "not a load source"),
+                          HasSubstr("service.c.busy_at: needs weight_by"),
+                          HasSubstr("service.d: missing required key `busy_at` (the CPU pressure"),
+                          HasSubstr("service.e.busy_at: ")));
+}
+
 TEST(LoadConfig, NamesMustBePlainWords) {
   EXPECT_THAT(Errors(WithMinimal("[probe.\"my probe\"]\ntype = \"tcp\"\n")),
               ElementsAre("t.toml:9:8: probe.\"my probe\": invalid name (use letters, digits, "

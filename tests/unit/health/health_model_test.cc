@@ -196,6 +196,51 @@ TEST_F(HealthModelTest, ResultForRemovedProbeIsIgnored) {
   EXPECT_EQ(m.Current()->probes.size(), 2u);
 }
 
+TEST_F(HealthModelTest, HealthyIgnoresAnOverrideButNotAFailure) {
+  HealthModel m(config_, At(0));
+  for (int i = 1; i <= 2; ++i) {
+    m.Record("a", Pass(), At(i * 100));
+    m.Record("b", Pass(), At(i * 100));
+  }
+  EXPECT_TRUE(Svc(m, "web").healthy);
+  m.SetOverride("web", {AdminState::kDrain, {}}, At(300));
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_TRUE(Svc(m, "web").healthy);
+  m.Record("b", Fail("refused"), At(400));
+  m.Record("b", Fail("refused"), At(500));
+  EXPECT_FALSE(Svc(m, "web").healthy);
+  m.SetOverride("web", {AdminState::kNone, {}}, At(600));
+  m.Record("b", Pass(), At(700));
+  m.Record("b", Pass(), At(800));
+  m.SetShuttingDown(At(900));
+  EXPECT_FALSE(Svc(m, "web").healthy);
+}
+
+TEST_F(HealthModelTest, WeightRampsFromTurningUpAndFollowsTheLoad) {
+  config_.services[1].weight = {.full = 200,
+                                .slow_start = milliseconds(1000),
+                                .min_percent = 10,
+                                .by = conf::WeightBy::kConnections,
+                                .busy_at = 100};
+  HealthModel m(config_, At(0));
+  EXPECT_EQ(Svc(m, "only-a").weight.absolute, 0);
+  m.Record("a", Pass(), At(100));
+  m.Record("a", Pass(), At(200));  // UP from here
+  EXPECT_EQ(Svc(m, "only-a").weight.percent, 10);
+  EXPECT_EQ(Svc(m, "only-a").weight.limited_by, "slow start");
+  m.Refresh(At(700));
+  EXPECT_EQ(Svc(m, "only-a").weight.percent, 55);
+  EXPECT_EQ(Svc(m, "only-a").weight.absolute, 110);
+  m.SetLoad({.connections = {{"only-a", 50}}, .cpu_pressure = 3.5}, At(1200));
+  EXPECT_EQ(Svc(m, "only-a").connections, 50u);
+  EXPECT_EQ(Svc(m, "only-a").weight.percent, 55);
+  EXPECT_EQ(Svc(m, "only-a").weight.limited_by, "connections");
+  EXPECT_FALSE(Svc(m, "web").connections.has_value()) << "not sampled";
+  EXPECT_EQ(m.Current()->cpu_pressure, 3.5);
+  m.SetOverride("only-a", {AdminState::kDrain, {}}, At(1300));
+  EXPECT_EQ(Svc(m, "only-a").weight.absolute, 0);
+}
+
 }  // namespace
 }  // namespace rsagent::agent
 
@@ -222,11 +267,16 @@ TEST(HealthModelPairTest, ThePairGatesItsServiceFromTheStart) {
   pair::WriterReport report{.service = "db-writer", .reason = "peer 10.0.0.2 is the writer (term 3)"};
   m.SetPairRound(false, report, {}, t0);
   EXPECT_EQ(writer().reason, "pair: peer 10.0.0.2 is the writer (term 3)");
+  // Not the writer is not "healthy but for an override": HAProxy's http-check
+  // on X-Rsagent-Health and the weight must both say no.
+  EXPECT_FALSE(writer().healthy);
+  EXPECT_EQ(writer().weight.absolute, 0);
   ASSERT_TRUE(m.Current()->pair);
   EXPECT_EQ(m.Current()->pair->reason, report.reason);
   report.role = pair::WriterRole::kWriter;
   m.SetPairRound(true, report, {}, t0);
   EXPECT_TRUE(writer().up);
+  EXPECT_TRUE(writer().healthy);
   EXPECT_TRUE(m.Current()->pair_writer);
 }
 

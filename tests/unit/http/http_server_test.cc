@@ -121,6 +121,45 @@ TEST_F(HttpServerTest, HaproxyStyleHttpCheck) {
   EXPECT_TRUE(h.ends_with("DOWN\n")) << h;
 }
 
+TEST_F(HttpServerTest, ServiceAnswersCarryHealthApartFromOverridesAndTheWeight) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->services = {
+      ServiceView{
+          .name = "up", .up = true, .healthy = true, .weight = {.percent = 40, .absolute = 8}},
+      ServiceView{.name = "drained",
+                  .up = false,
+                  .reason = "drain",
+                  .admin = {AdminState::kDrain, {}},
+                  .healthy = true},
+      ServiceView{.name = "maint",
+                  .up = false,
+                  .reason = "maint",
+                  .admin = {AdminState::kMaint, {}},
+                  .healthy = true},
+      ServiceView{.name = "broken",
+                  .up = false,
+                  .reason = "drain; probe p: refused",
+                  .admin = {AdminState::kDrain, {}},
+                  .healthy = false}};
+  std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(snap));
+  auto get = [&](const std::string& name) {
+    return Raw("GET /health/" + name + " HTTP/1.0\r\n\r\n");
+  };
+  const std::string up = get("up");
+  EXPECT_NE(up.find("X-Rsagent-Health: UP\r\n"), std::string::npos) << up;
+  EXPECT_NE(up.find("X-Rsagent-Weight: 8\r\n"), std::string::npos) << up;
+  const std::string drained = get("drained");
+  EXPECT_TRUE(drained.starts_with("HTTP/1.1 503 ")) << drained;
+  EXPECT_NE(drained.find("X-Rsagent-Health: UP\r\n"), std::string::npos) << drained;
+  EXPECT_NE(drained.find("X-Rsagent-Weight: 0\r\n"), std::string::npos) << drained;
+  const std::string maint = get("maint");
+  EXPECT_NE(maint.find("X-Rsagent-Health: UP\r\n"), std::string::npos) << maint;
+  EXPECT_EQ(maint.find("X-Rsagent-Weight"), std::string::npos) << maint;
+  const std::string broken = get("broken");
+  EXPECT_NE(broken.find("X-Rsagent-Health: DOWN\r\n"), std::string::npos) << broken;
+  EXPECT_EQ(broken.find("X-Rsagent-Weight"), std::string::npos) << broken;
+}
+
 TEST_F(HttpServerTest, AggregateAndUnknownService) {
   httplib::Client c("127.0.0.1", server_->port());
   auto all = c.Get("/health");

@@ -15,6 +15,8 @@ Snapshot MakeSnapshot() {
   s.started = WallTime(std::chrono::seconds(1700000000));
   s.taken = s.started + std::chrono::seconds(5);
   ServiceView web{.name = "web", .up = true};
+  web.connections = 7;
+  web.weight = {.percent = 50, .absolute = 5};
   ServiceView db{.name = "db", .up = false, .reason = "probe m: \"x\""};
   db.admin.state = AdminState::kDrain;
   s.services = {web, db};
@@ -60,6 +62,10 @@ TEST(MetricsTest, ContainsTheDocumentedSeries) {
            "rsagent_service_down_cause{service=\"web\",cause=\"probe\"} 0\n",
            "rsagent_service_info{service=\"web\",role=\"none\",vip=\"\",port=\"0\"} 1\n",
            "rsagent_start_timestamp_seconds 1.7e+09\n",
+           "rsagent_service_connections{service=\"web\"} 7\n",
+           "rsagent_service_weight{service=\"web\"} 5\n",
+           "rsagent_service_weight{service=\"db\"} 0\n",
+           "rsagent_service_weight_percent{service=\"web\"} 50\n",
            "rsagent_probe_failures_total{probe=\"nginx\",type=\"http\"} 2\n",
            "rsagent_mysql_up{probe=\"nginx\",type=\"http\",channel=\"a\\\"b\"} 1\n",
            "rsagent_vip_present{vip=\"192.168.1.100\"} 1\n",
