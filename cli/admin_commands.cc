@@ -16,6 +16,33 @@ constexpr std::chrono::seconds kControlTimeout{10};
 // switchover_timeout, each at most minutes); the client just must not give up first.
 constexpr std::chrono::minutes kSwitchoverTimeout{65};
 
+// The services a drain or maint took out, as the running agent sees them:
+// their VIP:port, and confirmation that their verdict is DOWN.
+Result<std::vector<DrainTarget>> DrainedTargets(const ControlRequest& request,
+                                                const std::string& socket_path) {
+  auto status =
+      CallControl(socket_path, ControlRequest{.command = ControlCommand::kStatus}, kControlTimeout);
+  if (!status) return Error{status.error()};
+  if (!status->ok || !status->status.contains("services")) {
+    return Error{"the agent's status has no services: " + status->message};
+  }
+  std::vector<DrainTarget> targets;
+  for (const auto& s : status->status["services"]) {
+    const std::string name = s.value("name", "");
+    if (!request.all && name != request.service) continue;
+    if (s.value("up", true)) {
+      return Error{name + " is still UP after the " + ControlCommandName(request.command)};
+    }
+    DrainTarget t{.service = name, .port = s.value("port", uint16_t{0})};
+    if (auto vip = IpAddress::Parse(s.value("vip", "")); vip) t.vip = *vip;
+    if (t.port != 0) targets.push_back(std::move(t));
+  }
+  if (!request.all && targets.empty()) {
+    return Error{"no service " + request.service + " with a port"};
+  }
+  return targets;
+}
+
 }  // namespace
 
 bool IsAdminCommand(const std::string& command) {
@@ -24,10 +51,17 @@ bool IsAdminCommand(const std::string& command) {
 }
 
 int RunAdminCommand(const std::string& command, const std::vector<std::string>& args, bool json,
-                    const std::string& socket_path, std::ostream& out, std::ostream& err) {
+                    const std::string& socket_path, std::ostream& out, std::ostream& err,
+                    const std::optional<DrainWaitOptions>& wait) {
   auto request = RequestFromArgs(command, args);
   if (!request) {
     err << "rsagent " << command << ": " << request.error() << "\n";
+    return 2;
+  }
+  const bool waits_for =
+      request->command == ControlCommand::kDrain || request->command == ControlCommand::kMaint;
+  if (wait && (!waits_for || json)) {
+    err << "rsagent " << command << ": --wait goes with drain or maint, without --json\n";
     return 2;
   }
   auto response = CallControl(
@@ -64,7 +98,14 @@ int RunAdminCommand(const std::string& command, const std::vector<std::string>& 
   }
   for (const auto& w : response->warnings)
     err << "rsagent " << command << ": WARNING: " << w << "\n";
-  return done;
+  if (!wait) return done;
+  auto targets = DrainedTargets(*request, socket_path);
+  if (!targets) {
+    err << "rsagent " << command << " --wait: " << targets.error() << "\n";
+    return 1;
+  }
+  const int drained = WaitForDrain(*targets, *wait, SockDiagLister(), out, err);
+  return drained != 0 ? drained : done;
 }
 
 }  // namespace rsagent::agent

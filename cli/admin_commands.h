@@ -5,8 +5,11 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "cli/drain_wait.h"
 
 namespace rsagent::agent {
 
@@ -14,7 +17,10 @@ inline constexpr int kExitNotPersisted = 3;
 
 bool IsAdminCommand(const std::string& command);
 
+// With `wait` (drain and maint only), returns once the services' connections
+// are gone, or 1 when the wait times out (see drain_wait.h).
 int RunAdminCommand(const std::string& command, const std::vector<std::string>& args, bool json,
-                    const std::string& socket_path, std::ostream& out, std::ostream& err);
+                    const std::string& socket_path, std::ostream& out, std::ostream& err,
+                    const std::optional<DrainWaitOptions>& wait = std::nullopt);
 
 }  // namespace rsagent::agent

@@ -14,6 +14,7 @@
 #include "cli/vip_command.h"
 #include "conf/config_loader.h"
 #include "conf/control_socket_path.h"
+#include "conf/duration.h"
 #include "diagnose/diagnose_command.h"
 #include "diagnose/system_host.h"
 #include "probes/probe_kinds.h"
@@ -36,9 +37,13 @@ commands:
                                   one-shot DR set-up: ARP suppression + VIPs on lo
                                   (down removes only the VIPs rsagent manages)
   status [--json]                 services, probes, VIPs and overrides of the running agent
-  drain SERVICE|--all             verdict DOWN (reason drain): the directors send new
-                                  connections elsewhere, existing ones finish
-  maint SERVICE|--all             the same, for work on the box
+  drain SERVICE|--all [--wait [--timeout D]]
+                                  verdict DOWN (reason drain): the directors send new
+                                  connections elsewhere, existing ones finish; --wait
+                                  returns once none is left on VIP:port (exit 0) or lists
+                                  them after D (default 5m, exit 1)
+  maint SERVICE|--all [--wait [--timeout D]]
+                                  the same, for work on the box
   undrain SERVICE|--all           end a drain or maint: back into rotation
   reload                          re-read the config; prints its errors if rejected
   switchover SERVICE              MySQL pair: hand the writer role to the peer (stop
@@ -57,13 +62,14 @@ check-config and probe use the embedded default (a plain nginx box).
 )";
 
 // Per command: its synopsis (for `COMMAND --help` and usage errors), whether
-// it takes --json and whether it takes words after its name. Anything else
-// given is refused, never silently ignored.
+// it takes --json, words after its name and --wait [--timeout D]. Anything
+// else given is refused, never silently ignored.
 struct CommandSpec {
   const char* name;
   const char* synopsis;
   bool json;
   bool words;
+  bool wait = false;
 };
 
 constexpr CommandSpec kCommands[] = {
@@ -72,8 +78,8 @@ constexpr CommandSpec kCommands[] = {
     {"probe", "probe NAME [-c FILE] [--json]", true, true},
     {"vip", "vip up|down|status [-c FILE] [--json]", true, true},
     {"status", "status [-c FILE] [--json]", true, false},
-    {"drain", "drain SERVICE|--all [-c FILE] [--json]", true, true},
-    {"maint", "maint SERVICE|--all [-c FILE] [--json]", true, true},
+    {"drain", "drain SERVICE|--all [-c FILE] [--json | --wait [--timeout D]]", true, true, true},
+    {"maint", "maint SERVICE|--all [-c FILE] [--json | --wait [--timeout D]]", true, true, true},
     {"undrain", "undrain SERVICE|--all [-c FILE] [--json]", true, true},
     {"reload", "reload [-c FILE] [--json]", true, false},
     {"switchover", "switchover SERVICE [-c FILE] [--json]", true, true},
@@ -94,6 +100,8 @@ struct Args {
   std::optional<std::string> config_path;
   bool json = false;
   bool help = false;  // COMMAND --help
+  bool wait = false;
+  std::optional<std::chrono::milliseconds> timeout;
 };
 
 Result<Args> Parse(const std::vector<std::string>& argv) {
@@ -107,6 +115,13 @@ Result<Args> Parse(const std::vector<std::string>& argv) {
       args.config_path = a.substr(9);
     } else if (a == "--json") {
       args.json = true;
+    } else if (a == "--wait") {
+      args.wait = true;
+    } else if (a == "--timeout") {
+      if (i + 1 == argv.size()) return Error{"--timeout needs a duration, e.g. 5m"};
+      auto d = conf::ParseDuration(argv[++i]);
+      if (!d) return Error{"--timeout: " + d.error()};
+      args.timeout = *d;
     } else if (a == "--all" || a == "--yes") {
       args.positional.push_back(a);  // drain/undrain/maint: the target; promote: confirmed
     } else if ((a == "--help" || a == "-h") && !args.command.empty()) {
@@ -146,6 +161,10 @@ std::optional<conf::Config> LoadConfig(const Args& args, std::ostream& err, bool
 // errors must not keep `reload` from reaching the agent, which reports them.
 // One that is not even TOML names no socket: its error is the answer.
 int RunAdmin(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.timeout && !args.wait) {
+    err << "rsagent " << args.command << ": --timeout goes with --wait\n";
+    return 2;
+  }
   auto socket = conf::ControlSocketPath(args.config_path.value_or(conf::kDefaultConfigPath));
   if (!socket) {
     err << socket.error() << "\nrsagent " << args.command
@@ -153,7 +172,11 @@ int RunAdmin(const Args& args, std::ostream& out, std::ostream& err) {
            "nothing was sent (a running agent keeps its config)\n";
     return 1;
   }
-  return RunAdminCommand(args.command, args.positional, args.json, *socket, out, err);
+  std::optional<DrainWaitOptions> wait;
+  if (args.wait) {
+    wait = DrainWaitOptions{.timeout = args.timeout.value_or(DrainWaitOptions{}.timeout)};
+  }
+  return RunAdminCommand(args.command, args.positional, args.json, *socket, out, err, wait);
 }
 
 int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
@@ -220,6 +243,8 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
     std::string refused;
     if (args->json && !spec->json) refused = "--json";
     if (!spec->words && !args->positional.empty()) refused = args->positional[0];
+    if (!spec->wait && args->wait) refused = "--wait";
+    if (!spec->wait && args->timeout) refused = "--timeout";
     if (!refused.empty()) {
       err << "rsagent " << cmd << ": unexpected " << refused << "\nusage: rsagent "
           << spec->synopsis << "\n";

@@ -42,5 +42,20 @@ TEST(Cli, OptionsACommandDoesNotTakeAreRefusedNotIgnored) {
   EXPECT_EQ(Cli({"check-config", "--bogus"}).code, 2);
 }
 
+TEST(Cli, WaitGoesWithDrainAndMaintOnly) {
+  // Refused before anything is sent to an agent: the socket below does not exist.
+  const CliRun status = Cli({"status", "--wait", "-c", "/nonexistent.toml"});
+  EXPECT_EQ(status.code, 2);
+  EXPECT_NE(status.err.find("rsagent status: unexpected --wait"), std::string::npos) << status.err;
+  EXPECT_EQ(Cli({"undrain", "web", "--timeout", "5s"}).code, 2);
+  EXPECT_EQ(Cli({"reload", "--wait"}).code, 2);
+  EXPECT_EQ(Cli({"drain", "web", "--wait", "--timeout", "soon"}).code, 2);
+  const CliRun lone = Cli({"drain", "web", "--timeout", "5s", "-c", "/nonexistent.toml"});
+  EXPECT_EQ(lone.code, 2);
+  EXPECT_NE(lone.err.find("--timeout goes with --wait"), std::string::npos) << lone.err;
+  const CliRun json = Cli({"drain", "web", "--wait", "--json", "-c", "/nonexistent.toml"});
+  EXPECT_EQ(json.code, 2) << json.err;
+}
+
 }  // namespace
 }  // namespace rsagent::agent
