@@ -16,6 +16,7 @@
 #include "health/health_model.h"
 #include "health/load_sampler.h"
 #include "health/probe_fleet.h"
+#include "http/agent_check_server.h"
 #include "http/http_server.h"
 #include "pair/writer_arbiter.h"
 #include "probes/probe_kinds.h"
@@ -144,6 +145,17 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     return 1;
   }
   http = server->get();
+  std::unique_ptr<AgentCheckServer> agent_check;
+  if (config.agent.agent_check_listen) {
+    auto started = AgentCheckServer::Start(
+        AgentCheckOptions{.listen = *config.agent.agent_check_listen, .allow = config.agent.allow},
+        [&model] { return model.Current(); });
+    if (!started) {
+      spdlog::error("{}", started.error());
+      return 1;
+    }
+    agent_check = std::move(started).value();
+  }
   // After the listener: the peer's first rounds read our /writer. Until our
   // own first round the writer service stays DOWN ("pair: no round yet").
   if (config.pair) {
@@ -154,12 +166,14 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     }
     arbiter = std::move(started).value();
   }
+  const std::string agent_check_on =
+      agent_check ? ", agent-check on " + config.agent.agent_check_listen->ToString() : "";
   events.Emit(Event{.action = "agent-start",
                     .subject = "rsagent " + options.version,
-                    .reason = "serving health on " + config.agent.listen.ToString() + " (" +
-                              std::to_string(config.probes.size()) + " probes, " +
-                              std::to_string(config.services.size()) + " services, config " +
-                              config.source + ")"});
+                    .reason = "serving health on " + config.agent.listen.ToString() +
+                              agent_check_on + " (" + std::to_string(config.probes.size()) +
+                              " probes, " + std::to_string(config.services.size()) +
+                              " services, config " + config.source + ")"});
   // Last: from here on a reload may change `config` from the socket's thread.
   auto control = ControlServer::Start(
       config.agent.control_socket,

@@ -60,6 +60,10 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
                    current.agent.state_dir + "/writer.json)"},
                   events);
   }
+  if (next.agent.agent_check_listen != current.agent.agent_check_listen) {
+    note += "; agent.agent_check_listen changed: it takes effect at the next restart";
+    spdlog::warn("reload: agent.agent_check_listen changed; it takes effect at the next restart");
+  }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
   if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()}, events);

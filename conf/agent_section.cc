@@ -36,6 +36,17 @@ void ReadAgentSection(TableReader& table, AgentConfig* agent) {
   if (auto v = table.Integer("http_threads", 1, 64)) agent->http_threads = static_cast<int>(*v);
   if (auto v = table.Parsed<std::string>("log_level", ParseLogLevel)) agent->log_level = *v;
   if (auto v = table.Parsed<std::string>("log_format", ParseLogFormat)) agent->log_format = *v;
+  if (auto v = table.Parsed<Endpoint>("agent_check_listen", Endpoint::Parse)) {
+    if (v->port == agent->listen.port &&
+        (v->address == agent->listen.address || v->address.ToString() == "0.0.0.0" ||
+         agent->listen.address.ToString() == "0.0.0.0")) {
+      table.ErrorAt(table.Node("agent_check_listen")->source(), table.KeyPath("agent_check_listen"),
+                    "port " + std::to_string(v->port) +
+                        " is agent.listen's: the agent-check protocol needs a port of its own");
+    } else {
+      agent->agent_check_listen = *v;
+    }
+  }
   table.ReportUnknownKeys();
 }
 

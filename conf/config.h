@@ -26,6 +26,8 @@ struct AgentConfig {
   int http_threads = 4;
   std::string log_level = "info";  // trace|debug|info|warn|error
   std::string log_format = "text";  // text|json (ECS field names, one object per line)
+  // HAProxy's agent-check (read-only, `allow` applies); unset: not served.
+  std::optional<Endpoint> agent_check_listen;
 };
 
 // [vip]

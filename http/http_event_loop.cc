@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/http_response.h"
+#include "http/tcp_listener.h"
 
 namespace rsagent::agent {
 
@@ -22,23 +23,6 @@ namespace {
 // open the loop sleeps until something arrives (no idle wake-ups).
 constexpr int kSweepMillis = 100;
 constexpr int kAcceptsPerWakeup = 64;
-
-IpAddress PeerAddress(const sockaddr_storage& addr) {
-  char text[INET6_ADDRSTRLEN] = "";
-  if (addr.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, text, sizeof text);
-  } else {
-    const in6_addr& a6 = reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr;
-    // An IPv4 client on a dual-stack socket: judge it by its IPv4 address.
-    if (IN6_IS_ADDR_V4MAPPED(&a6)) {
-      inet_ntop(AF_INET, a6.s6_addr + 12, text, sizeof text);
-    } else {
-      inet_ntop(AF_INET6, &a6, text, sizeof text);
-    }
-  }
-  auto ip = IpAddress::Parse(text);
-  return ip ? *ip : IpAddress();
-}
 
 }  // namespace
 

@@ -41,6 +41,9 @@ PACKAGES=(
   # the MySQL pair's property test: a client that writes through the director
   # (tests/integration/mysql/writer_client.py)
   python3-pymysql
+  # HAProxy as a second director: agent-check and http-check against the agent
+  # (tests/integration/haproxy)
+  haproxy
 )
 
 missing=()

@@ -602,6 +602,17 @@ TEST(LoadConfig, WeightKeys) {
   EXPECT_EQ(config.FindService("c")->weight.busy_at, 60);
 }
 
+TEST(LoadConfig, AgentCheckListenNeedsAPortOfItsOwn) {
+  EXPECT_FALSE(Load(kMinimal).agent.agent_check_listen.has_value());
+  Config config = Load("[agent]\nagent_check_listen = \"0.0.0.0:9481\"\n" + std::string(kMinimal));
+  EXPECT_EQ(config.agent.agent_check_listen, Endpoint::Parse("0.0.0.0:9481").value());
+  EXPECT_THAT(Errors("[agent]\nlisten = \"127.0.0.1:9480\"\nagent_check_listen = "
+                     "\"0.0.0.0:9480\"\n" +
+                     std::string(kMinimal)),
+              ElementsAre("t.toml:3:22: agent.agent_check_listen: port 9480 is agent.listen's: "
+                          "the agent-check protocol needs a port of its own"));
+}
+
 TEST(LoadConfig, WeightErrorsNameTheKeyAndTheRange) {
   EXPECT_THAT(Errors(WithMinimal("[service.a]\nport = 1\nprobes = [\"p\"]\nweight = 254\n"
                                  "[service.b]\nport = 2\nprobes = [\"p\"]\nweight_by = \"load\"\n"

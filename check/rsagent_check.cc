@@ -1,0 +1,71 @@
+// rsagent-check ADDRESS:PORT SERVICE [TIMEOUT_MS]: keepalived's MISC_CHECK
+// client for misc_dynamic. Asks the agent's health listener for
+// /health/SERVICE and exits with the weight + 2 (check_answer.h). No shell,
+// no config, no name resolution; linked statically so a fork+exec per check
+// costs as little as possible.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "check/check_answer.h"
+#include "common/socket.h"
+
+namespace {
+
+constexpr int kDefaultTimeoutMs = 2000;
+
+int Usage() {
+  std::fputs(
+      "usage: rsagent-check ADDRESS:PORT SERVICE [TIMEOUT_MS]\n"
+      "exit: weight + 2 when UP (keepalived MISC_CHECK misc_dynamic), 2 when drained,\n"
+      "      1 when DOWN or unreachable\n",
+      stderr);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using rsagent::Clock;
+  if (argc < 3 || argc > 4) return Usage();
+  auto endpoint = rsagent::Endpoint::Parse(argv[1]);
+  if (!endpoint) {
+    std::fprintf(stderr, "rsagent-check: %s\n", endpoint.error().c_str());
+    return Usage();
+  }
+  const std::string service = argv[2];
+  if (service.empty() || service.find_first_of("/ \r\n?#%") != std::string::npos) {
+    std::fprintf(stderr, "rsagent-check: \"%s\" is not a service name\n", argv[2]);
+    return 1;
+  }
+  int timeout_ms = kDefaultTimeoutMs;
+  if (argc == 4 && (std::sscanf(argv[3], "%d", &timeout_ms) != 1 || timeout_ms <= 0)) {
+    return Usage();
+  }
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+
+  auto fd = rsagent::ConnectTcp(*endpoint, deadline);
+  if (!fd) {
+    std::fprintf(stderr, "rsagent-check: %s: %s\n", argv[1], fd.error().c_str());
+    return 1;
+  }
+  const std::string request = "GET /health/" + service + " HTTP/1.0\r\n\r\n";
+  if (auto s = rsagent::WriteAll(fd->get(), request, deadline); !s) {
+    std::fprintf(stderr, "rsagent-check: %s: %s\n", argv[1], s.error().c_str());
+    return 1;
+  }
+  std::string response;
+  char buf[2048];
+  while (response.size() < 16384) {
+    auto n = rsagent::ReadSome(fd->get(), buf, sizeof buf, deadline);
+    if (!n) {
+      std::fprintf(stderr, "rsagent-check: %s: %s\n", argv[1], n.error().c_str());
+      return 1;
+    }
+    if (*n == 0) break;
+    response.append(buf, *n);
+  }
+  const rsagent::check::CheckAnswer answer = rsagent::check::AnswerFor(response);
+  if (answer.exit_code == 1) std::fprintf(stderr, "rsagent-check: %s\n", answer.why.c_str());
+  return answer.exit_code;
+}

@@ -1,0 +1,107 @@
+#include "http/agent_check_server.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace rsagent::agent {
+namespace {
+
+using std::chrono::milliseconds;
+
+class AgentCheckServerTest : public ::testing::Test {
+ protected:
+  void Start(std::vector<Cidr> allow) {
+    auto snap = std::make_shared<Snapshot>();
+    snap->services = {ServiceView{.name = "web", .up = true, .weight = {.percent = 60}},
+                      ServiceView{.name = "db", .up = false, .reason = "probe m: refused"}};
+    snapshot_ = snap;
+    auto s = AgentCheckServer::Start({.listen = Endpoint{*IpAddress::Parse("127.0.0.1"), 0},
+                                      .allow = std::move(allow),
+                                      .name_wait = milliseconds(100)},
+                                     [this] { return std::atomic_load(&snapshot_); });
+    ASSERT_TRUE(s.ok()) << s.error();
+    server_ = std::move(s).value();
+  }
+
+  // Connects, sends `line` (if any), reads until the server closes.
+  std::string Ask(const std::string& line) {
+    auto fd = ConnectTcp({*IpAddress::Parse("127.0.0.1"), server_->port()},
+                         Clock::now() + std::chrono::seconds(2));
+    EXPECT_TRUE(fd.ok());
+    if (!line.empty()) {
+      EXPECT_TRUE(WriteAll(fd->get(), line, Clock::now() + std::chrono::seconds(2)).ok());
+    }
+    std::string answer;
+    char buf[512];
+    for (;;) {
+      auto n = ReadSome(fd->get(), buf, sizeof buf, Clock::now() + std::chrono::seconds(2));
+      if (!n.ok() || *n == 0) break;
+      answer.append(buf, *n);
+    }
+    return answer;
+  }
+
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::unique_ptr<AgentCheckServer> server_;
+};
+
+TEST_F(AgentCheckServerTest, AnswersTheNamedServiceAtOnceAndCloses) {
+  Start({*Cidr::Parse("127.0.0.0/8")});
+  const auto t0 = Clock::now();
+  EXPECT_EQ(Ask("web\n"), "up ready 60%\n");
+  EXPECT_LT(Clock::now() - t0, milliseconds(90)) << "answered without waiting for name_wait";
+  EXPECT_EQ(Ask("db\n"), "down #db: probe m: refused\n");
+}
+
+TEST_F(AgentCheckServerTest, WithoutANameAnswersAfterTheWait) {
+  Start({*Cidr::Parse("127.0.0.0/8")});
+  const auto t0 = Clock::now();
+  EXPECT_EQ(Ask(""), "down #db: probe m: refused\n");
+  EXPECT_GE(Clock::now() - t0, milliseconds(100));
+}
+
+TEST_F(AgentCheckServerTest, FollowsTheSnapshot) {
+  Start({*Cidr::Parse("127.0.0.0/8")});
+  auto snap = std::make_shared<Snapshot>();
+  snap->services = {ServiceView{
+      .name = "web", .up = false, .reason = "drain", .admin = {AdminState::kDrain, {}}}};
+  std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(snap));
+  EXPECT_EQ(Ask("web\n"), "drain #web: drain\n");
+}
+
+TEST_F(AgentCheckServerTest, PeersOutsideAllowGetNothing) {
+  Start({*Cidr::Parse("10.0.0.0/8")});
+  EXPECT_EQ(Ask("web\n"), "");
+}
+
+TEST_F(AgentCheckServerTest, ManyConcurrentChecksAreAllAnswered) {
+  Start({*Cidr::Parse("127.0.0.0/8")});
+  std::vector<std::thread> threads;
+  std::atomic<int> right{0};
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 20; ++k) right += Ask("web\n") == "up ready 60%\n";
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(right, 320);
+}
+
+TEST(AgentCheckServerStartTest, PortInUseIsAClearError) {
+  auto first =
+      AgentCheckServer::Start({.listen = Endpoint{*IpAddress::Parse("127.0.0.1"), 0}, .allow = {}},
+                              [] { return std::make_shared<const Snapshot>(); });
+  ASSERT_TRUE(first.ok());
+  auto second = AgentCheckServer::Start(
+      {.listen = {*IpAddress::Parse("127.0.0.1"), (*first)->port()}, .allow = {}},
+      [] { return std::make_shared<const Snapshot>(); });
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.error().find("cannot listen for agent-check on 127.0.0.1:"), std::string::npos)
+      << second.error();
+}
+
+}  // namespace
+}  // namespace rsagent::agent
