@@ -6,8 +6,9 @@ namespace rsagent::agent {
 
 namespace {
 
-// HAProxy keeps the text after '#' as the server's agent description; one
-// short printable line.
+// HAProxy keeps the text after '#' as the server's agent description (its
+// stats page shows it): one short printable line, from the agent's fixed
+// words (ServiceView::cause), never probe or database text.
 std::string Comment(std::string_view text) {
   std::string out;
   for (char c : text.substr(0, 160)) {
@@ -28,7 +29,7 @@ std::string ServiceReply(const ServiceView& s, bool shutting_down) {
   if (s.up) return "up ready " + std::to_string(s.weight.percent) + "%\n";
   if (s.admin.state == AdminState::kDrain) return "drain #" + Comment(s.name + ": drain") + "\n";
   if (s.admin.state == AdminState::kMaint) return "maint #" + Comment(s.name + ": maint") + "\n";
-  return "down #" + Comment(s.name + ": " + s.reason) + "\n";
+  return "down #" + Comment(s.name + ": " + s.cause) + "\n";
 }
 
 }  // namespace
@@ -49,7 +50,7 @@ std::string AgentCheckReply(std::string_view request, const Snapshot& snapshot) 
   for (const ServiceView& s : snapshot.services) {
     if (!s.up || snapshot.shutting_down) {
       return "down #" +
-             Comment(s.name + ": " + (snapshot.shutting_down ? "shutting down" : s.reason)) + "\n";
+             Comment(s.name + ": " + (snapshot.shutting_down ? "shutting down" : s.cause)) + "\n";
     }
     percent = std::min(percent, s.weight.percent);
   }

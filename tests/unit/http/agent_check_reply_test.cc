@@ -7,13 +7,21 @@ namespace {
 
 Snapshot Node() {
   Snapshot s;
-  s.services = {
-      ServiceView{.name = "web", .up = true, .weight = {.percent = 75, .absolute = 75}},
-      ServiceView{
-          .name = "drained", .up = false, .reason = "drain", .admin = {AdminState::kDrain, {}}},
-      ServiceView{
-          .name = "maint", .up = false, .reason = "maint", .admin = {AdminState::kMaint, {}}},
-      ServiceView{.name = "db", .up = false, .reason = "probe m: refused\r\nsecond line"}};
+  s.services = {ServiceView{.name = "web", .up = true, .weight = {.percent = 75, .absolute = 75}},
+                ServiceView{.name = "drained",
+                            .up = false,
+                            .reason = "drain",
+                            .cause = "drain",
+                            .admin = {AdminState::kDrain, {}}},
+                ServiceView{.name = "maint",
+                            .up = false,
+                            .reason = "maint",
+                            .cause = "maint",
+                            .admin = {AdminState::kMaint, {}}},
+                ServiceView{.name = "db",
+                            .up = false,
+                            .reason = "probe m: secret server text",
+                            .cause = "probe m down\r\nsecond line"}};
   return s;
 }
 
@@ -22,7 +30,7 @@ TEST(AgentCheckReplyTest, OneLinePerState) {
   EXPECT_EQ(AgentCheckReply("web\n", s), "up ready 75%\n");
   EXPECT_EQ(AgentCheckReply("drained\n", s), "drain #drained: drain\n");
   EXPECT_EQ(AgentCheckReply("maint\n", s), "maint #maint: maint\n");
-  EXPECT_EQ(AgentCheckReply("db\n", s), "down #db: probe m: refused  second line\n");
+  EXPECT_EQ(AgentCheckReply("db\n", s), "down #db: probe m down  second line\n");
 }
 
 TEST(AgentCheckReplyTest, TheNameIsTrimmedAndAnUnknownOneIsDown) {
@@ -52,7 +60,7 @@ TEST(AgentCheckReplyTest, WithoutANameTheOnlyServiceOrAllOfThem) {
 
 TEST(AgentCheckReplyTest, ALongReasonIsCutToOneShortLine) {
   Snapshot s;
-  s.services = {ServiceView{.name = "db", .up = false, .reason = std::string(1000, 'x')}};
+  s.services = {ServiceView{.name = "db", .up = false, .cause = std::string(1000, 'x')}};
   const std::string reply = AgentCheckReply("db\n", s);
   EXPECT_LE(reply.size(), 170u);
   EXPECT_EQ(reply.find('\n'), reply.size() - 1);

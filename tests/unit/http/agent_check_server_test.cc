@@ -16,7 +16,7 @@ class AgentCheckServerTest : public ::testing::Test {
   void Start(std::vector<Cidr> allow) {
     auto snap = std::make_shared<Snapshot>();
     snap->services = {ServiceView{.name = "web", .up = true, .weight = {.percent = 60}},
-                      ServiceView{.name = "db", .up = false, .reason = "probe m: refused"}};
+                      ServiceView{.name = "db", .up = false, .cause = "probe m down"}};
     snapshot_ = snap;
     auto s = AgentCheckServer::Start({.listen = Endpoint{*IpAddress::Parse("127.0.0.1"), 0},
                                       .allow = std::move(allow),
@@ -53,13 +53,13 @@ TEST_F(AgentCheckServerTest, AnswersTheNamedServiceAtOnceAndCloses) {
   const auto t0 = Clock::now();
   EXPECT_EQ(Ask("web\n"), "up ready 60%\n");
   EXPECT_LT(Clock::now() - t0, milliseconds(90)) << "answered without waiting for name_wait";
-  EXPECT_EQ(Ask("db\n"), "down #db: probe m: refused\n");
+  EXPECT_EQ(Ask("db\n"), "down #db: probe m down\n");
 }
 
 TEST_F(AgentCheckServerTest, WithoutANameAnswersAfterTheWait) {
   Start({*Cidr::Parse("127.0.0.0/8")});
   const auto t0 = Clock::now();
-  EXPECT_EQ(Ask(""), "down #db: probe m: refused\n");
+  EXPECT_EQ(Ask(""), "down #db: probe m down\n");
   EXPECT_GE(Clock::now() - t0, milliseconds(100));
 }
 
