@@ -36,6 +36,9 @@ std::vector<std::string> RestartOnlyChanges(const conf::AgentConfig& running,
   check("http_threads", running.http_threads == next.http_threads,
         std::to_string(running.http_threads), std::to_string(next.http_threads));
   check("log_format", running.log_format == next.log_format, running.log_format, next.log_format);
+  const auto text = [](const std::optional<Endpoint>& e) { return e ? e->ToString() : "none"; };
+  check("agent_check_listen", running.agent_check_listen == next.agent_check_listen,
+        text(running.agent_check_listen), text(next.agent_check_listen));
   return errors;
 }
 
@@ -59,10 +62,6 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
     return Reject({"[pair] changed: restart the agent to apply it (its role persists in " +
                    current.agent.state_dir + "/writer.json)"},
                   events);
-  }
-  if (next.agent.agent_check_listen != current.agent.agent_check_listen) {
-    note += "; agent.agent_check_listen changed: it takes effect at the next restart";
-    spdlog::warn("reload: agent.agent_check_listen changed; it takes effect at the next restart");
   }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
