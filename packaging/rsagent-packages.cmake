@@ -12,7 +12,7 @@ set(DOC_DIR share/doc/rsagent)
 # so a rebuild gives the same bytes).
 set(RSAGENT_VERSION ${PROJECT_VERSION})
 set(GZIPPED)
-foreach(page rsagent.8 rsagent.toml.5)
+foreach(page rsagent.8 rsagent.toml.5 rsagent-check.1)
   configure_file(${PKG_DIR}/man/${page} ${CMAKE_BINARY_DIR}/packaging/${page} @ONLY)
   list(APPEND GZIPPED ${page})
 endforeach()
@@ -47,6 +47,7 @@ install(FILES ${PKG_DIR}/systemd/rsagent.service DESTINATION lib/systemd/system)
 install(FILES ${PKG_DIR}/sysctl/90-rsagent-arp.conf DESTINATION share/rsagent/sysctl)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/rsagent.8.gz DESTINATION share/man/man8)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/rsagent.toml.5.gz DESTINATION share/man/man5)
+install(FILES ${CMAKE_BINARY_DIR}/packaging/rsagent-check.1.gz DESTINATION share/man/man1)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.Debian.gz ${PKG_DIR}/deb/copyright
         DESTINATION ${DOC_DIR})
 install(FILES ${PROJECT_SOURCE_DIR}/conf/README.md DESTINATION ${DOC_DIR}
@@ -115,8 +116,8 @@ set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/rsagent/rsagent.toml"
     "%config(noreplace) /etc/sysconfig/rsagent" "%dir %attr(0750,root,root) /var/lib/rsagent")
 # Directories other packages own (filesystem, systemd, man-db).
 list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
-     /usr/sbin /usr/lib/systemd /usr/lib/systemd/system /usr/share/man /usr/share/man/man5
-     /usr/share/man/man8 /etc/sysconfig /var /var/lib)
+     /usr/sbin /usr/lib/systemd /usr/lib/systemd/system /usr/share/man /usr/share/man/man1
+     /usr/share/man/man5 /usr/share/man/man8 /etc/sysconfig /var /var/lib)
 
 set(CPACK_PROJECT_CONFIG_FILE ${PKG_DIR}/cpack-format.cmake)
 include(CPack)

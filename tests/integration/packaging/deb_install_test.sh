@@ -54,12 +54,14 @@ links=$(find "$root/etc/systemd" -name rsagent.service 2>/dev/null || true)
 [[ -z $links ]] || fail "install enabled the unit: $links"
 
 expected="755 root:root /usr/sbin/rsagent
+755 root:root /usr/bin/rsagent-check
 644 root:root /etc/rsagent/rsagent.toml
 644 root:root /etc/default/rsagent
 644 root:root /usr/lib/systemd/system/rsagent.service
 644 root:root /usr/share/rsagent/sysctl/90-rsagent-arp.conf
 644 root:root /usr/share/man/man8/rsagent.8.gz
 644 root:root /usr/share/man/man5/rsagent.toml.5.gz
+644 root:root /usr/share/man/man1/rsagent-check.1.gz
 644 root:root /usr/share/doc/rsagent/copyright
 644 root:root /usr/share/doc/rsagent/migrating.md
 644 root:root /usr/share/doc/rsagent/changelog.Debian.gz

@@ -52,11 +52,21 @@ checked=$("$RSAGENT" check-config -c "$stage/etc/rsagent/rsagent.toml") || fail 
 pass "shipped config: $checked"
 
 # Man pages: clean for man --warnings, every CLI command in rsagent(8)'s
-# synopsis, every key of conf/README.md in rsagent.toml(5).
-render() { MANWIDTH=250 MANROFFOPT=-rHY=0 man --warnings -l "$1" 2>"$TMP/man-warnings.txt"; }
+# synopsis, every key of conf/README.md in rsagent.toml(5), rsagent-check's
+# usage words in rsagent-check(1)'s synopsis.
+: >"$TMP/man-warnings.txt"
+render() { MANWIDTH=250 MANROFFOPT=-rHY=0 man --warnings -l "$1" 2>>"$TMP/man-warnings.txt"; }
 render "$stage/usr/share/man/man8/rsagent.8.gz" >"$TMP/rsagent.8.txt"
 render "$stage/usr/share/man/man5/rsagent.toml.5.gz" >"$TMP/man5.txt"
+render "$stage/usr/share/man/man1/rsagent-check.1.gz" >"$TMP/rsagent-check.1.txt"
 [[ ! -s $TMP/man-warnings.txt ]] || { cat "$TMP/man-warnings.txt" >&2; fail "man warnings"; }
+check_usage=$("$stage/usr/bin/rsagent-check" 2>&1 >/dev/null | sed -n 's/^usage: rsagent-check //p') || true
+[[ -n $check_usage ]] || fail "rsagent-check printed no usage line"
+check_synopsis=$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' "$TMP/rsagent-check.1.txt")
+for word in $(tr -d '[]' <<<"$check_usage"); do
+  grep -qF -- "$word" <<<"$check_synopsis" ||
+    fail "rsagent-check(1) synopsis lacks '$word' (its usage has it)"
+done
 synopsis=$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' "$TMP/rsagent.8.txt")
 for cmd in $("$RSAGENT" --help | awk '/^commands:/ {f = 1; next} f && /^  [a-z-]/ {print $1}'); do
   grep -qw -- "$cmd" <<<"$synopsis" || fail "rsagent(8) synopsis lacks '$cmd' (rsagent --help has it)"
@@ -64,7 +74,7 @@ done
 for key in $(sed -n 's/^| `\([a-z_]*\)`.*/\1/p' "$RSAGENT_SOURCE_DIR/conf/README.md"); do
   grep -qw -- "$key" "$TMP/man5.txt" || fail "rsagent.toml(5) lacks key '$key' (conf/README.md has it)"
 done
-pass "man pages match rsagent --help and conf/README.md"
+pass "man pages match rsagent --help, conf/README.md and rsagent-check's usage"
 
 # The unit, verified against the packaged binary and man pages (systemd is
 # not PID 1 here: offline checks only).
