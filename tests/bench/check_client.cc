@@ -36,6 +36,18 @@ size_t ContentLength(std::string_view headers) {
   return 0;
 }
 
+// Everything the peer sends until it closes.
+Result<std::string> ReadUntilClosed(int fd, Clock::time_point deadline) {
+  std::string data;
+  char buffer[4096];
+  for (;;) {
+    auto n = ReadSome(fd, buffer, sizeof buffer, deadline);
+    if (!n) return Error{n.error()};
+    if (*n == 0) return data;
+    data.append(buffer, *n);
+  }
+}
+
 }  // namespace
 
 Result<int> CheckOnNewConnection(const Endpoint& endpoint, const std::string& path,
@@ -46,15 +58,9 @@ Result<int> CheckOnNewConnection(const Endpoint& endpoint, const std::string& pa
       "GET " + path + " HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: " + endpoint.ToString() +
       "\r\n\r\n";
   if (Status s = WriteAll(fd->get(), request, deadline); !s) return Error{s.error()};
-  std::string response;
-  char buffer[4096];
-  for (;;) {
-    auto n = ReadSome(fd->get(), buffer, sizeof buffer, deadline);
-    if (!n) return Error{n.error()};
-    if (*n == 0) break;
-    response.append(buffer, *n);
-  }
-  return StatusCode(response);
+  auto response = ReadUntilClosed(fd->get(), deadline);
+  if (!response) return Error{response.error()};
+  return StatusCode(*response);
 }
 
 Result<int> KeepAliveChecker::Check(Clock::time_point deadline) {
@@ -99,6 +105,19 @@ Result<int> KeepAliveChecker::ReadResponse(Clock::time_point deadline) {
   }
   if (response.find("\r\nConnection: close\r\n") != std::string::npos) fd_.Reset();
   return StatusCode(response);
+}
+
+Result<int> AgentCheck(const Endpoint& endpoint, const std::string& line,
+                       Clock::time_point deadline) {
+  auto fd = ConnectTcp(endpoint, deadline);
+  if (!fd) return Error{fd.error()};
+  if (Status s = WriteAll(fd->get(), line, deadline); !s) return Error{s.error()};
+  auto answer = ReadUntilClosed(fd->get(), deadline);
+  if (!answer) return Error{answer.error()};
+  if (answer->empty() || answer->back() != '\n') {
+    return Error{"not an agent-check answer: '" + answer->substr(0, 40) + "'"};
+  }
+  return answer->starts_with("up") ? 0 : 1;
 }
 
 Result<int> RunCommand(const std::vector<std::string>& argv, Clock::time_point deadline) {

@@ -1,7 +1,8 @@
 // One health check the way a director sends it: keepalived's HTTP_GET (a new
 // connection, HTTP/1.0, read until the server closes), HAProxy with a kept
-// connection (HTTP/1.1 keep-alive), or keepalived's MISC_CHECK (fork a
-// command, its exit code is the verdict).
+// connection (HTTP/1.1 keep-alive), HAProxy's agent-check (one line each
+// way), or keepalived's MISC_CHECK (fork a command, its exit code is the
+// verdict).
 #pragma once
 
 #include <string>
@@ -30,6 +31,12 @@ class KeepAliveChecker {
   std::string path_;
   UniqueFd fd_;
 };
+
+// HAProxy's agent-check: a new connection, `line` written (agent-send), the
+// one-line answer read until the agent closes. 0 for "up ...", 1 for any
+// other answer (drain, maint, down), an error for none.
+Result<int> AgentCheck(const Endpoint& endpoint, const std::string& line,
+                       Clock::time_point deadline);
 
 // Forks and execs argv (stdout and stderr to /dev/null); its exit code.
 Result<int> RunCommand(const std::vector<std::string>& argv, Clock::time_point deadline);

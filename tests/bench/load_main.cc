@@ -3,6 +3,7 @@
 //
 //   rsagent-bench-load --mode close|keepalive --target 127.0.0.1:9480 --path /health
 //                      [--concurrency 4] [--duration 5] [--rate 0] [--timeout-ms 2000]
+//   rsagent-bench-load --mode agent --target 127.0.0.1:9490 --send web [...]
 //   rsagent-bench-load --mode exec [...] -- COMMAND ARGS...
 //
 // --rate 0 runs flat out (each of --concurrency clients back to back);
@@ -28,6 +29,7 @@ struct Options {
   std::string mode = "close";
   Endpoint target;
   std::string path = "/health";
+  std::string send;  // --mode agent: the agent-send line, without its newline
   std::vector<std::string> command;
   int concurrency = 4;
   double duration_s = 5;
@@ -60,6 +62,8 @@ Result<Options> ParseArgs(int argc, char** argv) {
       o.target = *e;
     } else if (arg == "--path") {
       o.path = value;
+    } else if (arg == "--send") {
+      o.send = value + "\n";
     } else if (arg == "--concurrency") {
       o.concurrency = std::max(1, std::atoi(value.c_str()));
     } else if (arg == "--duration") {
@@ -72,9 +76,10 @@ Result<Options> ParseArgs(int argc, char** argv) {
       return Error{"unknown option " + arg};
     }
   }
-  if (o.mode != "close" && o.mode != "keepalive" && o.mode != "exec") {
-    return Error{"--mode must be close, keepalive or exec"};
+  if (o.mode != "close" && o.mode != "keepalive" && o.mode != "agent" && o.mode != "exec") {
+    return Error{"--mode must be close, keepalive, agent or exec"};
   }
+  if (o.mode == "agent" && o.send.empty()) return Error{"--mode agent needs --send SERVICE"};
   if (o.mode == "exec" && o.command.empty()) return Error{"--mode exec needs -- COMMAND"};
   if (o.mode != "exec" && o.target.port == 0) return Error{"--target HOST:PORT is required"};
   return o;
@@ -100,6 +105,7 @@ void RunClient(const Options& o, Clock::time_point end, Clock::duration period, 
     const auto deadline = start + std::chrono::milliseconds(o.timeout_ms);
     Result<int> code = o.mode == "close"       ? CheckOnNewConnection(o.target, o.path, deadline)
                        : o.mode == "keepalive" ? kept.Check(deadline)
+                       : o.mode == "agent"     ? AgentCheck(o.target, o.send, deadline)
                                                : RunCommand(o.command, deadline);
     tally.latency.Add(Clock::now() - start);
     if (code) {

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # rsagent benchmarks (issue 8): the health endpoint as the directors see it
 # against nginx answering a fixed 200, a clustercheck-style responder and
-# keepalived's MISC_CHECK; detection latency; footprint; abuse. Prints the
-# tables and writes them as markdown.
+# keepalived's MISC_CHECK; detection latency; footprint; abuse; the weight
+# checks (agent-check, rsagent-check). Prints the tables and writes them as
+# markdown.
 #
-#   tests/bench/run.sh [--quick] [--build DIR] [--report FILE]
+#   tests/bench/run.sh [--quick] [--build DIR] [--report FILE] [--only SECTION]
 #
+# --only SECTION (throughput, keepalived_rate, abuse, footprint, detection,
+# weights) measures that section alone and puts it into the existing report
+# in place of its previous version, its target rows too (lib/splice_report.py);
+# the report says which sections come from which run.
 # --quick: one short repetition and 3 trials per fault (< 60 s of measuring),
 # the ctest "bench" smoke test; it fails only on broken behaviour, never on
 # timing. Default: 5 repetitions of 5 s per pair and 20 trials per fault
@@ -16,6 +21,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 SOURCE_DIR=$(cd "$BENCH_DIR/../.." && pwd)
 QUICK=0
+ONLY=""
 BUILD_DIR="$SOURCE_DIR/build"
 REPORT="$SOURCE_DIR/docs/bench-report.md"
 while (($#)); do
@@ -23,7 +29,8 @@ while (($#)); do
     --quick) QUICK=1 ;;
     --build) BUILD_DIR=$2; shift ;;
     --report) REPORT=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--build DIR] [--report FILE]" >&2; exit 2 ;;
+    --only) ONLY=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--build DIR] [--report FILE] [--only SECTION]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -31,11 +38,13 @@ done
 # ctest passes the binaries; by hand, build them first.
 if [[ -z ${RSAGENT:-} || -z ${RSAGENT_BENCH_BIN:-} ]]; then
   cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -G Ninja >/dev/null
-  cmake --build "$BUILD_DIR" -j2 --target rsagent rsagent-bench-load rsagent-bench-hold \
-    rsagent-bench-watch >/dev/null
+  cmake --build "$BUILD_DIR" -j2 --target rsagent rsagent-check rsagent-bench-load \
+    rsagent-bench-hold rsagent-bench-watch >/dev/null
   RSAGENT="$BUILD_DIR/agent/rsagent"
+  RSAGENT_CHECK="$BUILD_DIR/check/rsagent-check"
   RSAGENT_BENCH_BIN="$BUILD_DIR/tests/bench"
 fi
+RSAGENT_CHECK=${RSAGENT_CHECK:?the rsagent-check binary (ctest passes it)}
 export RSAGENT RSAGENT_SOURCE_DIR="$SOURCE_DIR"
 BENCH_BIN=$RSAGENT_BENCH_BIN
 
@@ -64,6 +73,21 @@ bench_agent_config "$TMP/agent.toml" default
 bench_start_agent "$TMP/agent.toml"
 bench_wait_healthy 30 || fail "rsagent never turned healthy: $(curl -s "http://127.0.0.1:1" || true)"
 
+if [[ -n $ONLY ]]; then
+  declare -F "section_$ONLY" >/dev/null && [[ $ONLY != targets ]] ||
+    fail "--only $ONLY: no such section"
+  [[ -f $REPORT ]] || fail "--only puts a section into an existing report; $REPORT is missing"
+  "section_$ONLY" >"$TMP/section.md"
+  printf '%s\n' "${TARGET_ROWS[@]}" >"$TMP/targets.txt"
+  heading=$(head -1 "$TMP/section.md")
+  note="*${heading#\#\# [0-9]. }* (section ${heading:3:1}) was measured alone by \`tests/bench/run.sh$( ((QUICK)) && echo " --quick") --only $ONLY\` on $(date -u +%Y-%m-%dT%H:%MZ), rsagent $("$RSAGENT" --version | awk '{print $NF}'), median of $REPS runs, load average $(cut -d' ' -f1 /proc/loadavg) at its start; the other sections come from the run above."
+  python3 "$BENCH_DIR/lib/splice_report.py" "$REPORT" "$TMP/section.md" "$TMP/targets.txt" "$note"
+  cat "$TMP/section.md"
+  log "section $ONLY put into $REPORT"
+  ((BROKEN == 0)) || fail "$BROKEN broken behaviour(s), see above"
+  exit 0
+fi
+
 OUT="$TMP/report.md"
 {
   echo "# rsagent benchmark report"
@@ -81,6 +105,7 @@ section_keepalived_rate >>"$OUT"
 section_abuse >>"$OUT"
 section_footprint >>"$OUT"
 section_detection >>"$OUT"
+section_weights >>"$OUT"
 section_targets >>"$OUT"
 
 mkdir -p "$(dirname "$REPORT")"

@@ -3,6 +3,7 @@
 # responder, and rsagent. Source after common.sh, nginx.sh, mariadb.sh.
 
 BENCH_AGENT_PORT=9480
+BENCH_AGENT_CHECK_PORT=9490
 BENCH_CLUSTERCHECK_PORT=9200
 BENCH_NGINX_PORT=80
 # db1 and db2 share the namespace on two loopback addresses.
@@ -59,6 +60,7 @@ bench_agent_config() {
   cat >"$file" <<CONF
 [agent]
 listen = "127.0.0.1:$BENCH_AGENT_PORT"
+agent_check_listen = "127.0.0.1:$BENCH_AGENT_CHECK_PORT"
 allow = ["127.0.0.0/8"]
 state_dir = "$TMP/state"
 control_socket = "$TMP/control.sock"
