@@ -31,8 +31,9 @@ TEST(StatusJson, DrIsTheShapeVipStatusPrints) {
   EXPECT_EQ(doc["dr"]["vips"][0]["heals"], 4);
   std::vector<std::string> keys;
   for (const auto& [key, value] : doc.items()) keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"dr", "probes", "services", "shutting_down", "started",
-                                            "up", "uptime_seconds", "version"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"cpu_pressure", "dr", "probes", "services",
+                                            "shutting_down", "started", "up", "uptime_seconds",
+                                            "version"}));
 }
 
 TEST(StatusJson, WallTimesAreRfc3339UtcWithMilliseconds) {
