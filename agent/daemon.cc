@@ -14,6 +14,7 @@
 #include "control/control_server.h"
 #include "health/dr_supervisor.h"
 #include "health/health_model.h"
+#include "health/listener_guard.h"
 #include "health/load_sampler.h"
 #include "health/probe_fleet.h"
 #include "http/agent_check_server.h"
@@ -106,6 +107,13 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
     return 1;
   }
   fleet.Sync(config.probes);
+  // Event-driven DOWN for tcp/http probes; without it they still fail on
+  // schedule, so a refused subscription is a warning, not a reason to stop.
+  auto listener_guard = ListenerGuard::Start(model);
+  if (!listener_guard) {
+    spdlog::warn("{}; tcp and http probes turn DOWN after `fall` attempts only",
+                 listener_guard.error());
+  }
 
   // The DR supervisor belongs to the main loop; reloads from the control
   // socket's thread take the same lock.

@@ -51,6 +51,9 @@ struct ProbeConfig {
   Millis timeout{500};  // must not exceed interval
   int rise = 2;         // consecutive passes to turn UP
   int fall = 2;         // consecutive failures to turn DOWN
+  // tcp, http: the last listener of a target destroyed turns the probe DOWN
+  // at once, without waiting for `fall` attempts (conf/watched_listeners.h).
+  bool watch_listener = true;
   ProbeSpec spec;       // the kind's own keys: one of the specs in probes/probe_kinds.cc
   friend bool operator==(const ProbeConfig&, const ProbeConfig&) = default;
 };

@@ -69,6 +69,7 @@ void HealthModel::Record(const std::string& probe, const probes::ProbeResult& re
   auto it = probes_.find(probe);
   if (it == probes_.end()) return;  // removed by a reload while it ran
   ProbeState& state = it->second;
+  if (result.outcome.ok && finished - result.latency < state.failed_now_at) return;
   state.has_result = true;
   state.last = result;
   state.last_at = finished;
@@ -87,6 +88,26 @@ void HealthModel::Record(const std::string& probe, const probes::ProbeResult& re
     }
   }
   PublishLocked(finished);
+  lock.unlock();
+  EmitPending();
+}
+
+void HealthModel::FailNow(const std::string& probe, const std::string& reason, SteadyTime now) {
+  std::unique_lock lock(mu_);
+  auto it = probes_.find(probe);
+  if (it == probes_.end()) return;
+  ProbeState& state = it->second;
+  state.failed_now_at = now;
+  state.has_result = true;
+  state.last = probes::ProbeResult{.outcome = {.ok = false, .reason = reason}};
+  state.last_at = now;
+  for (auto& check : state.checks) {
+    if (check.hysteresis.ForceDown()) {
+      check.since = ToWall(now);
+      ++check.transitions;
+    }
+  }
+  PublishLocked(now);
   lock.unlock();
   EmitPending();
 }
@@ -180,6 +201,11 @@ void HealthModel::EmitPending() {
 std::shared_ptr<const Snapshot> HealthModel::Current() const {
   std::lock_guard lock(mu_);
   return current_;
+}
+
+std::vector<conf::ProbeConfig> HealthModel::ProbeConfigs() const {
+  std::lock_guard lock(mu_);
+  return config_.probes;
 }
 
 void HealthModel::PublishLocked(SteadyTime now) {

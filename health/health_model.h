@@ -23,6 +23,11 @@ class HealthModel {
   HealthModel(const conf::Config& config, SteadyTime now, EventSink* events = nullptr);
 
   void Record(const std::string& probe, const probes::ProbeResult& result, SteadyTime finished);
+  // What a probe checks is known to be gone (its listener destroyed): the
+  // probe and its checks turn DOWN now, not after `fall` attempts; `rise`
+  // passes still bring it back. A passing attempt that started before this
+  // raced with the death and is ignored.
+  void FailNow(const std::string& probe, const std::string& reason, SteadyTime now);
   void SetDrStatus(netsetup::DrStatus status, SteadyTime now);
   void SetOverride(const std::string& service, AdminOverride admin, SteadyTime now);
   void SetShuttingDown(SteadyTime now);
@@ -40,6 +45,8 @@ class HealthModel {
   void Reconfigure(const conf::Config& config, SteadyTime now);
 
   std::shared_ptr<const Snapshot> Current() const;
+  // The probes of the config in force (a copy: a reload may swap it).
+  std::vector<conf::ProbeConfig> ProbeConfigs() const;
 
  private:
   struct CheckState {
@@ -59,6 +66,7 @@ class HealthModel {
     uint64_t attempts = 0;
     uint64_t failures = 0;
     ProbeDurations durations;
+    SteadyTime failed_now_at{};  // the last FailNow
   };
   struct ServiceState {
     bool up = false;

@@ -14,4 +14,11 @@ bool Hysteresis::Observe(bool ok) {
   return true;
 }
 
+bool Hysteresis::ForceDown() {
+  pending_ = 0;
+  if (!up_) return false;
+  up_ = false;
+  return true;
+}
+
 }  // namespace rsagent::agent

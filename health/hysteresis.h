@@ -12,6 +12,11 @@ class Hysteresis {
   // Feeds one attempt; returns true when the state flipped.
   bool Observe(bool ok);
 
+  // DOWN now, whatever `fall` says: the thing probed is known to be gone
+  // (an event, not an attempt). Coming back still takes `rise` passes.
+  // Returns true when the state flipped.
+  bool ForceDown();
+
   bool up() const { return up_; }
   // Consecutive attempts that disagree with the current state (progress
   // towards a flip); 0 when the last attempt agreed.

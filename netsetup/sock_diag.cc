@@ -80,7 +80,9 @@ IpAddress KernelAddress(int family, const uint32_t* words) {
   return IpAddress::FromBytes(family, words);
 }
 
-TcpSocket ParseSocket(const nlmsghdr* nlh) {
+}  // namespace
+
+TcpSocket ParseTcpSocket(const nlmsghdr* nlh) {
   const auto* msg = reinterpret_cast<const inet_diag_msg*>(NLMSG_DATA(nlh));
   TcpSocket s;
   s.state = static_cast<TcpState>(msg->idiag_state);
@@ -113,6 +115,8 @@ TcpSocket ParseSocket(const nlmsghdr* nlh) {
   return s;
 }
 
+namespace {
+
 // One dump for one family, appended to `out`.
 Status Dump(int fd, int family, const TcpSocketFilter& filter, uint32_t seq,
             Clock::time_point deadline, std::vector<TcpSocket>& out) {
@@ -144,7 +148,7 @@ Status Dump(int fd, int family, const TcpSocketFilter& filter, uint32_t seq,
       }
       if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
           nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
-        out.push_back(ParseSocket(nlh));
+        out.push_back(ParseTcpSocket(nlh));
       }
     }
   }

@@ -13,6 +13,8 @@
 #include "common/ip_address.h"
 #include "common/result.h"
 
+struct nlmsghdr;
+
 namespace rsagent::netsetup {
 
 // The kernel's TCP states (include/net/tcp_states.h), numbered as it does.
@@ -65,6 +67,10 @@ struct TcpSocket {
   uint64_t bytes_acked = 0;           // sent and acknowledged by the peer
   std::chrono::milliseconds idle{0};  // since data last moved either way
 };
+
+// One SOCK_DIAG_BY_FAMILY message (a dump's answer or a destroy report;
+// nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) as a socket.
+TcpSocket ParseTcpSocket(const nlmsghdr* message);
 
 // Every socket matching `filter`, or an error naming the failed step. The
 // whole query gives up after `timeout`.

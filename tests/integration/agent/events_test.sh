@@ -87,8 +87,8 @@ kill_nginx
 wait_until 5 http_is "$NS" $H/health/web 503 || fail "web still UP after nginx died"
 sleep 0.5
 expect_lines \
-  "warning probe nginx UP -> DOWN \(was UP for ($D)\): .*(refused|connect).*" \
-  "warning service web UP -> DOWN \(was UP for ($D)\): probe nginx: .*(refused|connect).*"
+  "warning probe nginx UP -> DOWN \(was UP for ($D)\): .*(refused|connect|no listener).*" \
+  "warning service web UP -> DOWN \(was UP for ($D)\): probe nginx: .*(refused|connect|no listener).*"
 pass "nginx killed: two lines, UP -> DOWN with the reason"
 
 sleep 2

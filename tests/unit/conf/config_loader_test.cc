@@ -761,3 +761,40 @@ TEST(Examples, EveryExampleTomlLoadsClean) {
 
 }  // namespace
 }  // namespace rsagent::conf
+
+namespace rsagent::conf {
+namespace {
+
+TEST(LoadConfig, WatchListenerIsOnByDefaultForTcpAndHttpAndCanBeTurnedOff) {
+  Config c = Load(R"(
+[probe.a]
+type = "tcp"
+targets = ["127.0.0.1:80"]
+[probe.b]
+type = "http"
+url = "http://127.0.0.1/"
+watch_listener = false
+[service.web]
+port = 80
+probes = ["a", "b"]
+)");
+  ASSERT_EQ(c.probes.size(), 2u);
+  EXPECT_TRUE(c.probes[0].watch_listener);
+  EXPECT_FALSE(c.probes[1].watch_listener);
+}
+
+TEST(LoadConfig, WatchListenerIsRefusedForKindsWithoutAListener) {
+  EXPECT_THAT(Errors(R"(
+[probe.x]
+type = "exec"
+command = ["/bin/true"]
+watch_listener = true
+[service.web]
+port = 80
+probes = ["x"]
+)"),
+              ElementsAre(HasSubstr("probe.x.watch_listener: unknown key")));
+}
+
+}  // namespace
+}  // namespace rsagent::conf

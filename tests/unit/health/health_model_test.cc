@@ -280,5 +280,44 @@ TEST(HealthModelPairTest, ThePairGatesItsServiceFromTheStart) {
   EXPECT_TRUE(m.Current()->pair_writer);
 }
 
+TEST_F(HealthModelTest, FailNowTurnsTheProbeDownAtOnceAndRiseStillGovernsUp) {
+  HealthModel m(config_, At(0));
+  for (int i = 1; i <= 2; ++i) {
+    m.Record("a", Pass(), At(i * 100));
+    m.Record("b", Pass(), At(i * 100));
+  }
+  ASSERT_TRUE(Svc(m, "web").up);
+  m.FailNow("a", "no listener on 127.0.0.1:80", At(250));
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_FALSE(Svc(m, "only-a").up);
+  EXPECT_EQ(Svc(m, "web").reason, "probe a: no listener on 127.0.0.1:80");
+  m.Record("a", Pass(), At(400));
+  EXPECT_FALSE(Svc(m, "web").up);  // rise = 2
+  m.Record("a", Pass(), At(500));
+  EXPECT_TRUE(Svc(m, "web").up);
+}
+
+TEST_F(HealthModelTest, APassThatStartedBeforeFailNowIsIgnored) {
+  config_.probes[0].rise = 1;
+  HealthModel fast(config_, At(0));
+  fast.Record("a", Pass(), At(100));
+  fast.Record("b", Pass(), At(100));
+  ASSERT_TRUE(Svc(fast, "only-a").up);
+  fast.FailNow("a", "no listener on 127.0.0.1:80", At(200));
+  // Started at 150 (latency 100 ms), before the death was seen: it raced.
+  probes::ProbeResult raced = Pass();
+  raced.latency = std::chrono::milliseconds(100);
+  fast.Record("a", raced, At(250));
+  EXPECT_FALSE(Svc(fast, "only-a").up);
+  fast.Record("a", Pass(), At(300));  // started after: counts
+  EXPECT_TRUE(Svc(fast, "only-a").up);
+}
+
+TEST_F(HealthModelTest, FailNowOfAnUnknownProbeChangesNothing) {
+  HealthModel m(config_, At(0));
+  m.FailNow("gone", "no listener", At(100));
+  EXPECT_EQ(Svc(m, "web").reason, "probe a: no result yet; probe b: no result yet");
+}
+
 }  // namespace
 }  // namespace rsagent::agent

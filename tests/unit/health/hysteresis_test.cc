@@ -56,5 +56,26 @@ TEST(HysteresisTest, RiseAndFallOfOneFlipImmediately) {
   EXPECT_FALSE(h.Observe(false));
 }
 
+TEST(HysteresisTest, ForceDownSkipsFallButNotRise) {
+  Hysteresis h(2, 3);
+  h.Observe(true);
+  h.Observe(true);
+  ASSERT_TRUE(h.up());
+  EXPECT_TRUE(h.ForceDown());
+  EXPECT_FALSE(h.up());
+  EXPECT_FALSE(h.ForceDown());  // already DOWN: no flip
+  EXPECT_FALSE(h.Observe(true));
+  EXPECT_TRUE(h.Observe(true));
+}
+
+TEST(HysteresisTest, ForceDownClearsARiseInProgress) {
+  Hysteresis h(2, 3);
+  h.Observe(true);
+  h.ForceDown();
+  EXPECT_EQ(h.pending(), 0);
+  EXPECT_FALSE(h.Observe(true));
+  EXPECT_FALSE(h.up());
+}
+
 }  // namespace
 }  // namespace rsagent::agent

@@ -1,0 +1,16 @@
+// The local listening endpoints whose loss means a probe's service is dead:
+// the targets of a tcp probe, the URL's address and port of an http probe
+// (probes only ever talk to this node). Empty for other kinds and with
+// watch_listener = false.
+#pragma once
+
+#include <vector>
+
+#include "common/ip_address.h"
+#include "conf/config.h"
+
+namespace rsagent::conf {
+
+std::vector<Endpoint> WatchedListeners(const ProbeConfig& probe);
+
+}  // namespace rsagent::conf
