@@ -17,6 +17,7 @@
 #include "health/listener_guard.h"
 #include "health/load_sampler.h"
 #include "health/probe_fleet.h"
+#include "health/second_chance.h"
 #include "http/agent_check_server.h"
 #include "http/http_server.h"
 #include "pair/writer_arbiter.h"
@@ -173,6 +174,16 @@ int RunDaemon(const conf::Config& initial, const DaemonOptions& options) {
       return 1;
     }
     arbiter = std::move(started).value();
+  }
+  // With [second_chance]: packets this node cannot serve go to UP peers.
+  std::unique_ptr<SecondChance> second_chance;
+  if (config.second_chance) {
+    auto started = SecondChance::Start(config, model);
+    if (!started) {
+      spdlog::error("{}", started.error());
+      return 1;
+    }
+    second_chance = std::move(started).value();
   }
   const std::string agent_check_on =
       agent_check ? ", agent-check on " + config.agent.agent_check_listen->ToString() : "";

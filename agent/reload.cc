@@ -63,6 +63,10 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
                    current.agent.state_dir + "/writer.json)"},
                   events);
   }
+  if (next.second_chance != current.second_chance || next.peers != current.peers) {
+    // The tc program and its peer readers are set up once, at start.
+    return Reject({"[second_chance] or [peer.*] changed: restart the agent to apply it"}, events);
+  }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.
   if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()}, events);

@@ -3,6 +3,7 @@
 // next to its key, and README.md "Configuration" documents the same table.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -52,7 +53,7 @@ struct ProbeConfig {
   int rise = 2;         // consecutive passes to turn UP
   int fall = 2;         // consecutive failures to turn DOWN
   // tcp, http: the last listener of a target destroyed turns the probe DOWN
-  // at once, without waiting for `fall` attempts (conf/watched_listeners.h).
+  // at once, without waiting for `fall` attempts (probes/watched_listeners.h).
   bool watch_listener = true;
   ProbeSpec spec;       // the kind's own keys: one of the specs in probes/probe_kinds.cc
   friend bool operator==(const ProbeConfig&, const ProbeConfig&) = default;
@@ -102,6 +103,27 @@ struct PairConfig {
   friend bool operator==(const PairConfig&, const PairConfig&) = default;
 };
 
+// [peer.NAME]: another real server of the same services, on the same
+// segment. Only its agent's read-only /health/SERVICE is believed.
+struct PeerConfig {
+  std::string name;
+  Endpoint agent;              // its health listener, "IP:PORT"
+  std::array<uint8_t, 6> mac{};  // on the interface facing the directors
+  friend bool operator==(const PeerConfig&, const PeerConfig&) = default;
+};
+
+// [second_chance]: packets this node cannot serve go to a healthy peer
+// (docs/second-chance.md). Off unless the section is present.
+struct SecondChanceConfig {
+  std::string interface;              // facing the directors; the tc program goes here
+  std::vector<std::string> services;  // each with an IPv4 vip and a port
+  uint32_t max_flows = 65536;         // handed-over flows remembered (LRU beyond)
+  Millis poll{200};                   // each peer's verdicts read this often
+  Millis timeout{200};                // one read; unanswered = DOWN
+  Millis heartbeat_timeout{1000};     // agent silent this long: the program steps aside
+  friend bool operator==(const SecondChanceConfig&, const SecondChanceConfig&) = default;
+};
+
 struct Config {
   std::string source;  // the file it came from, or "<embedded default>"
   AgentConfig agent;
@@ -109,6 +131,8 @@ struct Config {
   std::vector<ProbeConfig> probes;      // in file order
   std::vector<ServiceConfig> services;  // in file order
   std::optional<PairConfig> pair;
+  std::vector<PeerConfig> peers;  // in file order; at most 8
+  std::optional<SecondChanceConfig> second_chance;
 
   const ProbeConfig* FindProbe(const std::string& name) const;
   const ServiceConfig* FindService(const std::string& name) const;

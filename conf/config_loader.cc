@@ -89,6 +89,19 @@ void ReadSections(const toml::table& root, ProbeKindReaders kinds, ErrorList* er
                      "expected a table [pair], got " + std::string(DescribeType(node->type())));
     }
   }
+  for (TableReader& table : reader.NamedTables("peer")) {
+    config->peers.push_back(ReadPeerSection(table));
+  }
+  if (const toml::node* node = reader.Node("second_chance")) {
+    if (const toml::table* table = node->as_table()) {
+      TableReader sc(*table, "second_chance", "second_chance", errors);
+      config->second_chance = ReadSecondChanceSection(sc, *config);
+    } else {
+      reader.ErrorAt(node->source(), "second_chance",
+                     "expected a table [second_chance], got " +
+                         std::string(DescribeType(node->type())));
+    }
+  }
   if (config->services.empty() && errors->size() == before_services) {
     errors->AddUnpositioned(
         "no [service.NAME] table: a config must define at least one service (its port and the "

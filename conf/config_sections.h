@@ -38,4 +38,8 @@ ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& re
 PairConfig ReadPairSection(TableReader& table, const Config& config,
                            const ServiceReferences& references);
 
+// [peer.NAME]; then [second_chance], which needs the services and peers.
+PeerConfig ReadPeerSection(TableReader& table);
+SecondChanceConfig ReadSecondChanceSection(TableReader& table, const Config& config);
+
 }  // namespace rsagent::conf

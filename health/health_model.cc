@@ -156,6 +156,14 @@ void HealthModel::SetLoad(LoadSample load, SteadyTime now) {
   PublishLocked(now);
 }
 
+void HealthModel::SetSecondChance(SecondChanceView view, SteadyTime now) {
+  std::unique_lock lock(mu_);
+  second_chance_ = std::move(view);
+  PublishLocked(now);
+  lock.unlock();
+  EmitPending();
+}
+
 void HealthModel::Refresh(SteadyTime now) {
   std::unique_lock lock(mu_);
   PublishLocked(now);
@@ -220,6 +228,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
   }
   snap->dr = dr_;
   snap->cpu_pressure = load_.cpu_pressure;
+  snap->second_chance = second_chance_;
 
   for (const auto& probe_config : config_.probes) {
     ProbeState& state = probes_.at(probe_config.name);

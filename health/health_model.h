@@ -37,6 +37,8 @@ class HealthModel {
   void SetPairRound(bool writer, pair::WriterReport report, pair::PeerView peer, SteadyTime now);
   // The latest load sample; weights follow it from the next publication.
   void SetLoad(LoadSample load, SteadyTime now);
+  // With [second_chance]: the peers and counters for /status and /metrics.
+  void SetSecondChance(SecondChanceView view, SteadyTime now);
   // Re-evaluates time-dependent state (staleness) and republishes.
   void Refresh(SteadyTime now);
   // Swaps in a new config: probes whose config is unchanged keep their state
@@ -99,6 +101,7 @@ class HealthModel {
   std::optional<pair::WriterReport> pair_;
   pair::PeerView pair_peer_;
   LoadSample load_;
+  std::optional<SecondChanceView> second_chance_;
   std::shared_ptr<const Snapshot> current_;
 };
 

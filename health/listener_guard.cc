@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "conf/watched_listeners.h"
+#include "probes/watched_listeners.h"
 #include "netsetup/sock_diag.h"
 
 namespace rsagent::agent {
@@ -36,7 +36,7 @@ void ListenerGuard::Apply(const netsetup::ListenerWatch::Event& event, HealthMod
                           const Listening& listening, SteadyTime now) {
   if (event.ports.empty() && !event.overrun) return;
   for (const conf::ProbeConfig& probe : model.ProbeConfigs()) {
-    for (const Endpoint& target : conf::WatchedListeners(probe)) {
+    for (const Endpoint& target : probes::WatchedListeners(probe)) {
       const bool reported = event.overrun || std::find(event.ports.begin(), event.ports.end(),
                                                        target.port) != event.ports.end();
       if (!reported) continue;

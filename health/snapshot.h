@@ -106,6 +106,25 @@ struct LoadSample {
   std::optional<double> cpu_pressure;           // PSI cpu some avg10, percent
 };
 
+// With [second_chance]: the peers as last read and what was handed to them.
+struct SecondChancePeerView {
+  struct Service {
+    std::string service;
+    bool up = false;  // its agent said 200 on the last fresh read
+  };
+  std::string name;
+  std::string agent;  // "IP:PORT"
+  std::vector<Service> services;
+  std::string error;  // of the last read, or why it is stale
+  uint64_t packets = 0;  // handed over to it
+  uint64_t flows = 0;    // connections handed over to it
+};
+struct SecondChanceView {
+  std::string interface;
+  std::vector<SecondChancePeerView> peers;
+  std::string error;  // the program's maps could not be written or read
+};
+
 struct Snapshot {
   WallTime taken;
   WallTime started;
@@ -119,6 +138,7 @@ struct Snapshot {
   bool pair_writer = false;  // the gate: this node takes writes for the pair
   pair::PeerView pair_peer;
   std::optional<double> cpu_pressure;
+  std::optional<SecondChanceView> second_chance;
 
   const ServiceView* FindService(const std::string& name) const;
 };

@@ -270,6 +270,23 @@ void AddPair(Exposition& e, const Snapshot& snap) {
   }
 }
 
+void AddSecondChance(Exposition& e, const Snapshot& snap) {
+  if (!snap.second_chance) return;
+  for (const auto& peer : snap.second_chance->peers) {
+    const Labels l{{"peer", peer.name}};
+    e.Add("rsagent_second_chance_packets_total", "counter",
+          "Packets this node could not serve and handed to the peer at L2.", l,
+          static_cast<double>(peer.packets));
+    e.Add("rsagent_second_chance_connections_total", "counter",
+          "Connections (SYNs) this node could not serve and handed to the peer.", l,
+          static_cast<double>(peer.flows));
+    for (const auto& s : peer.services) {
+      e.Add("rsagent_peer_up", "gauge", "1 while the peer's agent answers 200 on /health/SERVICE.",
+            {{"peer", peer.name}, {"service", s.service}}, s.up ? 1 : 0);
+    }
+  }
+}
+
 }  // namespace
 
 std::string RenderMetrics(const Snapshot& snap, const std::string& version,
@@ -285,6 +302,7 @@ std::string RenderMetrics(const Snapshot& snap, const std::string& version,
   AddProbes(e, snap);
   AddDr(e, snap);
   AddPair(e, snap);
+  AddSecondChance(e, snap);
   return e.Render();
 }
 

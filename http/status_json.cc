@@ -100,6 +100,21 @@ nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) 
     pair["peer"] = pair::ToJson(snapshot.pair_peer);
     doc["pair"] = std::move(pair);
   }
+  if (snapshot.second_chance) {
+    const SecondChanceView& sc = *snapshot.second_chance;
+    nlohmann::json peers = nlohmann::json::array();
+    for (const auto& peer : sc.peers) {
+      nlohmann::json verdicts = nlohmann::json::object();
+      for (const auto& s : peer.services) verdicts[s.service] = s.up ? "UP" : "DOWN";
+      peers.push_back({{"name", peer.name},
+                       {"agent", peer.agent},
+                       {"services", verdicts},
+                       {"error", peer.error},
+                       {"packets_handed_over", peer.packets},
+                       {"connections_handed_over", peer.flows}});
+    }
+    doc["second_chance"] = {{"interface", sc.interface}, {"peers", peers}, {"error", sc.error}};
+  }
   return doc;
 }
 

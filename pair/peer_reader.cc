@@ -1,11 +1,10 @@
 #include "pair/peer_reader.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <memory>
 
 #include "pair/mysql_query.h"
+#include "probes/agent_get.h"
 #include "probes/mysql_row.h"
 
 namespace rsagent::pair {
@@ -14,51 +13,6 @@ namespace {
 
 // One attempt per round; a dead peer costs one SYN per round.
 constexpr auto kRetry = std::chrono::milliseconds(100);
-// A report is a few hundred bytes; anything much bigger is not one.
-constexpr size_t kMaxBody = 16 * 1024;
-
-size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  const size_t n = size * count;
-  if (body->size() + n > kMaxBody) return 0;  // aborts the transfer
-  body->append(data, n);
-  return n;
-}
-
-struct HttpAnswer {
-  long status = 0;
-  std::string body;
-};
-
-// One GET with a fresh connection; the whole exchange ends by the deadline
-// (CURLOPT_TIMEOUT_MS), proxies ignored.
-Result<HttpAnswer> Get(const std::string& url, std::chrono::steady_clock::time_point deadline) {
-  const auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  if (budget.count() <= 0) return Error{"GET " + url + ": timed out"};
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return Error{"GET " + url + ": out of memory"};
-  HttpAnswer answer;
-  char error[CURL_ERROR_SIZE] = "";
-  CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "rsagent-pair");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(budget.count()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(budget.count()));
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer.body);
-  const CURLcode code = curl_easy_perform(c);
-  if (code == CURLE_OPERATION_TIMEDOUT) return Error{"GET " + url + ": timed out"};
-  if (code != CURLE_OK) {
-    return Error{"GET " + url + ": " + (error[0] ? error : curl_easy_strerror(code))};
-  }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &answer.status);
-  return answer;
-}
 
 }  // namespace
 
@@ -95,7 +49,7 @@ PeerSqlFacts PeerReader::ReadSql(Clock::time_point deadline) {
 
 PeerAgentFacts PeerReader::ReadAgent(Clock::time_point deadline) const {
   PeerAgentFacts facts;
-  auto response = Get(url_, deadline);
+  auto response = probes::GetFromAgent(url_, deadline, "rsagent-pair");
   if (!response.ok()) {
     facts.error = response.error();
     return facts;

@@ -13,6 +13,9 @@ BUILD_PACKAGES=(
   libssl-dev
   # the HTTP probe's client (issue 12: libcurl instead of our own HTTP/TLS code)
   libcurl4-openssl-dev
+  # second chance (netsetup/second_chance.bpf.c): clang for the BPF target,
+  # bpftool to embed it as a libbpf skeleton, libbpf to load it
+  clang llvm libbpf-dev bpftool
 )
 if [[ ${1:-} == --list-build ]]; then
   printf '%s\n' "${BUILD_PACKAGES[@]}"

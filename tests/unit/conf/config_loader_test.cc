@@ -278,7 +278,7 @@ TEST(LoadConfig, UnknownTopLevelTable) {
               ElementsAre("t.toml:9:2: servce: unknown key; did you mean `service`?"));
   EXPECT_THAT(Errors(WithMinimal("[director]\nport = 1\n")),
               ElementsAre("t.toml:9:2: director: unknown key (expected one of: agent, vip, probe, "
-                          "service, pair)"));
+                          "service, pair, peer, second_chance)"));
 }
 
 TEST(LoadConfig, WrongTypeNamesTheExpectedType) {
@@ -794,6 +794,89 @@ port = 80
 probes = ["x"]
 )"),
               ElementsAre(HasSubstr("probe.x.watch_listener: unknown key")));
+}
+
+}  // namespace
+}  // namespace rsagent::conf
+
+namespace rsagent::conf {
+namespace {
+
+constexpr std::string_view kWebService = R"(
+[vip]
+addresses = ["192.168.1.100"]
+[probe.nginx]
+type = "http"
+url = "http://127.0.0.1/"
+[service.web]
+vip = "192.168.1.100"
+port = 80
+probes = ["nginx"]
+[service.local]
+port = 8080
+probes = ["nginx"]
+)";
+
+TEST(LoadConfig, SecondChanceWithPeers) {
+  Config c = Load(std::string(kWebService) + R"(
+[peer.D]
+agent = "192.168.1.11:9480"
+mac = "52:54:00:0a:0B:0c"
+[second_chance]
+interface = "eth0"
+services = ["web"]
+max_flows = 1000
+poll = "100ms"
+timeout = "50ms"
+heartbeat_timeout = "2s"
+)");
+  ASSERT_TRUE(c.second_chance);
+  EXPECT_EQ(c.second_chance->interface, "eth0");
+  EXPECT_EQ(c.second_chance->services, std::vector<std::string>{"web"});
+  EXPECT_EQ(c.second_chance->max_flows, 1000u);
+  EXPECT_EQ(c.second_chance->poll, milliseconds(100));
+  EXPECT_EQ(c.second_chance->timeout, milliseconds(50));
+  EXPECT_EQ(c.second_chance->heartbeat_timeout, milliseconds(2000));
+  ASSERT_EQ(c.peers.size(), 1u);
+  EXPECT_EQ(c.peers[0].name, "D");
+  EXPECT_EQ(c.peers[0].agent.ToString(), "192.168.1.11:9480");
+  EXPECT_EQ(c.peers[0].mac, (std::array<uint8_t, 6>{0x52, 0x54, 0x00, 0x0a, 0x0b, 0x0c}));
+}
+
+TEST(LoadConfig, SecondChanceIsOffWithoutItsSection) {
+  Config c = Load(kWebService);
+  EXPECT_FALSE(c.second_chance);
+  EXPECT_TRUE(c.peers.empty());
+}
+
+TEST(LoadConfig, SecondChanceErrorsNameTheKey) {
+  EXPECT_THAT(Errors(std::string(kWebService) + R"(
+[peer.D]
+agent = "192.168.1.11"
+mac = "01:00:5e:00:00:01"
+[peer.E]
+mac = "52:54:00:0a:0b"
+[second_chance]
+interface = "eth0/x"
+services = ["local", "nope"]
+timeout = "1s"
+)"),
+              ElementsAre(HasSubstr("peer.D.agent:"), HasSubstr("peer.D.mac: \"01:00:5e:00:00:01\" is a multicast"),
+                          HasSubstr("peer.E: missing required key `agent`"),
+                          HasSubstr("peer.E.mac: \"52:54:00:0a:0b\" is not a MAC address"),
+                          HasSubstr("second_chance.interface:"),
+                          HasSubstr("second_chance.services[0]: service \"local\" has no IPv4 vip"),
+                          HasSubstr("second_chance.services[1]: no service named \"nope\""),
+                          HasSubstr("second_chance.timeout: must not exceed poll")));
+}
+
+TEST(LoadConfig, SecondChanceNeedsAPeer) {
+  EXPECT_THAT(Errors(std::string(kWebService) + R"(
+[second_chance]
+interface = "eth0"
+services = ["web"]
+)"),
+              ElementsAre(HasSubstr("no [peer.NAME] table")));
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 
 #include <set>
 
+#include "probes/exec_probe.h"
+#include "probes/http_probe.h"
+#include "probes/tcp_probe.h"
 #include "tests/unit/health/test_config.h"
 
 namespace rsagent::agent {
@@ -20,13 +23,13 @@ class ListenerGuardTest : public ::testing::Test {
   ListenerGuardTest() {
     conf::ProbeConfig tcp = TcpProbe("ports", 1, 3);
     tcp.spec =
-        conf::TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80"), *Endpoint::Parse("127.0.0.1:443")}};
+        probes::TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80"), *Endpoint::Parse("127.0.0.1:443")}};
     conf::ProbeConfig http = TcpProbe("nginx", 1, 3);
-    http.spec = conf::HttpProbeSpec{.url = "http://localhost:8080/health"};
+    http.spec = probes::HttpProbeSpec{.url = "http://localhost:8080/health"};
     conf::ProbeConfig unwatched = TcpProbe("quiet", 1, 3);
     unwatched.watch_listener = false;
     conf::ProbeConfig exec = TcpProbe("script", 1, 3);
-    exec.spec = conf::ExecProbeSpec{.command = {"/bin/true"}};
+    exec.spec = probes::ExecProbeSpec{.command = {"/bin/true"}};
     config_.probes = {tcp, http, unwatched, exec};
     for (const auto& p : config_.probes) config_.services.push_back(Service(p.name, {p.name}));
   }

@@ -168,5 +168,19 @@ TEST(MetricsTest, ThePairsRoleTermAndPeer) {
   EXPECT_EQ(RenderMetrics(MakeSnapshot(), "1").find("rsagent_mysql_writer"), std::string::npos);
 }
 
+TEST(MetricsTest, SecondChanceCountersPerPeer) {
+  Snapshot s = MakeSnapshot();
+  s.second_chance = SecondChanceView{.interface = "eth0"};
+  s.second_chance->peers.push_back(SecondChancePeerView{
+      .name = "D", .agent = "192.168.1.11:9480", .services = {{"web", true}}, .packets = 42, .flows = 7});
+  const std::string text = RenderMetrics(s, "1.2.3");
+  for (const char* line : {"rsagent_second_chance_packets_total{peer=\"D\"} 42\n",
+                           "rsagent_second_chance_connections_total{peer=\"D\"} 7\n",
+                           "rsagent_peer_up{peer=\"D\",service=\"web\"} 1\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+  }
+  EXPECT_EQ(RenderMetrics(MakeSnapshot(), "1.2.3").find("second_chance"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rsagent::agent

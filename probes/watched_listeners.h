@@ -9,8 +9,8 @@
 #include "common/ip_address.h"
 #include "conf/config.h"
 
-namespace rsagent::conf {
+namespace rsagent::probes {
 
-std::vector<Endpoint> WatchedListeners(const ProbeConfig& probe);
+std::vector<Endpoint> WatchedListeners(const conf::ProbeConfig& probe);
 
-}  // namespace rsagent::conf
+}  // namespace rsagent::probes

@@ -1,12 +1,17 @@
-#include "conf/watched_listeners.h"
+#include "probes/watched_listeners.h"
+
+#include "probes/exec_probe.h"
+#include "probes/http_probe.h"
+#include "probes/mysql_probe.h"
+#include "probes/tcp_probe.h"
 
 #include <gtest/gtest.h>
 
-namespace rsagent::conf {
+namespace rsagent::probes {
 namespace {
 
-ProbeConfig Probe(ProbeSpec spec) {
-  ProbeConfig p;
+conf::ProbeConfig Probe(conf::ProbeSpec spec) {
+  conf::ProbeConfig p;
   p.name = "p";
   p.spec = std::move(spec);
   return p;
@@ -19,7 +24,7 @@ std::vector<std::string> Texts(const std::vector<Endpoint>& endpoints) {
 }
 
 TEST(WatchedListeners, TcpWatchesEveryTarget) {
-  ProbeConfig p =
+  conf::ProbeConfig p =
       Probe(TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80"), *Endpoint::Parse("[::1]:443")}});
   EXPECT_EQ(Texts(WatchedListeners(p)), (std::vector<std::string>{"127.0.0.1:80", "[::1]:443"}));
 }
@@ -32,7 +37,7 @@ TEST(WatchedListeners, HttpWatchesTheUrlsAddressAndPort) {
 }
 
 TEST(WatchedListeners, OffAndOtherKindsWatchNothing) {
-  ProbeConfig off = Probe(TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80")}});
+  conf::ProbeConfig off = Probe(TcpProbeSpec{{*Endpoint::Parse("127.0.0.1:80")}});
   off.watch_listener = false;
   EXPECT_TRUE(WatchedListeners(off).empty());
   EXPECT_TRUE(WatchedListeners(Probe(ExecProbeSpec{.command = {"/bin/true"}})).empty());
@@ -41,4 +46,4 @@ TEST(WatchedListeners, OffAndOtherKindsWatchNothing) {
 }
 
 }  // namespace
-}  // namespace rsagent::conf
+}  // namespace rsagent::probes

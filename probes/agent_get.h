@@ -1,0 +1,22 @@
+// One GET to another agent's read-only health listener (a peer's /writer or
+// /health/SERVICE): a fresh connection, no proxy, http only, the whole
+// exchange bounded by the deadline, the body capped.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/result.h"
+
+namespace rsagent::probes {
+
+struct AgentAnswer {
+  long status = 0;
+  std::string body;
+};
+
+Result<AgentAnswer> GetFromAgent(const std::string& url,
+                                 std::chrono::steady_clock::time_point deadline,
+                                 const char* user_agent);
+
+}  // namespace rsagent::probes
