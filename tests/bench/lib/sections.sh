@@ -369,13 +369,15 @@ fault_recover() {
 
 section_detection() {
   local profile fault i t0 seen ms rows="" tcp_sees_stop
-  for profile in default fast; do
+  for profile in default fast event; do
     bench_agent_config "$TMP/agent-$profile.toml" "$profile"
     bench_start_agent "$TMP/agent-$profile.toml"
-    local interval_ms=1000 timeout_ms=500 fall=2
+    local interval_ms=1000 timeout_ms=500 fall=2 faults="nginx mysqld sql_thread"
     [[ $profile == fast ]] && interval_ms=200 timeout_ms=150
     local bound_ms=$((fall * interval_ms + timeout_ms))
-    for fault in nginx mysqld sql_thread; do
+    # Event-driven DOWN applies to a dead listener only; issue 19's target.
+    [[ $profile == event ]] && faults=nginx bound_ms=50
+    for fault in $faults; do
       local samples=()
       for ((i = 1; i <= TRIALS; i++)); do
         bench_wait_healthy 60 || { broken "$profile/$fault: /health not 200 before trial $i"; break; }
@@ -411,7 +413,10 @@ section_detection() {
 From the fault to the first \`/health\` answering 503 (polled every 5 ms on new
 connections), ${TRIALS} trials per fault at a random phase against the probe
 schedule. *default*: every probe timing at its default (interval 1 s, timeout
-500 ms, rise 2, fall 2); *fast*: interval 200 ms, timeout 150 ms. Faults:
+500 ms, rise 2, fall 2); *fast*: interval 200 ms, timeout 150 ms; both with
+\`watch_listener = false\`, the schedule alone. *event*: default timings with
+the listener watched (the default since issue 19: a destroyed listener turns
+the probe DOWN at once), nginx only (bound: 50 ms). Faults:
 \`kill -9\` of nginx (master and workers), SIGSTOP of mysqld, \`STOP SLAVE
 SQL_THREAD\` (the reader verdict). Bound: fall × interval + timeout.
 

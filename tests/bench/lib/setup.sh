@@ -53,10 +53,13 @@ bench_start_clustercheck() {
 # nginx (web) and db1 (writer and reader). PROFILE default keeps every probe
 # timing at its default; fast checks five times a second.
 bench_agent_config() {
-  local file="$1" timing=""
+  local file="$1" timing="" watch="watch_listener = false"
   if [[ $2 == fast ]]; then
     timing=$'interval = "200ms"\ntimeout = "150ms"\nrise = 2\nfall = 2'
   fi
+  # event: default timings, nginx's listener watched (event-driven DOWN);
+  # the other profiles measure the probe schedule alone.
+  [[ $2 == event ]] && watch=""
   cat >"$file" <<CONF
 [agent]
 listen = "127.0.0.1:$BENCH_AGENT_PORT"
@@ -71,6 +74,7 @@ log_level = "warn"
 type = "http"
 url = "http://127.0.0.1:$BENCH_NGINX_PORT/"
 $timing
+$watch
 
 [probe.mysql]
 type = "mysql"
