@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+
 #include "probes/agent_get.h"
 
 namespace rsagent::agent {

@@ -234,9 +234,10 @@ restore 1 2
 # ---- the agent killed -9 while its node forwards ------------------------
 start_stream agent 300
 sleep 2
+touch "$TMP/freeze"  # from here the director keeps sending to web1, whatever happens
+sleep 1.2            # a poll in progress ends
 kill_web 1
 sleep 0.5
-touch "$TMP/freeze"  # the director keeps sending to web1 as if nothing happened
 t_agent=$(now_ms)
 kill -9 "${AGENT[1]}"
 wait "${AGENT[1]}" 2>/dev/null || true
