@@ -383,11 +383,17 @@ section_detection() {
         bench_wait_healthy 60 || { broken "$profile/$fault: /health not 200 before trial $i"; break; }
         # A random phase against the probe schedule.
         sleep "$(awk -v r="$RANDOM" -v i="$interval_ms" 'BEGIN { printf "%.3f", r / 32768 * i / 1000 }')"
+        # The watcher polls before the fault: its start-up (tens of ms on a
+        # loaded host) must not count as detection time.
+        ip netns exec "$BENCH_NS" "$BENCH_BIN/rsagent-bench-watch" \
+          --target "127.0.0.1:$BENCH_AGENT_PORT" --until 503 --interval-ms 5 --timeout-s 30 \
+          >"$TMP/seen" &
+        local watch_pid=$!
+        sleep 0.3
         t0=$(now_ns)
         fault_inject "$fault"
-        seen=$(ip netns exec "$BENCH_NS" "$BENCH_BIN/rsagent-bench-watch" \
-          --target "127.0.0.1:$BENCH_AGENT_PORT" --until 503 --interval-ms 5 --timeout-s 30) ||
-          broken "$profile/$fault: /health never answered 503"
+        wait "$watch_pid" || broken "$profile/$fault: /health never answered 503"
+        seen=$(cat "$TMP/seen")
         if [[ $fault == mysqld && -z ${tcp_sees_stop:-} ]]; then
           # What TCP_CHECK would see: the kernel still completes handshakes.
           ip netns exec "$BENCH_NS" timeout 3 bash -c "</dev/tcp/$BENCH_DB1/3306" 2>/dev/null &&

@@ -209,6 +209,7 @@ import json, sys
 sc = json.load(sys.stdin)["second_chance"]
 print(sum(p["connections_handed_over"] for p in sc["peers"]))')
 log "second chance on: $ON of $(wc -l <"$TMP/on.log") requests failed; web1 handed $handed connections to its peers; kill -9 -> web1 DOWN in $kill_ms ms"
+((ON == 0)) || log "failed with second chance (start ms, code, curl exit, s, server): $(awk '$2 != 200' "$TMP/on.log")"
 ((handed > 0)) || fail "web1 handed over no connection: second chance never acted"
 lab_exec web1 curl -s http://127.0.0.1:9480/metrics | grep -q '^rsagent_second_chance_connections_total{peer="web2"}' ||
   fail "no second-chance counters in /metrics"
