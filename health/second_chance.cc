@@ -22,6 +22,17 @@ bool Sleep(std::stop_token& stop, milliseconds d) {
 
 }  // namespace
 
+uint32_t PeersUpMask(const std::vector<PeerRead>& peers, size_t service, SteadyTime now,
+                     milliseconds fresh) {
+  uint32_t mask = 0;
+  for (size_t p = 0; p < peers.size(); ++p) {
+    if (service < peers[p].up.size() && peers[p].up[service] && now - peers[p].read_at <= fresh) {
+      mask |= 1u << p;
+    }
+  }
+  return mask;
+}
+
 Result<std::unique_ptr<SecondChance>> SecondChance::Start(const conf::Config& config,
                                                           HealthModel& model) {
   const conf::SecondChanceConfig& sc = *config.second_chance;
@@ -47,8 +58,8 @@ SecondChance::SecondChance(conf::Config config, HealthModel& model,
       model_(model),
       program_(std::move(program)),
       peers_(config_.peers.size(),
-             PeerState{.up = std::vector<bool>(config_.second_chance->services.size(), false),
-                       .error = "not read yet"}) {}
+             PeerRead{.up = std::vector<bool>(config_.second_chance->services.size(), false),
+                      .error = "not read yet"}) {}
 
 SecondChance::~SecondChance() {
   for (auto& t : threads_) t.request_stop();
@@ -60,7 +71,7 @@ void SecondChance::Poll(size_t index, std::stop_token stop) {
   const conf::PeerConfig& peer = config_.peers[index];
   while (!stop.stop_requested()) {
     const auto started = Clock::now();
-    PeerState state{.up = std::vector<bool>(sc.services.size(), false)};
+    PeerRead state{.up = std::vector<bool>(sc.services.size(), false)};
     for (size_t s = 0; s < sc.services.size(); ++s) {
       const std::string url = "http://" + peer.agent.ToString() + "/health/" + sc.services[s];
       auto answer = probes::GetFromAgent(url, Clock::now() + sc.timeout, "rsagent-peer");
@@ -94,16 +105,13 @@ void SecondChance::Maintain(std::stop_token stop) {
   do {
     const auto now = Clock::now();
     Status status = program_->Heartbeat();
-    std::vector<PeerState> peers;
+    std::vector<PeerRead> peers;
     {
       std::lock_guard lock(mu_);
       peers = peers_;
     }
     for (size_t s = 0; s < sc.services.size() && status.ok(); ++s) {
-      uint32_t mask = 0;
-      for (size_t p = 0; p < peers.size(); ++p) {
-        if (peers[p].up[s] && now - peers[p].read_at <= fresh) mask |= 1u << p;
-      }
+      const uint32_t mask = PeersUpMask(peers, s, now, fresh);
       if (mask == last_masks[s]) continue;
       const conf::ServiceConfig* service = config_.FindService(sc.services[s]);
       status = program_->SetService(*service->vip, service->port, mask);

@@ -18,6 +18,18 @@
 
 namespace rsagent::agent {
 
+// One peer's verdicts as last read.
+struct PeerRead {
+  std::vector<bool> up;  // per second-chance service, in the config's order
+  std::string error;
+  SteadyTime read_at{};
+};
+
+// Bit p set: peer p may take new flows of `service` — it said UP on a read
+// no older than `fresh` (an old read is no evidence).
+uint32_t PeersUpMask(const std::vector<PeerRead>& peers, size_t service, SteadyTime now,
+                     std::chrono::milliseconds fresh);
+
 class SecondChance {
  public:
   // Only with [second_chance]; an interface or kernel that refuses the
@@ -27,12 +39,6 @@ class SecondChance {
   ~SecondChance();  // stops the threads, then detaches the program
 
  private:
-  struct PeerState {
-    std::vector<bool> up;  // per service of the config, in its order
-    std::string error;
-    SteadyTime read_at{};
-  };
-
   SecondChance(conf::Config config, HealthModel& model,
                std::unique_ptr<netsetup::SecondChanceProgram> program);
   void Poll(size_t peer, std::stop_token stop);
@@ -42,7 +48,7 @@ class SecondChance {
   HealthModel& model_;
   std::unique_ptr<netsetup::SecondChanceProgram> program_;
   std::mutex mu_;
-  std::vector<PeerState> peers_;       // guarded by mu_; in config_.peers order
+  std::vector<PeerRead> peers_;        // guarded by mu_; in config_.peers order
   std::vector<std::jthread> threads_;  // last: stopped and joined first
 };
 
