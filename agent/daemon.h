@@ -16,6 +16,6 @@ struct DaemonOptions {
 };
 
 // Runs until SIGTERM/SIGINT; returns the process exit code.
-int RunDaemon(const conf::Config& config, const DaemonOptions& options);
+int RunDaemon(conf::Config config, const DaemonOptions& options);
 
 }  // namespace rsagent::agent

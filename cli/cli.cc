@@ -214,7 +214,7 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
   }
   const std::string path =
       embedded ? "" : args.config_path.value_or(conf::kDefaultConfigPath);
-  return RunDaemon(*config,
+  return RunDaemon(std::move(*config),
                    DaemonOptions{.config_path = path, .version = kVersion, .log_sink = log_sink});
 }
 

@@ -1,6 +1,8 @@
 #include "health/health_model.h"
 
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "conf/duration.h"
 #include "probes/probe_kinds.h"
@@ -64,15 +66,20 @@ HealthModel::ProbeState HealthModel::MakeProbeState(const conf::ProbeConfig& pro
 }
 
 void HealthModel::Record(const std::string& probe, const probes::ProbeResult& result,
-                         SteadyTime finished) {
+                         SteadyTime finished, std::chrono::microseconds schedule_delay) {
   std::unique_lock lock(mu_);
   auto it = probes_.find(probe);
   if (it == probes_.end()) return;  // removed by a reload while it ran
   ProbeState& state = it->second;
   if (result.outcome.ok && finished - result.latency < state.failed_now_at) return;
+  // A verdict that changes is published at once; any other result waits
+  // for the next Refresh (a publish costs O(probes), so one per result made
+  // the agent's cost grow with the square of the probe count: issue 16).
+  bool publish = !state.has_result;
   state.has_result = true;
   state.last = result;
   state.last_at = finished;
+  state.schedule_delay = schedule_delay;
   ++state.attempts;
   if (!result.outcome.ok) ++state.failures;
   state.durations.Observe(std::chrono::duration<double>(result.latency).count());
@@ -85,8 +92,12 @@ void HealthModel::Record(const std::string& probe, const probes::ProbeResult& re
     if (check.hysteresis.Observe(ok)) {
       check.since = ToWall(finished);
       ++check.transitions;
+      publish = true;
     }
+    // A stale verdict that a fresh result brings back.
+    if (check.shown_up != check.hysteresis.up()) publish = true;
   }
+  if (!publish) return;
   PublishLocked(finished);
   lock.unlock();
   EmitPending();
@@ -242,6 +253,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
     view.last_at = ToWall(state.last_at);
     view.attempts = state.attempts;
     view.failures = state.failures;
+    view.schedule_delay = state.schedule_delay;
     const SteadyTime last = state.has_result ? state.last_at : SteadyTime{};
     const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - last);
     const bool stale = state.has_result && age > StaleAfter(probe_config);
@@ -271,6 +283,12 @@ void HealthModel::PublishLocked(SteadyTime now) {
     snap->probes.push_back(std::move(view));
   }
 
+  // snap->probes is in config order: one index serves both, so evaluating
+  // the services stays linear in their probes.
+  std::unordered_map<std::string_view, size_t> probe_index;
+  probe_index.reserve(snap->probes.size());
+  for (size_t i = 0; i < snap->probes.size(); ++i) probe_index.emplace(snap->probes[i].name, i);
+
   bool all_up = !config_.services.empty();
   for (const auto& service : config_.services) {
     ServiceView view{.name = service.name, .vip = service.vip, .port = service.port,
@@ -296,12 +314,11 @@ void HealthModel::PublishLocked(SteadyTime now) {
     // What is wrong besides an override or the shutdown.
     const size_t admin_part = reasons.size();
     for (const auto& name : service.probes) {
-      const conf::ProbeConfig* probe = config_.FindProbe(name);
-      const ProbeView* pv = nullptr;
-      for (const auto& p : snap->probes) {
-        if (p.name == name) pv = &p;
-      }
-      const CheckView* check = pv ? pv->Find(CheckKeyFor(service, *probe)) : nullptr;
+      auto at = probe_index.find(name);
+      const CheckView* check =
+          at == probe_index.end()
+              ? nullptr
+              : snap->probes[at->second].Find(CheckKeyFor(service, config_.probes[at->second]));
       if (!check || !check->up) {
         std::string what = "probe " + name;
         if (check && !check->role.empty()) what += " (" + check->role + ")";

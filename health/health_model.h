@@ -1,6 +1,8 @@
 // Turns probe results into service verdicts (docs/design.md §6). Thread-safe:
-// probe threads Record(), the ticker Refresh()es for staleness, handlers read
-// the cached Current() snapshot.
+// probe workers Record(), the ticker Refresh()es for staleness, handlers read
+// the cached Current() snapshot. A result that flips a verdict is published
+// at once; others are coalesced into the next Refresh(), so the cost stays
+// linear in the number of probes.
 #pragma once
 
 #include <map>
@@ -22,7 +24,9 @@ class HealthModel {
   // model's lock is released.
   HealthModel(const conf::Config& config, SteadyTime now, EventSink* events = nullptr);
 
-  void Record(const std::string& probe, const probes::ProbeResult& result, SteadyTime finished);
+  // `schedule_delay`: how late the attempt started (shown in /status).
+  void Record(const std::string& probe, const probes::ProbeResult& result, SteadyTime finished,
+              std::chrono::microseconds schedule_delay = {});
   // What a probe checks is known to be gone (its listener destroyed): the
   // probe and its checks turn DOWN now, not after `fall` attempts; `rise`
   // passes still bring it back. A passing attempt that started before this
@@ -39,7 +43,8 @@ class HealthModel {
   void SetLoad(LoadSample load, SteadyTime now);
   // With [second_chance]: the peers and counters for /status and /metrics.
   void SetSecondChance(SecondChanceView view, SteadyTime now);
-  // Re-evaluates time-dependent state (staleness) and republishes.
+  // Re-evaluates time-dependent state (staleness) and republishes, with
+  // every result recorded since the last publish.
   void Refresh(SteadyTime now);
   // Swaps in a new config: probes whose config is unchanged keep their state
   // (no flap on reload); others start DOWN again. Overrides of services that
@@ -65,6 +70,7 @@ class HealthModel {
     bool has_result = false;
     probes::ProbeResult last;
     SteadyTime last_at;
+    std::chrono::microseconds schedule_delay{0};
     uint64_t attempts = 0;
     uint64_t failures = 0;
     ProbeDurations durations;

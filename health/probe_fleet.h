@@ -1,36 +1,37 @@
 // The set of running probes. Sync() makes it match a config: unchanged probes
 // keep running untouched, changed ones restart, removed ones stop. Building a
 // probe cannot fail: conf/ validated its spec.
-// Sync() and the destructor never wait for an attempt in flight: stopped
-// runners go to a ProbeReaper (a reload answers at once, SIGTERM keeps to
-// shutdown_grace), and report nothing after they are stopped.
+// Sync() and the destructor never wait for an attempt in flight (a reload
+// answers at once, SIGTERM keeps to shutdown_grace), and a stopped probe
+// reports nothing more (health/probe_scheduler.h runs them).
 #pragma once
 
 #include <map>
-#include <memory>
 #include <string>
+#include <vector>
 
-#include "health/probe_reaper.h"
-#include "health/probe_runner.h"
+#include "health/probe_scheduler.h"
 
 namespace rsagent::agent {
 
 class ProbeFleet {
- public:
-  explicit ProbeFleet(ResultSink sink) : sink_(std::move(sink)) {}
-  ~ProbeFleet();  // stops every runner; waits at most ProbeReaper::kAbandonAfter
+public:
+  explicit ProbeFleet(ResultSink sink) : scheduler_(std::move(sink)) {}
 
-  void Sync(const std::vector<conf::ProbeConfig>& probes);
-  size_t size() const { return runners_.size(); }
-  // Stopped runners whose attempt in flight has not ended yet.
-  size_t stopping() const { return reaper_.pending(); }
+  void Sync(const std::vector<conf::ProbeConfig> &probes);
+  size_t size() const { return running_.size(); }
+  // Stopped probes whose attempt in flight has not ended yet.
+  size_t stopping() const { return scheduler_.stopping(); }
+  size_t threads() const { return scheduler_.threads(); }
 
- private:
-  void Retire(std::unique_ptr<ProbeRunner> runner);
+private:
+  struct Running {
+    conf::ProbeConfig config;
+    ProbeScheduler::Id id;
+  };
 
-  ResultSink sink_;
-  ProbeReaper reaper_;  // before runners_: destroyed after them
-  std::map<std::string, std::unique_ptr<ProbeRunner>> runners_;
+  ProbeScheduler scheduler_;
+  std::map<std::string, Running> running_;
 };
 
-}  // namespace rsagent::agent
+} // namespace rsagent::agent

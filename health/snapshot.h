@@ -63,6 +63,9 @@ struct ProbeView {
   bool has_result = false;
   probes::ProbeResult last;       // valid when has_result
   WallTime last_at;
+  // How late the last attempt started after it was due (the agent's own
+  // lateness: a busy pool or a starved CPU). Not part of its timeout.
+  std::chrono::microseconds schedule_delay{0};
   uint64_t attempts = 0;
   uint64_t failures = 0;
 

@@ -13,8 +13,12 @@ milliseconds Lasted(WallTime since, WallTime now) {
   return duration_cast<milliseconds>(now - since);
 }
 
+// Looks at `hint` first: snapshots list items in config order, so the same
+// position nearly always holds the same item, and comparing two snapshots of
+// 1,000 probes stays linear (issue 16).
 template <typename T, typename Key>
-const T* FindBy(const std::vector<T>& items, const Key& key, auto field) {
+const T* FindBy(const std::vector<T>& items, const Key& key, auto field, size_t hint = 0) {
+  if (hint < items.size() && items[hint].*field == key) return &items[hint];
   for (const auto& item : items) {
     if (item.*field == key) return &item;
   }
@@ -33,8 +37,9 @@ std::vector<Event> StateChanges::Between(const Snapshot& before, const Snapshot&
 
 void StateChanges::Services(const Snapshot& before, const Snapshot& after,
                             std::vector<Event>& out) const {
-  for (const auto& now : after.services) {
-    const ServiceView* was = FindBy(before.services, now.name, &ServiceView::name);
+  for (size_t i = 0; i < after.services.size(); ++i) {
+    const ServiceView& now = after.services[i];
+    const ServiceView* was = FindBy(before.services, now.name, &ServiceView::name, i);
     if (!was || was->up == now.up) continue;  // new (reload) or unchanged
     // A DOWN that the operator asked for (drain, maint, stop) is news, not a
     // fault: info. A fault is a warning.
@@ -54,8 +59,9 @@ void StateChanges::Services(const Snapshot& before, const Snapshot& after,
 
 void StateChanges::Probes(const Snapshot& before, const Snapshot& after,
                           std::vector<Event>& out) const {
-  for (const auto& probe : after.probes) {
-    const ProbeView* was_probe = FindBy(before.probes, probe.name, &ProbeView::name);
+  for (size_t i = 0; i < after.probes.size(); ++i) {
+    const ProbeView& probe = after.probes[i];
+    const ProbeView* was_probe = FindBy(before.probes, probe.name, &ProbeView::name, i);
     if (!was_probe) continue;
     for (const auto& check : probe.checks) {
       const CheckView* was = was_probe->Find(check.role);

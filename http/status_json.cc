@@ -45,6 +45,7 @@ nlohmann::json ProbeJson(const ProbeView& probe) {
     nlohmann::json last{{"ok", probe.last.outcome.ok},
                         {"reason", probe.last.outcome.reason},
                         {"latency_ms", probe.last.latency.count() / 1000.0},
+                        {"schedule_delay_ms", probe.schedule_delay.count() / 1000.0},
                         {"at", FormatWallTime(probe.last_at)}};
     if (!probe.last.details.empty()) last["details"] = probe.last.details;
     j["last"] = last;

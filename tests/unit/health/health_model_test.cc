@@ -247,6 +247,26 @@ TEST_F(HealthModelTest, WeightRampsFromTurningUpAndFollowsTheLoad) {
 namespace rsagent::agent {
 namespace {
 
+// Issue 16: a publish costs O(probes), so only a result that changes a
+// verdict publishes at once; the others wait for the next Refresh.
+TEST_F(HealthModelTest, AResultThatChangesNoVerdictWaitsForTheNextRefresh) {
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));  // first result: published ("no result yet" ends)
+  const auto first = m.Current();
+  EXPECT_EQ(first->probes[0].attempts, 1u);
+  m.Record("a", Fail("refused"), At(200), std::chrono::microseconds(1500));  // rise 2: no flip
+  EXPECT_EQ(m.Current(), first) << "republished for a result that changed no verdict";
+  m.Refresh(At(250));
+  const ProbeView& a = m.Current()->probes[0];
+  EXPECT_EQ(a.attempts, 2u);
+  EXPECT_EQ(a.last.outcome.reason, "refused");
+  EXPECT_EQ(a.schedule_delay, std::chrono::microseconds(1500));
+  m.Record("a", Pass(), At(300));
+  m.Record("a", Pass(), At(400));  // rise reached: UP, published at once
+  EXPECT_TRUE(m.Current()->probes[0].checks[0].up);
+  EXPECT_TRUE(Svc(m, "only-a").up);
+}
+
 TEST(HealthModelPairTest, ThePairGatesItsServiceFromTheStart) {
   conf::Config config;
   config.probes = {testing::MysqlProbe("mysql")};

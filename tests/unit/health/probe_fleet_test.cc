@@ -28,7 +28,9 @@ conf::ProbeConfig Sleeper(const std::string& name, const std::string& seconds) {
 struct Counter {
   std::atomic<int> results{0};
   ResultSink Sink() {
-    return [this](const std::string&, const probes::ProbeResult&, Clock::time_point) { ++results; };
+    return [this](const std::string&, const probes::ProbeResult&, const AttemptTiming&) {
+      ++results;
+    };
   }
 };
 
@@ -64,7 +66,7 @@ TEST(ProbeFleet, DestroyingTheFleetWaitsAtMostTheAbandonBound) {
     fleet.reset();  // the daemon's shutdown
     return Clock::now() - t;
   }();
-  EXPECT_LT(start, ProbeReaper::kAbandonAfter + milliseconds(400));
+  EXPECT_LT(start, ProbeScheduler::kAbandonAfter + milliseconds(400));
   EXPECT_EQ(counter.results.load(), 0);
 }
 
