@@ -23,9 +23,10 @@ constexpr const char* kVariablesStatement =
     "'pxc_maint_mode',"
     " 'read_only', 'super_read_only')";
 
-// The same reconnect backoff as the mysql probe: 1 s doubling to 30 s.
+// The same reconnect backoff as the mysql probe: 1 s doubling to 4 s, none
+// for a connect that reached no server.
 constexpr auto kFirstRetry = std::chrono::seconds(1);
-constexpr auto kMaxRetry = std::chrono::seconds(30);
+constexpr auto kMaxRetry = std::chrono::seconds(4);
 
 }  // namespace
 

@@ -23,6 +23,12 @@ constexpr auto kQuitTimeout = std::chrono::milliseconds(200);
 // Client-side error codes (CR_*) are 2000-2999; below are the server's.
 bool IsClientError(unsigned code) { return code >= 2000 && code < 3000; }
 
+// connect(2) itself failed: no socket file, refused, unreachable. Nothing
+// reached a server, so there is nothing to spare by waiting (issue 16).
+bool NothingListening(unsigned code) {
+  return code == CR_CONNECTION_ERROR || code == CR_CONN_HOST_ERROR;
+}
+
 int MillisLeft(Clock::time_point deadline) {
   auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(left, 0, 1 << 30));
@@ -149,9 +155,16 @@ Status MysqlConnection::Connect(Clock::time_point deadline) {
   bool done = Await(mysql_, status, deadline,
                     [&](int ready) { return mysql_real_connect_cont(&connected, mysql_, ready); });
   if (!done || connected == nullptr) {
+    const bool nothing_listening = done && NothingListening(mysql_errno(mysql_));
     Status failed = Fail("connect to " + target_.ToString(), !done);
     Close(/*graceful=*/false);  // even a refusal (bad password) leaves nothing to reuse
     last_connect_error_ = failed.error();
+    if (nothing_listening) {
+      // Tried again on the next run: a restarted server is seen within one
+      // interval of accepting connections, and starts with a fresh backoff.
+      backoff_.Succeeded();
+      return Error{last_connect_error_ + "; nothing listening: tried again on every run"};
+    }
     backoff_.Failed(Clock::now());
     return Error{last_connect_error_ + NextAttempt()};
   }

@@ -3,7 +3,9 @@
 // ends by the caller's deadline to the millisecond (the blocking API only
 // knows whole-second timeouts). A connection that failed or timed out is
 // closed; the next one is opened at most once per call and only when the
-// backoff allows, so a sick server never gets a reconnect storm.
+// backoff allows, so a sick server never gets a reconnect storm. A connect
+// that reached no server (no socket file, refused) is not backed off: it
+// costs the server nothing, and a restarted one is seen on the next call.
 #pragma once
 
 #include <chrono>

@@ -47,10 +47,13 @@ constexpr const char* kVariablesStatement =
     " OR Variable_name LIKE 'rpl_semi_sync%'";
 constexpr const char* kStatusStatement = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync%'";
 
-// Backoff between failed connects: the first retry on the next run after 1 s,
-// then doubling up to 30 s.
+// Backoff between connects that reached a sick server (timed out, refused
+// the login, too many connections): the first retry on the next run after
+// 1 s, then doubling up to 4 s, so a server that recovers is seen within 4 s
+// (issue 16: at 30 s, E came back to rotation up to 18 s late) while it gets
+// one attempt in four seconds at most. Refused connects are not backed off.
 constexpr auto kFirstRetry = std::chrono::seconds(1);
-constexpr auto kMaxRetry = std::chrono::seconds(30);
+constexpr auto kMaxRetry = std::chrono::seconds(4);
 
 // pt-heartbeat's table (--utc): the newest row written by another server is
 // the true lag behind it, even through a relay or a stopped SQL thread.
