@@ -8,8 +8,7 @@ void ProbeFleet::Sync(const std::vector<conf::ProbeConfig> &probes) {
   std::map<std::string, std::unique_ptr<probes::Probe>> built;
   for (const auto &config : probes) {
     auto it = running_.find(config.name);
-    if (it != running_.end() && it->second.config == config)
-      continue;
+    if (it != running_.end() && it->second.config == config) continue;
     built.emplace(config.name, probes::MakeProbe(config));
   }
   std::map<std::string, Running> next;
@@ -27,13 +26,10 @@ void ProbeFleet::Sync(const std::vector<conf::ProbeConfig> &probes) {
       scheduler_.Remove(old->second.id);
       running_.erase(old);
     }
-    next.emplace(
-        config.name,
-        Running{config, scheduler_.Add(config, std::move(fresh->second))});
+    next.emplace(config.name, Running{config, scheduler_.Add(config, std::move(fresh->second))});
   }
-  for (const auto &[name, removed] : running_)
-    scheduler_.Remove(removed.id);
+  for (const auto &[name, removed] : running_) scheduler_.Remove(removed.id);
   running_ = std::move(next);
 }
 
-} // namespace rsagent::agent
+}  // namespace rsagent::agent

@@ -15,7 +15,7 @@
 namespace rsagent::agent {
 
 class ProbeFleet {
-public:
+ public:
   explicit ProbeFleet(ResultSink sink) : scheduler_(std::move(sink)) {}
 
   void Sync(const std::vector<conf::ProbeConfig> &probes);
@@ -24,7 +24,7 @@ public:
   size_t stopping() const { return scheduler_.stopping(); }
   size_t threads() const { return scheduler_.threads(); }
 
-private:
+ private:
   struct Running {
     conf::ProbeConfig config;
     ProbeScheduler::Id id;
@@ -34,4 +34,4 @@ private:
   std::map<std::string, Running> running_;
 };
 
-} // namespace rsagent::agent
+}  // namespace rsagent::agent

@@ -14,6 +14,8 @@
 // Every attempt's deadline is counted from when it actually started, not from
 // when it was due: time spent waiting for a worker or for the CPU is the
 // agent's lateness, never the server's, and is reported as schedule_delay.
+// A failed attempt that used its whole timeout while the host's CPU was
+// starved says so in its reason (health/cpu_starvation.h).
 // Remove() and the destructor never wait for an attempt in flight: the
 // probe is destroyed by the worker that ran it, and reports nothing more.
 #pragma once
@@ -32,18 +34,16 @@ namespace rsagent::agent {
 // When one attempt was due, started and finished (steady clock).
 struct AttemptTiming {
   std::chrono::steady_clock::time_point due, started, finished;
-  std::chrono::microseconds
-  ScheduleDelay() const; // started - due, never negative
+  std::chrono::microseconds ScheduleDelay() const;  // started - due, never negative
 };
 
-struct SchedulerState; // probe_scheduler.cc
+struct SchedulerState;  // probe_scheduler.cc
 
-using ResultSink =
-    std::function<void(const std::string &probe, const probes::ProbeResult &,
-                       const AttemptTiming &)>;
+using ResultSink = std::function<void(const std::string &probe, const probes::ProbeResult &,
+                                      const AttemptTiming &)>;
 
 class ProbeScheduler {
-public:
+ public:
   using Id = uint64_t;
 
   static constexpr size_t kCoreWorkers = 2;
@@ -55,7 +55,8 @@ public:
   // nothing but its own probe.
   static constexpr std::chrono::milliseconds kAbandonAfter{500};
 
-  explicit ProbeScheduler(ResultSink sink);
+  // `cpu_pressure`: where PSI is read (health/cpu_starvation.h).
+  explicit ProbeScheduler(ResultSink sink, std::string cpu_pressure = "/proc/pressure/cpu");
   ~ProbeScheduler();
   ProbeScheduler(const ProbeScheduler &) = delete;
   ProbeScheduler &operator=(const ProbeScheduler &) = delete;
@@ -67,13 +68,12 @@ public:
   // even from an attempt in flight.
   void Remove(Id id);
 
-  size_t threads() const; // the timer thread and the workers alive
+  size_t threads() const;  // the timer thread and the workers alive
   // Removed probes whose attempt in flight has not ended yet.
   size_t stopping() const;
 
-private:
-  std::shared_ptr<SchedulerState>
-      shared_; // outlives this object when attempts are abandoned
+ private:
+  std::shared_ptr<SchedulerState> shared_;  // outlives this object when attempts are abandoned
 };
 
-} // namespace rsagent::agent
+}  // namespace rsagent::agent
