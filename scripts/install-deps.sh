@@ -47,6 +47,9 @@ PACKAGES=(
   # HAProxy as a second director: agent-check and http-check against the agent
   # (tests/integration/haproxy)
   haproxy
+  # a CPU hog on every core: verdicts on a starved host (issue 16,
+  # tests/integration/agent/starved_host_test.sh, tests/bench/scale.sh)
+  stress-ng
 )
 
 missing=()

@@ -100,6 +100,9 @@ wait_health() {  # wait_health SERVICE CODE -> tenths of a second waited
 t=$(wait_health web 200)
 echo "CHECK health=$(health web) waited_ds=$t"
 echo "CHECK active=$(systemctl is-active rsagent) restarts=$(systemctl show -p NRestarts --value rsagent)"
+pid=$(systemctl show -p MainPID --value rsagent)
+echo "CHECK nice=$(cut -d" " -f19 /proc/"$pid"/stat) ionice=$(ionice -p "$pid" | tr -d ' ')" \
+  "cpuweight=$(systemctl show -p CPUWeight --value rsagent)"
 echo "CHECK vip=$(ip -o addr show dev lo | grep -c 'inet 192.168.1.100/32')"
 conf=/proc/sys/net/ipv4/conf/all
 echo "CHECK arp_at_boot=$(cat /run/arp-at-boot) arp_ignore=$(cat $conf/arp_ignore)" \
@@ -179,6 +182,8 @@ check() { grep -aq "^CHECK .*$1" "$TMP/console.log" || { grep -a '^JOURNAL ' "$T
 
 check 'health=200 ' "web never UP under the unit (probes or netsetup blocked by the sandbox?)"
 check 'active=active restarts=0' "the agent restarted"
+check 'nice=-5 ionice=best-effort:prio0 cpuweight=1000' \
+  "the unit's CPU and I/O priority (Nice=-5, IOSchedulingClass=best-effort 0, CPUWeight=1000) not applied"
 check 'vip=1' "VIP not bound on lo (CAP_NET_ADMIN, netlink)"
 # A new namespace inherits IPv4 conf/all from the host: that is what boot
 # must leave alone (the package's sysctl file is inactive).
