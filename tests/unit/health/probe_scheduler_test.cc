@@ -133,9 +133,10 @@ TEST(ProbeScheduler, RemoveReturnsAtOnceAndTheAttemptInFlightReportsNothing) {
   Results results;
   auto budget_short = std::make_shared<std::atomic<int>>(0);
   ProbeScheduler scheduler(results.Sink());
-  const auto id = scheduler.Add(Every("slow", milliseconds(400)),
-                                std::make_unique<FakeProbe>(milliseconds(350), budget_short));
-  std::this_thread::sleep_for(milliseconds(150));  // its first attempt started (≤ 100 ms)
+  const auto id = scheduler.Add(
+      Every("slow", milliseconds(1000), milliseconds(900)),
+      std::make_unique<FakeProbe>(milliseconds(800), budget_short, milliseconds(900)));
+  std::this_thread::sleep_for(milliseconds(450));  // its first attempt started (≤ 250 ms)
   const auto start = Clock::now();
   scheduler.Remove(id);
   EXPECT_LT(Clock::now() - start, milliseconds(100)) << "Remove waited for the attempt";
@@ -161,7 +162,6 @@ TEST(ProbeScheduler, DestructionAbandonsHungAttemptsAfterTheBound) {
   std::this_thread::sleep_for(milliseconds(1500));  // the attempt ends after its timeout
   EXPECT_EQ(results.Count("hung"), 0) << "reported after destruction";
 }
-
 
 // A probe that times out while "PSI" (a file here) shows 90 % stall: the
 // reason says the host was starved.
@@ -190,7 +190,7 @@ TEST(ProbeScheduler, ATimeoutOnAStarvedHostSaysSo) {
   std::vector<std::string> reasons;
   {
     ProbeScheduler scheduler(
-        [&](const std::string&, const probes::ProbeResult& r, const AttemptTiming&) {
+        [&](const std::string &, const probes::ProbeResult &r, const AttemptTiming &) {
           std::lock_guard lock(mu);
           reasons.push_back(r.outcome.reason);
         },
