@@ -36,7 +36,12 @@ RHEL_TAGS=" libmysqlclient_18 libmariadb_3 libnl_3 "
 BINARY_ONLY_TAGS=" CURL_OPENSSL_4 "
 
 bin="$RSAGENT"
+# Both executables the packages ship: rsagent-check (static libstdc++) has
+# references of its own, e.g. ld-linux's GLIBC_2.3 (__tls_get_addr).
+check_bin="$(dirname "$bin")/../check/rsagent-check"
+[[ -x $check_bin ]] || fail "no rsagent-check beside $bin (build the target rsagent-check)"
 objdump -p "$bin" >"$TMP/dyn.txt" || fail "objdump -p $bin"
+objdump -p "$check_bin" >>"$TMP/dyn.txt" || fail "objdump -p $check_bin"
 
 # NEEDED.
 mapfile -t needed < <(awk '$1 == "NEEDED" {print $2}' "$TMP/dyn.txt")

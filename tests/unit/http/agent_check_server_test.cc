@@ -21,7 +21,7 @@ class AgentCheckServerTest : public ::testing::Test {
     auto s = AgentCheckServer::Start({.listen = Endpoint{*IpAddress::Parse("127.0.0.1"), 0},
                                       .allow = std::move(allow),
                                       .name_wait = milliseconds(100)},
-                                     [this] { return std::atomic_load(&snapshot_); });
+                                     [this] { return snapshot_.load(); });
     ASSERT_TRUE(s.ok()) << s.error();
     server_ = std::move(s).value();
   }
@@ -44,7 +44,7 @@ class AgentCheckServerTest : public ::testing::Test {
     return answer;
   }
 
-  std::shared_ptr<const Snapshot> snapshot_;
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;  // not atomic_load: deprecated in GCC 14
   std::unique_ptr<AgentCheckServer> server_;
 };
 
@@ -68,7 +68,7 @@ TEST_F(AgentCheckServerTest, FollowsTheSnapshot) {
   auto snap = std::make_shared<Snapshot>();
   snap->services = {ServiceView{
       .name = "web", .up = false, .reason = "drain", .admin = {AdminState::kDrain, {}}}};
-  std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(snap));
+  snapshot_.store(std::shared_ptr<const Snapshot>(snap));
   EXPECT_EQ(Ask("web\n"), "drain #web: drain\n");
 }
 
