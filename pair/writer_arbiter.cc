@@ -140,10 +140,10 @@ void WriterArbiter::Round() {
       std::lock_guard io(local_mu_);
       s = local_.SetReadOnly(on, Clock::now() + config_.timeout);
     }
+    WriterState next = state_;
+    next.fenced = FencedAfter(out.read_only, s.ok(), state_.fenced);
+    (void)AdoptLocked(next);  // a failure here is retried by the next round
     if (s.ok()) {
-      WriterState next = state_;
-      next.fenced = on;
-      (void)AdoptLocked(next);  // a failure here is retried by the next round
       spdlog::info("pair: read_only={} ({})", on ? "ON" : "OFF",
                    on ? "not the writer: fenced" : "the writer");
     } else {

@@ -63,6 +63,18 @@ Proof ProveHoldsPeer(const RoundInput& in) {
                      "); " + agent};
 }
 
+bool FencedAfter(ReadOnlyAction action, bool succeeded, bool fenced_before) {
+  switch (action) {
+    case ReadOnlyAction::kSetOn:
+      return true;
+    case ReadOnlyAction::kSetOff:
+      return succeeded ? false : fenced_before;
+    case ReadOnlyAction::kNone:
+      break;
+  }
+  return fenced_before;
+}
+
 RoundOutcome DecideRound(const WriterState& state, const RoundInput& in) {
   RoundOutcome out{.state = state};
   WriterState& s = out.state;

@@ -82,6 +82,12 @@ struct RoundOutcome {
 
 RoundOutcome DecideRound(const WriterState& state, const RoundInput& in);
 
+// Whether read_only is (possibly) the agent's own after it tried `action`:
+// a SET GLOBAL read_only = ON that failed or timed out may still take effect
+// on the server, so it counts as fenced, and the node lifts it when it is the
+// writer again; an OFF counts only once it succeeded.
+bool FencedAfter(ReadOnlyAction action, bool succeeded, bool fenced_before);
+
 // Whether this node holds every commit of its peer, and if not, why not
 // ("cannot confirm I hold the peer's commits: ...").
 struct Proof {

@@ -338,5 +338,22 @@ TEST(WriterDecision, NotReadyIsTheReason) {
   EXPECT_EQ(out.report.reason, "channel '': not caught up");
 }
 
+// Found by writer_soak: a SET read_only = ON that timed out took effect on
+// the server later; the node, writer again, never lifted it (no writer).
+TEST(WriterDecision, AFailedFenceMayHaveTakenEffectAndIsLiftedLater) {
+  EXPECT_TRUE(FencedAfter(ReadOnlyAction::kSetOn, false, false));
+  EXPECT_TRUE(FencedAfter(ReadOnlyAction::kSetOn, true, false));
+  EXPECT_FALSE(FencedAfter(ReadOnlyAction::kSetOff, true, true));
+  EXPECT_TRUE(FencedAfter(ReadOnlyAction::kSetOff, false, true));
+  EXPECT_FALSE(FencedAfter(ReadOnlyAction::kNone, false, false));
+  // So the writer, seeing read_only=ON that it may have set, lifts it.
+  WriterState writer = Writer(3);
+  writer.fenced = FencedAfter(ReadOnlyAction::kSetOn, false, false);
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 3));
+  in.local.read_only = true;
+  in.fence = true;
+  EXPECT_EQ(DecideRound(writer, in).read_only, ReadOnlyAction::kSetOff);
+}
+
 }  // namespace
 }  // namespace rsagent::pair
