@@ -42,6 +42,10 @@ rpl_semi_sync_master_enabled = 1
 rpl_semi_sync_slave_enabled = 1
 rpl_semi_sync_master_timeout = 3000
 slave_net_timeout = 5
+# Crash-safe replica: after a crash, discard the relay log and fetch again from
+# gtid_slave_pos (else a kill -9 can leave relay-log.info naming a relay log
+# that is gone, and replication does not start at all).
+relay_log_recovery = ON
 innodb_buffer_pool_size = 8M
 innodb_log_file_size = 4M
 performance_schema = OFF
