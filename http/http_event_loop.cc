@@ -80,7 +80,6 @@ void HttpEventLoop::Run() {
 
 void HttpEventLoop::AcceptAll() {
   for (int i = 0; i < kAcceptsPerWakeup; ++i) {
-    if (connections_.size() >= limits_.max_connections) EvictOne();
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     const int fd =
@@ -90,6 +89,9 @@ void HttpEventLoop::AcceptAll() {
       if ((errno == EMFILE || errno == ENFILE) && !connections_.empty()) EvictOne();
       return;
     }
+    // Room is made only for a connection that came: at the cap, a wake-up
+    // with nothing to accept (another loop took it) must not cost one.
+    if (connections_.size() >= limits_.max_connections) EvictOne();
     const auto now = Clock::now();
     Connection& c = connections_[fd];
     c.fd.Reset(fd);

@@ -40,6 +40,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options
       .max_connections = std::max<size_t>(1, options.max_connections / loops),
       .request_timeout = options.request_timeout,
       .idle_timeout = options.idle_timeout,
+      .write_timeout = options.write_timeout,
   };
   self->routes_ =
       std::make_shared<Routes>(RouteOptions{.allow = options.allow, .version = options.version});

@@ -31,6 +31,7 @@ struct HttpOptions {
   size_t max_connections = 512;
   std::chrono::milliseconds request_timeout{2000};  // a whole request head
   std::chrono::milliseconds idle_timeout{5000};     // keep-alive between requests
+  std::chrono::milliseconds write_timeout{2000};    // an answer the client does not read
 };
 
 class HttpServer {
