@@ -111,6 +111,8 @@ TcpSocket ParseTcpSocket(const nlmsghdr* nlh) {
     s.bytes_received = info.tcpi_bytes_received;
     s.bytes_acked = info.tcpi_bytes_acked;
     s.idle = milliseconds(std::min(info.tcpi_last_data_recv, info.tcpi_last_data_sent));
+    s.retransmits = info.tcpi_retransmits;
+    s.unheard = milliseconds(info.tcpi_last_ack_recv);
   }
   return s;
 }

@@ -66,6 +66,12 @@ struct TcpSocket {
   uint64_t bytes_received = 0;
   uint64_t bytes_acked = 0;           // sent and acknowledged by the peer
   std::chrono::milliseconds idle{0};  // since data last moved either way
+  // Timeouts in a row the peer answered nothing to (tcpi_retransmits), and
+  // the time since it last sent anything, an ACK included: a peer that stays
+  // silent while this side retransmits cannot be reached (e.g. a director
+  // that dropped the flow: in DR the real server never learns of it).
+  uint8_t retransmits = 0;
+  std::chrono::milliseconds unheard{0};
 };
 
 // One SOCK_DIAG_BY_FAMILY message (a dump's answer or a destroy report;

@@ -34,6 +34,16 @@ std::string Connections(const std::vector<netsetup::TcpSocket>& open) {
   return text;
 }
 
+// A connection this server has been retransmitting on while its client
+// sent nothing for `quiet`: the client cannot be reached, so it cannot write
+// either. In DR this is what a flow the director dropped (e.g. rescheduled
+// by expire_nodest_conn) leaves behind: the server keeps it ESTABLISHED,
+// retransmitting, for up to tcp_retries2 (~15 min), and waiting for it would
+// refuse every switchover meanwhile.
+bool Unreachable(const netsetup::TcpSocket& s, milliseconds quiet) {
+  return s.has_info && s.retransmits > 0 && s.unheard >= quiet;
+}
+
 }  // namespace
 
 ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clients,
@@ -43,16 +53,23 @@ ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clie
   Clock::time_point last_seen = start;  // the quiet window starts with the drain
   std::optional<Clock::time_point> last_new;
   std::unordered_set<uint64_t> seen;
+  std::optional<netsetup::TcpSocket> unreachable;  // the last one ignored
   for (;;) {
     auto open = wait.list();
     const Clock::time_point now = wait.now();
     if (!open.ok()) {
       return {false, "cannot list the client connections to " + where + ": " + open.error()};
     }
-    for (const netsetup::TcpSocket& s : *open) {
+    std::vector<netsetup::TcpSocket> live = *open;
+    std::erase_if(live, [&](const netsetup::TcpSocket& s) {
+      if (!Unreachable(s, quiet)) return false;
+      unreachable = s;
+      return true;
+    });
+    for (const netsetup::TcpSocket& s : live) {
       if (seen.insert(s.cookie).second) last_new = now;
     }
-    if (!open->empty()) {
+    if (!live.empty()) {
       last_seen = now;
     } else if (now - last_seen >= quiet) {
       std::string detail = "no client connection to " + where + " for " + Ms(now - last_seen);
@@ -60,17 +77,22 @@ ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clie
         detail += " (" + std::to_string(seen.size()) + " seen since the drain began, the last " +
                   Ms(last_seen - start) + " in)";
       }
+      if (unreachable) {
+        detail += "; ignored a connection whose client stopped answering: " +
+                  Describe(*unreachable) + ", " + std::to_string(unreachable->retransmits) +
+                  " retransmission timeouts, nothing from it for " + Ms(unreachable->unheard);
+      }
       return {true, detail};
     }
     if (now >= deadline) {
       const bool arriving = last_new && now - *last_new < quiet;
       std::string why;
-      if (open->empty()) {
+      if (live.empty()) {
         why =
             "client connections to " + where + " kept coming until " + Ms(now - last_seen) + " ago";
       } else {
-        why = std::to_string(open->size()) + " client connection" + (open->size() == 1 ? "" : "s") +
-              " to " + where + " still open after " + Ms(now - start) + ": " + Connections(*open);
+        why = std::to_string(live.size()) + " client connection" + (live.size() == 1 ? "" : "s") +
+              " to " + where + " still open after " + Ms(now - start) + ": " + Connections(live);
       }
       why += arriving ? "; new ones still arrive (the last " + Ms(now - *last_new) +
                             " ago): a director still sends clients here — is its check "

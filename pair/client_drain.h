@@ -35,7 +35,8 @@ struct ClientDrain {
 // From now until `deadline`: drained once no connection was seen for `quiet`
 // (the window starts now, so even an idle service is DOWN for `quiet` before
 // read_only: the directors' check interval). `clients` names the VIP:port in
-// the messages.
+// the messages. A connection the server retransmits on while its client sent
+// nothing for `quiet` does not count: that client cannot write.
 ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clients,
                                std::chrono::milliseconds quiet,
                                ClientDrainWait::Clock::time_point deadline);

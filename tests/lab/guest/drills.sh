@@ -155,8 +155,12 @@ f_writer() { weight_is "${IP[E]}" 3306 0 && weight_is "${IP[F]}" 3306 50; }
 
 # 7. Planned switchover E -> F under load: 0 failed writes.
 fault_switchover() {
-  agent_cmd E switchover db-writer >"$LAB_OUT/pair-switchover.txt" 2>&1 ||
+  agent_cmd E switchover db-writer >"$LAB_OUT/pair-switchover.txt" 2>&1 || {
     log "  switchover failed: $(tail -n 1 "$LAB_OUT/pair-switchover.txt")"
+    # What still held E: its side of the client connections, and A's view.
+    lab_exec E ss -tnoie state all "( sport = :3306 )" >"$LAB_OUT/logs/switchover-E-ss.txt" 2>&1
+    lab_exec A ipvsadm -Lnc >"$LAB_OUT/logs/switchover-A-conns.txt" 2>&1
+  }
 }
 
 # 8. E returns while it cannot reach F (the issue's reproduction): E's mysqld

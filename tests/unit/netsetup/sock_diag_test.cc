@@ -116,6 +116,8 @@ TEST(SockDiagTest, ReportsBytesReceivedAndAcked) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].bytes_received, 1000u);
   EXPECT_EQ(found[0].bytes_acked, 5u);
+  EXPECT_EQ(found[0].retransmits, 0u);  // the client acknowledged everything
+  EXPECT_LT(found[0].unheard, milliseconds(2000));
 }
 
 TEST(SockDiagTest, StatesAreFilteredByTheKernel) {

@@ -113,6 +113,43 @@ TEST(ClientDrain, PooledConnectionsThatStayOpenAreNamed) {
   EXPECT_THAT(drain.detail, HasSubstr("pooled connections keep going to this server"));
 }
 
+// The lab's phantom: IPVS dropped the flow, the server retransmits to a
+// client whose packets never arrive again.
+netsetup::TcpSocket Unanswered(uint64_t cookie, uint16_t port, milliseconds unheard) {
+  netsetup::TcpSocket s = Client(cookie, port, milliseconds(2000));
+  s.retransmits = 6;
+  s.unheard = unheard;
+  return s;
+}
+
+TEST(ClientDrain, AClientThatStoppedAnsweringRetransmissionsDoesNotHoldTheDrain) {
+  Script script;
+  script.answers = {Sockets{Unanswered(1, 50326, milliseconds(26000))}};
+  ClientDrain drain = script.Run(milliseconds(2000), milliseconds(30000));
+  EXPECT_TRUE(drain.drained) << drain.detail;
+  EXPECT_EQ(script.Elapsed(), milliseconds(2000));
+  EXPECT_THAT(drain.detail,
+              HasSubstr("ignored a connection whose client stopped answering: 192.168.1.50:50326 "
+                        "ESTABLISHED idle 2000 ms, 6 retransmission timeouts, nothing from it "
+                        "for 26000 ms"));
+}
+
+TEST(ClientDrain, ARetransmittingConnectionWhoseClientWasJustHeardStillCounts) {
+  Script script;
+  script.answers = {Sockets{Unanswered(1, 50326, milliseconds(300))}};
+  ClientDrain drain = script.Run(milliseconds(2000), milliseconds(5000));
+  EXPECT_FALSE(drain.drained);
+  EXPECT_THAT(drain.detail, HasSubstr("1 client connection to 192.168.1.101:3306 still open"));
+}
+
+TEST(ClientDrain, AnIdlePooledConnectionIsNotUnreachable) {
+  Script script;
+  netsetup::TcpSocket pooled = Client(1, 42000, milliseconds(60000));
+  pooled.unheard = milliseconds(60000);  // silent, but nothing waits for its ACK
+  script.answers = {Sockets{pooled}};
+  EXPECT_FALSE(script.Run(milliseconds(1000), milliseconds(5000)).drained);
+}
+
 TEST(ClientDrain, ConnectionsEndingTooLateForTheQuietWindow) {
   Script script;
   for (int i = 0; i < 140; ++i) script.answers.push_back(Sockets{Client(1 + i / 10, 41000)});
