@@ -81,7 +81,7 @@ HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snap
       // The MySQL pair's peer reads this node's role here (pair/peer_reader.h).
       if (!snapshot.pair) return Text(404, "no [pair] configured, or no round done yet\n");
       HttpResponse r{.content_type = "application/json",
-                     .body = pair::ToJson(*snapshot.pair).dump() + "\n"};
+                     .body = DumpJson(pair::ToJson(*snapshot.pair)) + "\n"};
       r.headers.emplace_back("Cache-Control", "no-store");
       return r;
     }

@@ -2,7 +2,17 @@
 
 #include <unistd.h>
 
+#include "common/safe_text.h"
+
 namespace rsagent::pair {
+
+void MakeRowsSafe(std::vector<probes::MysqlRow>* rows) {
+  for (probes::MysqlRow& row : *rows) {
+    for (auto& [column, value] : row) {
+      if (value) *value = SafeText(*value, kMaxSafeValueBytes);
+    }
+  }
+}
 
 Result<std::vector<probes::MysqlRow>> QueryFresh(probes::MysqlConnection& connection,
                                                  const std::string& credentials_path,
@@ -19,7 +29,12 @@ Result<std::vector<probes::MysqlRow>> QueryFresh(probes::MysqlConnection& connec
       std::chrono::steady_clock::now() < deadline) {
     rows = connection.Query(sql, deadline);
   }
-  return rows;
+  // A server's text is outside text (an error or Last_SQL_Error may quote a
+  // user's name or statement): made safe here, where it enters the pair.
+  if (!rows.ok()) return Error{SafeText(rows.error())};
+  std::vector<probes::MysqlRow> safe = std::move(rows).value();
+  MakeRowsSafe(&safe);
+  return safe;
 }
 
 }  // namespace rsagent::pair

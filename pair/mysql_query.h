@@ -13,9 +13,14 @@
 
 namespace rsagent::pair {
 
+// Its error and every value come out as SafeText (common/safe_text.h);
+// values keep up to kMaxSafeValueBytes (a GTID list of many domains is long).
 Result<std::vector<probes::MysqlRow>> QueryFresh(probes::MysqlConnection& connection,
                                                  const std::string& credentials_path,
                                                  const std::string& sql,
                                                  std::chrono::steady_clock::time_point deadline);
+
+inline constexpr size_t kMaxSafeValueBytes = 64 * 1024;
+void MakeRowsSafe(std::vector<probes::MysqlRow>* rows);
 
 }  // namespace rsagent::pair

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "common/safe_text.h"
 #include "pair/mysql_query.h"
 #include "probes/agent_get.h"
 #include "probes/mysql_row.h"
@@ -51,7 +52,7 @@ PeerAgentFacts PeerReader::ReadAgent(Clock::time_point deadline) const {
   PeerAgentFacts facts;
   auto response = probes::GetFromAgent(url_, deadline, "rsagent-pair");
   if (!response.ok()) {
-    facts.error = response.error();
+    facts.error = SafeText(response.error());
     return facts;
   }
   if (response->status != 200) {

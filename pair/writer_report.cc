@@ -1,5 +1,7 @@
 #include "pair/writer_report.h"
 
+#include "common/safe_text.h"
+
 namespace rsagent::pair {
 
 namespace {
@@ -11,7 +13,7 @@ Result<Enum> ParseName(const std::string& text, const char* const (&names)[N], c
   for (size_t i = 0; i < N; ++i) {
     if (text == names[i]) return static_cast<Enum>(i);
   }
-  return Error{"unknown " + std::string(what) + " \"" + text + "\""};
+  return Error{"unknown " + std::string(what) + " \"" + SafeText(text) + "\""};
 }
 
 constexpr const char* kRoleNames[] = {"standby", "candidate", "writer", "handover"};
@@ -78,6 +80,10 @@ Result<WriterReport> ParseWriterReport(std::string_view body) {
   ASSIGN_OR_RETURN(auto parsed_mysqld, ParseName<Mysqld>(mysqld, kMysqldNames, "mysqld state"));
   r.role = parsed_role;
   r.mysqld = parsed_mysqld;
+  // The peer's words are outside text: safe once, here (a GTID list may be long).
+  r.service = SafeText(r.service);
+  r.last_gtid = SafeText(r.last_gtid, 64 * 1024);
+  r.reason = SafeText(r.reason);
   return r;
 }
 

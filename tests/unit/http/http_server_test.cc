@@ -435,5 +435,28 @@ TEST(HttpServerWriterTest, TheWriterReportForAllowedPeersOnly) {
   EXPECT_EQ(denied.Get("/writer")->status, 403);
 }
 
+TEST(HttpServerWriterTest, InvalidUtf8InTheReportCannotKillTheAgent) {
+  // A database's error text (the reason) cut inside a character: dumping it
+  // raw threw type_error 316 on the loop thread and the agent died.
+  auto snap = std::make_shared<Snapshot>();
+  snap->pair = pair::WriterReport{.service = "db-writer",
+                                  .last_gtid = "0-1-\xff",
+                                  .reason = "mysqld not answering (x\xc3)"};
+  std::shared_ptr<const Snapshot> current = snap;
+  auto server = HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
+                                              .allow = {*Cidr::Parse("127.0.0.0/8")},
+                                              .threads = 1},
+                                  [current] { return current; });
+  ASSERT_TRUE(server.ok()) << server.error();
+  httplib::Client c("127.0.0.1", (*server)->port());
+  auto answer = c.Get("/writer");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  auto report = pair::ParseWriterReport(answer->body);
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(report->reason, "mysqld not answering (x\uFFFD)");
+  EXPECT_TRUE(c.Get("/health"));  // still serving
+}
+
 }  // namespace
 }  // namespace rsagent::agent

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/safe_text.h"
+
 namespace rsagent::pair {
 namespace {
 
@@ -39,6 +41,23 @@ TEST(WriterReport, RejectsWhatIsNotAReport) {
   doc = ToJson(Sample());
   doc["term"] = -1;
   EXPECT_FALSE(ParseWriterReport(doc.dump()).ok());
+}
+
+TEST(WriterReport, ThePeersTextComesOutSafe) {
+  // The peer agent's report is outside input: its words reach our logs,
+  // /status and the status table.
+  nlohmann::json doc = ToJson(Sample());
+  doc["reason"] = "ok\n\u001b[2J\r\nX-Injected: yes";
+  doc["service"] = "db\u0007";
+  doc["last_gtid"] = "1-1-1\u0000";
+  auto parsed = ParseWriterReport(doc.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_TRUE(IsSafeText(parsed->reason)) << parsed->reason;
+  EXPECT_TRUE(IsSafeText(parsed->service)) << parsed->service;
+  EXPECT_TRUE(IsSafeText(parsed->last_gtid)) << parsed->last_gtid;
+  doc = ToJson(Sample());
+  doc["role"] = "writer\n\u001b]0;owned\u0007";
+  EXPECT_TRUE(IsSafeText(ParseWriterReport(doc.dump()).error()));
 }
 
 }  // namespace
