@@ -17,7 +17,7 @@ int RunProbeCommand(const conf::Config& config, const std::string& name, bool js
   }
   std::unique_ptr<probes::Probe> probe = probes::MakeProbe(*probe_config);
   const auto start = std::chrono::steady_clock::now();
-  const probes::ProbeResult r = probe->Check(start + probe_config->timeout);
+  const probes::ProbeResult r = probe->Attempt(start + probe_config->timeout);
   const double ms = r.latency.count() / 1000.0;
   if (json) {
     nlohmann::json roles = nlohmann::json::object();

@@ -55,7 +55,7 @@ Result<nlohmann::json> SystemHost::AgentStatus(const std::string& control_socket
 }
 
 probes::ProbeResult SystemHost::RunProbe(const conf::ProbeConfig& probe) {
-  return probes::MakeProbe(probe)->Check(probes::Clock::now() + probe.timeout);
+  return probes::MakeProbe(probe)->Attempt(probes::Clock::now() + probe.timeout);
 }
 
 Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(

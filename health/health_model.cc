@@ -13,7 +13,7 @@ namespace {
 
 // The verdict key a service reads from a probe: its role for probes that
 // report roles (probes/probe_kinds.cc), the probe's own outcome otherwise.
-std::string CheckKeyFor(const conf::ServiceConfig& service, const conf::ProbeConfig& probe) {
+std::string VerdictKeyFor(const conf::ServiceConfig& service, const conf::ProbeConfig& probe) {
   if (service.role == conf::Role::kNone) return "";
   if (!probes::KindOf(probe.spec).config.yields_roles) return "";
   return conf::RoleName(service.role);
@@ -54,12 +54,12 @@ HealthModel::ProbeState HealthModel::MakeProbeState(const conf::ProbeConfig& pro
   std::set<std::string> keys{""};
   for (const auto& service : config_.services) {
     for (const auto& name : service.probes) {
-      if (name == probe.name) keys.insert(CheckKeyFor(service, probe));
+      if (name == probe.name) keys.insert(VerdictKeyFor(service, probe));
     }
   }
   for (const auto& key : keys) {  // std::set orders "" first
-    state.checks.push_back(
-        CheckState{.role = key, .hysteresis = Hysteresis(probe.rise, probe.fall), .since = ToWall(now),
+    state.verdicts.push_back(
+        VerdictState{.role = key, .hysteresis = Hysteresis(probe.rise, probe.fall), .since = ToWall(now),
                    .shown_since = ToWall(now)});
   }
   return state;
@@ -83,19 +83,19 @@ void HealthModel::Record(const std::string& probe, const probes::ProbeResult& re
   ++state.attempts;
   if (!result.outcome.ok) ++state.failures;
   state.durations.Observe(std::chrono::duration<double>(result.latency).count());
-  for (auto& check : state.checks) {
+  for (auto& verdict : state.verdicts) {
     bool ok = result.outcome.ok;
-    if (!check.role.empty()) {
-      auto role = result.roles.find(check.role);
+    if (!verdict.role.empty()) {
+      auto role = result.roles.find(verdict.role);
       ok = role != result.roles.end() && role->second.ok;
     }
-    if (check.hysteresis.Observe(ok)) {
-      check.since = ToWall(finished);
-      ++check.transitions;
+    if (verdict.hysteresis.Observe(ok)) {
+      verdict.since = ToWall(finished);
+      ++verdict.transitions;
       publish = true;
     }
     // A stale verdict that a fresh result brings back.
-    if (check.shown_up != check.hysteresis.up()) publish = true;
+    if (verdict.shown_up != verdict.hysteresis.up()) publish = true;
   }
   if (!publish) return;
   PublishLocked(finished);
@@ -112,10 +112,10 @@ void HealthModel::FailNow(const std::string& probe, const std::string& reason, S
   state.has_result = true;
   state.last = probes::ProbeResult{.outcome = {.ok = false, .reason = reason}};
   state.last_at = now;
-  for (auto& check : state.checks) {
-    if (check.hysteresis.ForceDown()) {
-      check.since = ToWall(now);
-      ++check.transitions;
+  for (auto& verdict : state.verdicts) {
+    if (verdict.hysteresis.ForceDown()) {
+      verdict.since = ToWall(now);
+      ++verdict.transitions;
     }
   }
   PublishLocked(now);
@@ -191,9 +191,9 @@ void HealthModel::Reconfigure(const conf::Config& config, SteadyTime now) {
     auto old = probes_.find(probe.name);
     // Same probe config and same verdict keys: keep everything, no flap.
     bool keep = old != probes_.end() && old->second.config == probe &&
-                old->second.checks.size() == fresh.checks.size();
-    for (size_t i = 0; keep && i < fresh.checks.size(); ++i) {
-      keep = old->second.checks[i].role == fresh.checks[i].role;
+                old->second.verdicts.size() == fresh.verdicts.size();
+    for (size_t i = 0; keep && i < fresh.verdicts.size(); ++i) {
+      keep = old->second.verdicts[i].role == fresh.verdicts[i].role;
     }
     probes.emplace(probe.name, keep ? std::move(old->second) : std::move(fresh));
   }
@@ -257,28 +257,28 @@ void HealthModel::PublishLocked(SteadyTime now) {
     const SteadyTime last = state.has_result ? state.last_at : SteadyTime{};
     const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - last);
     const bool stale = state.has_result && age > StaleAfter(probe_config);
-    for (auto& check : state.checks) {
-      CheckView cv{.role = check.role, .up = check.hysteresis.up() && !stale, .stale = stale,
-                   .transitions = check.transitions};
+    for (auto& verdict : state.verdicts) {
+      VerdictView cv{.role = verdict.role, .up = verdict.hysteresis.up() && !stale, .stale = stale,
+                   .transitions = verdict.transitions};
       // Since when the verdict shown is what it is: a flip of the hysteresis,
       // or staleness turning it DOWN (and a fresh result back UP).
-      if (cv.up != check.shown_up) {
-        check.shown_up = cv.up;
-        check.shown_since = snap->taken;
+      if (cv.up != verdict.shown_up) {
+        verdict.shown_up = cv.up;
+        verdict.shown_since = snap->taken;
       }
-      cv.since = check.shown_since;
+      cv.since = verdict.shown_since;
       if (!state.has_result) {
         cv.reason = "no result yet";
       } else if (stale) {
         cv.reason = "stale: no result for " + conf::FormatDuration(age);
-      } else if (check.role.empty()) {
+      } else if (verdict.role.empty()) {
         cv.reason = state.last.outcome.reason;
       } else {
-        auto role = state.last.roles.find(check.role);
+        auto role = state.last.roles.find(verdict.role);
         cv.reason = role != state.last.roles.end() ? role->second.reason
-                                                   : "probe reports no " + check.role + " verdict";
+                                                   : "probe reports no " + verdict.role + " verdict";
       }
-      view.checks.push_back(std::move(cv));
+      view.verdicts.push_back(std::move(cv));
     }
     snap->probes.push_back(std::move(view));
   }
@@ -315,15 +315,15 @@ void HealthModel::PublishLocked(SteadyTime now) {
     const size_t admin_part = reasons.size();
     for (const auto& name : service.probes) {
       auto at = probe_index.find(name);
-      const CheckView* check =
+      const VerdictView* verdict =
           at == probe_index.end()
               ? nullptr
-              : snap->probes[at->second].Find(CheckKeyFor(service, config_.probes[at->second]));
-      if (!check || !check->up) {
+              : snap->probes[at->second].Find(VerdictKeyFor(service, config_.probes[at->second]));
+      if (!verdict || !verdict->up) {
         std::string what = "probe " + name;
-        if (check && !check->role.empty()) what += " (" + check->role + ")";
-        add(what + ": " + (check ? check->reason : "unknown"),
-            what + (check && check->stale ? " stale" : " down"));
+        if (verdict && !verdict->role.empty()) what += " (" + verdict->role + ")";
+        add(what + ": " + (verdict ? verdict->reason : "unknown"),
+            what + (verdict && verdict->stale ? " stale" : " down"));
         view.causes.probe = true;
       }
     }

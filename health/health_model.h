@@ -28,7 +28,7 @@ class HealthModel {
   void Record(const std::string& probe, const probes::ProbeResult& result, SteadyTime finished,
               std::chrono::microseconds schedule_delay = {});
   // What a probe checks is known to be gone (its listener destroyed): the
-  // probe and its checks turn DOWN now, not after `fall` attempts; `rise`
+  // probe and its verdicts turn DOWN now, not after `fall` attempts; `rise`
   // passes still bring it back. A passing attempt that started before this
   // raced with the death and is ignored.
   void FailNow(const std::string& probe, const std::string& reason, SteadyTime now);
@@ -56,7 +56,7 @@ class HealthModel {
   std::vector<conf::ProbeConfig> ProbeConfigs() const;
 
  private:
-  struct CheckState {
+  struct VerdictState {
     std::string role;
     Hysteresis hysteresis;
     WallTime since;            // of the last hysteresis flip
@@ -66,7 +66,7 @@ class HealthModel {
   };
   struct ProbeState {
     conf::ProbeConfig config;
-    std::vector<CheckState> checks;  // [0] = own outcome, then roles in use
+    std::vector<VerdictState> verdicts;  // [0] = own outcome, then roles in use
     bool has_result = false;
     probes::ProbeResult last;
     SteadyTime last_at;

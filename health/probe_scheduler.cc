@@ -143,7 +143,7 @@ void RunAttempt(SchedulerState &s, Entry &e) {
   s.pressure.Sample(timing.started);
   // The timeout counts from the actual start: waiting for a worker or the
   // CPU before it is not the server's fault.
-  probes::ProbeResult result = e.probe->Check(timing.started + e.timeout);
+  probes::ProbeResult result = e.probe->Attempt(timing.started + e.timeout);
   timing.finished = Clock::now();
   // A failure that used its whole budget: a timeout, perhaps only because
   // nothing got a CPU. Say so, so nobody blames the server for it alone.

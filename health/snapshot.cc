@@ -22,9 +22,9 @@ void ProbeDurations::Observe(double seconds) {
   sum_seconds += seconds;
 }
 
-const CheckView* ProbeView::Find(const std::string& role) const {
-  for (const auto& check : checks) {
-    if (check.role == role) return &check;
+const VerdictView* ProbeView::Find(const std::string& role) const {
+  for (const auto& verdict : verdicts) {
+    if (verdict.role == role) return &verdict;
   }
   return nullptr;
 }

@@ -32,7 +32,7 @@ struct AdminOverride {
 
 // Hysteresis state of one verdict a probe feeds: its own outcome (role "")
 // or a role-specific one ("writer", "reader").
-struct CheckView {
+struct VerdictView {
   std::string role;
   bool up = false;
   bool stale = false;       // no result for too long: counts as DOWN
@@ -59,7 +59,7 @@ struct ProbeView {
   std::chrono::milliseconds interval{0};
   std::chrono::milliseconds timeout{0};
   ProbeDurations durations;
-  std::vector<CheckView> checks;  // [0] is the probe's own outcome
+  std::vector<VerdictView> verdicts;  // [0] is the probe's own outcome
   bool has_result = false;
   probes::ProbeResult last;       // valid when has_result
   WallTime last_at;
@@ -69,7 +69,7 @@ struct ProbeView {
   uint64_t attempts = 0;
   uint64_t failures = 0;
 
-  const CheckView* Find(const std::string& role) const;
+  const VerdictView* Find(const std::string& role) const;
 };
 
 // The kinds of cause that hold a service DOWN (several may at once); the

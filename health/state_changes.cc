@@ -63,20 +63,20 @@ void StateChanges::Probes(const Snapshot& before, const Snapshot& after,
     const ProbeView& probe = after.probes[i];
     const ProbeView* was_probe = FindBy(before.probes, probe.name, &ProbeView::name, i);
     if (!was_probe) continue;
-    for (const auto& check : probe.checks) {
-      const CheckView* was = was_probe->Find(check.role);
-      if (!was || was->up == check.up) continue;
+    for (const auto& verdict : probe.verdicts) {
+      const VerdictView* was = was_probe->Find(verdict.role);
+      if (!was || was->up == verdict.up) continue;
       std::string subject = "probe " + probe.name;
-      if (!check.role.empty()) subject += " (" + check.role + ")";
-      out.push_back(Event{.level = check.up ? spdlog::level::info : spdlog::level::warn,
+      if (!verdict.role.empty()) subject += " (" + verdict.role + ")";
+      out.push_back(Event{.level = verdict.up ? spdlog::level::info : spdlog::level::warn,
                           .action = "probe-state-change",
                           .subject = subject,
                           .probe = probe.name,
-                          .role = check.role,
+                          .role = verdict.role,
                           .from = UpDown(was->up),
-                          .to = UpDown(check.up),
-                          .reason = check.reason,
-                          .previous_for = Lasted(was->since, check.since),
+                          .to = UpDown(verdict.up),
+                          .reason = verdict.reason,
+                          .previous_for = Lasted(was->since, verdict.since),
                           .flood_bounded = true});
     }
   }

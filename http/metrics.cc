@@ -173,15 +173,15 @@ void AddDurations(Exposition& e, const Labels& l, const ProbeDurations& d) {
 void AddProbes(Exposition& e, const Snapshot& snap) {
   for (const auto& p : snap.probes) {
     const Labels l{{"probe", p.name}, {"type", p.type}};
-    const CheckView& own = p.checks.front();
+    const VerdictView& own = p.verdicts.front();
     e.Add("rsagent_probe_up", "gauge", "1 when the probe's verdict (after rise/fall) is UP.", l,
           own.up ? 1 : 0);
     e.Add("rsagent_probe_transitions_total", "counter", "UP/DOWN changes of the probe's verdict.",
           l, static_cast<double>(own.transitions));
     e.Add("rsagent_probe_state_change_timestamp_seconds", "gauge",
           "When the probe's verdict last changed, seconds since the epoch.", l, Seconds(own.since));
-    for (size_t i = 1; i < p.checks.size(); ++i) {
-      const CheckView& c = p.checks[i];
+    for (size_t i = 1; i < p.verdicts.size(); ++i) {
+      const VerdictView& c = p.verdicts[i];
       const Labels rl = With(l, "role", c.role);
       e.Add("rsagent_probe_role_up", "gauge",
             "1 when the probe's verdict for a role (writer, reader) is UP.", rl, c.up ? 1 : 0);

@@ -25,16 +25,16 @@ namespace {
 nlohmann::json ProbeJson(const ProbeView& probe) {
   nlohmann::json j{{"name", probe.name},
                    {"type", probe.type},
-                   {"up", probe.checks.front().up},
-                   {"stale", probe.checks.front().stale},
-                   {"since", FormatWallTime(probe.checks.front().since)},
-                   {"transitions", probe.checks.front().transitions},
-                   {"reason", probe.checks.front().reason},
+                   {"up", probe.verdicts.front().up},
+                   {"stale", probe.verdicts.front().stale},
+                   {"since", FormatWallTime(probe.verdicts.front().since)},
+                   {"transitions", probe.verdicts.front().transitions},
+                   {"reason", probe.verdicts.front().reason},
                    {"attempts", probe.attempts},
                    {"failures", probe.failures}};
   nlohmann::json roles = nlohmann::json::object();
-  for (size_t i = 1; i < probe.checks.size(); ++i) {
-    const CheckView& c = probe.checks[i];
+  for (size_t i = 1; i < probe.verdicts.size(); ++i) {
+    const VerdictView& c = probe.verdicts[i];
     roles[c.role] = {{"up", c.up},
                      {"since", FormatWallTime(c.since)},
                      {"transitions", c.transitions},

@@ -65,7 +65,7 @@ std::string DescribeStatus(int status) {
 
 }  // namespace
 
-ProbeResult ExecProbe::Check(Clock::time_point deadline) {
+ProbeResult ExecProbe::Attempt(Clock::time_point deadline) {
   const auto start = Clock::now();
   int pipe_fds[2];
   // Only our end is non-blocking (O_NONBLOCK belongs to each end's own open

@@ -36,7 +36,7 @@ class ExecProbe : public Probe {
   explicit ExecProbe(const ExecProbeSpec& spec);
   // `argv` is run as is: argv[0] is looked up in PATH unless it has a '/'.
   explicit ExecProbe(std::vector<std::string> argv) : argv_(std::move(argv)) {}
-  ProbeResult Check(Clock::time_point deadline) override;
+  ProbeResult Attempt(Clock::time_point deadline) override;
 
  private:
   std::vector<std::string> argv_;

@@ -42,7 +42,7 @@ GaleraProbe::GaleraProbe(GaleraProbeSpec spec)
       connection_(MysqlTarget{spec_.socket, spec_.address}, std::nullopt,
                   MysqlBackoff(kFirstRetry, kMaxRetry)) {}
 
-ProbeResult GaleraProbe::Check(Clock::time_point deadline) {
+ProbeResult GaleraProbe::Attempt(Clock::time_point deadline) {
   const Clock::time_point start = Clock::now();
   GaleraFacts facts = Gather(deadline);
   Outcome reader = EvaluateGaleraReader(facts, spec_);

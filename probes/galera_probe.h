@@ -36,7 +36,7 @@ class GaleraProbe : public Probe {
  public:
   explicit GaleraProbe(GaleraProbeSpec spec);
 
-  ProbeResult Check(Clock::time_point deadline) override;
+  ProbeResult Attempt(Clock::time_point deadline) override;
 
  private:
   GaleraFacts Gather(Clock::time_point deadline);

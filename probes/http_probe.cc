@@ -201,7 +201,7 @@ HttpProbe::HttpProbe(HttpProbeSpec spec) : spec_(std::move(spec)), transfer_(Mak
 
 HttpProbe::~HttpProbe() = default;
 
-ProbeResult HttpProbe::Check(Clock::time_point deadline) {
+ProbeResult HttpProbe::Attempt(Clock::time_point deadline) {
   const auto start = Clock::now();
   if (!transfer_.ok()) return Failed(start, transfer_.error());
   Transfer& t = **transfer_;

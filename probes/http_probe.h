@@ -47,7 +47,7 @@ class HttpProbe : public Probe {
   // "body does not contain \"ok\"", "timed out after 500ms",
   // "connect 127.0.0.1:80: connection refused"; if libcurl could not set up
   // the transfer, every attempt fails saying so.
-  ProbeResult Check(Clock::time_point deadline) override;
+  ProbeResult Attempt(Clock::time_point deadline) override;
 
  private:
   struct Transfer;  // the libcurl handle, reused by every attempt

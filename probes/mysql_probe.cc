@@ -92,7 +92,7 @@ MysqlProbe::MysqlProbe(MysqlProbeSpec spec)
       heartbeat_sql_(HeartbeatStatement(spec_.heartbeat_table)),
       connection_(TargetOf(spec_), std::nullopt, MysqlBackoff(kFirstRetry, kMaxRetry)) {}
 
-ProbeResult MysqlProbe::Check(Clock::time_point deadline) {
+ProbeResult MysqlProbe::Attempt(Clock::time_point deadline) {
   const Clock::time_point start = Clock::now();
   MysqlFacts facts = Gather(deadline);
   ProbeResult result = facts.answers ? Passed(start, "answers SELECT 1")

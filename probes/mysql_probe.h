@@ -41,7 +41,7 @@ class MysqlProbe : public Probe {
 
   // The credentials file is (re)read before every connect, so fixing its
   // mode heals the probe without a restart.
-  ProbeResult Check(Clock::time_point deadline) override;
+  ProbeResult Attempt(Clock::time_point deadline) override;
 
  private:
   MysqlFacts Gather(Clock::time_point deadline);

@@ -1,6 +1,6 @@
-// One small interface for every probe kind (Seesaw's Checker): Check() runs
+// One small interface for every probe kind (Seesaw's Checker): Attempt() runs
 // one attempt and returns the outcome as a value. Hysteresis, scheduling and
-// staleness live in agent/, not here.
+// staleness live in health/, not here.
 #pragma once
 
 #include <chrono>
@@ -47,7 +47,7 @@ class Probe {
   // Must return by `deadline` (plus a small scheduling slack); implementations
   // bound every blocking call by it. Never throws. Called from one thread at a
   // time, so implementations may keep state (a persistent connection).
-  virtual ProbeResult Check(Clock::time_point deadline) = 0;
+  virtual ProbeResult Attempt(Clock::time_point deadline) = 0;
 };
 
 }  // namespace rsagent::probes

@@ -1,7 +1,7 @@
 // Where probe text enters the agent. Everything a probe reports comes from
 // outside — a script's output, a probed server's answer, a database's error —
 // so SafeProbe wraps every probe MakeProbe builds and passes each reason,
-// detail and sample through SafeText (common/safe_text.h): what leaves Check()
+// detail and sample through SafeText (common/safe_text.h): what leaves Attempt()
 // is valid UTF-8, one line and bounded, whatever the probe read.
 #pragma once
 
@@ -17,8 +17,8 @@ ProbeResult MakeSafe(ProbeResult result);
 class SafeProbe : public Probe {
  public:
   explicit SafeProbe(std::unique_ptr<Probe> inner) : inner_(std::move(inner)) {}
-  ProbeResult Check(Clock::time_point deadline) override {
-    return MakeSafe(inner_->Check(deadline));
+  ProbeResult Attempt(Clock::time_point deadline) override {
+    return MakeSafe(inner_->Attempt(deadline));
   }
   const Probe& inner() const { return *inner_; }  // the kind it wraps
 

@@ -15,7 +15,7 @@ namespace rsagent::probes {
 namespace {
 
 // One target's connect in flight; `error` is set once it failed.
-struct Attempt {
+struct TargetConnect {
   UniqueFd fd;
   bool connected = false;
   std::optional<std::string> error;
@@ -23,9 +23,9 @@ struct Attempt {
 
 }  // namespace
 
-ProbeResult TcpProbe::Check(Clock::time_point deadline) {
+ProbeResult TcpProbe::Attempt(Clock::time_point deadline) {
   const auto start = Clock::now();
-  std::vector<Attempt> attempts(targets_.size());
+  std::vector<TargetConnect> attempts(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i) {
     auto fd = StartConnect(targets_[i]);
     if (fd.ok()) {
@@ -56,7 +56,7 @@ ProbeResult TcpProbe::Check(Clock::time_point deadline) {
     }
     for (size_t k = 0; k < pending.size(); ++k) {
       if (pending[k].revents == 0) continue;
-      Attempt& attempt = attempts[index[k]];
+      TargetConnect& attempt = attempts[index[k]];
       if (Status done = FinishConnect(attempt.fd.get()); done.ok()) {
         attempt.connected = true;
       } else {

@@ -27,7 +27,7 @@ class TcpProbe : public Probe {
   explicit TcpProbe(std::vector<Endpoint> targets) : targets_(std::move(targets)) {}
   // Fails naming the first target (in config order) that did not connect:
   // "127.0.0.1:443: connection refused", "127.0.0.1:80: timed out after 500ms".
-  ProbeResult Check(Clock::time_point deadline) override;
+  ProbeResult Attempt(Clock::time_point deadline) override;
 
  private:
   std::vector<Endpoint> targets_;

@@ -81,7 +81,7 @@ TEST_F(HealthModelTest, StaleResultCountsAsFailure) {
   EXPECT_NE(Svc(m, "only-a").reason.find("stale"), std::string::npos);
   EXPECT_EQ(Svc(m, "only-a").cause, "probe a stale");
   const ProbeView& a = m.Current()->probes[0];
-  EXPECT_TRUE(a.checks[0].stale);
+  EXPECT_TRUE(a.verdicts[0].stale);
   // A fresh result ends staleness; the probe was UP before, so it is UP again.
   m.Record("a", Pass(), At(3000));
   EXPECT_TRUE(Svc(m, "only-a").up);
@@ -263,7 +263,7 @@ TEST_F(HealthModelTest, AResultThatChangesNoVerdictWaitsForTheNextRefresh) {
   EXPECT_EQ(a.schedule_delay, std::chrono::microseconds(1500));
   m.Record("a", Pass(), At(300));
   m.Record("a", Pass(), At(400));  // rise reached: UP, published at once
-  EXPECT_TRUE(m.Current()->probes[0].checks[0].up);
+  EXPECT_TRUE(m.Current()->probes[0].verdicts[0].up);
   EXPECT_TRUE(Svc(m, "only-a").up);
 }
 

@@ -25,7 +25,7 @@ class FakeProbe : public probes::Probe {
   FakeProbe(Clock::duration takes, std::shared_ptr<std::atomic<int>> budget_short,
             milliseconds timeout = milliseconds(400))
       : takes_(takes), budget_short_(std::move(budget_short)), timeout_(timeout) {}
-  probes::ProbeResult Check(Clock::time_point deadline) override {
+  probes::ProbeResult Attempt(Clock::time_point deadline) override {
     // The deadline counts from the start of the attempt: the whole timeout
     // is left here, however late the attempt started.
     if (deadline - Clock::now() < timeout_ - milliseconds(10)) ++*budget_short_;
@@ -168,7 +168,7 @@ TEST(ProbeScheduler, DestructionAbandonsHungAttemptsAfterTheBound) {
 class TimesOutStarved : public probes::Probe {
  public:
   explicit TimesOutStarved(std::string psi) : psi_(std::move(psi)) {}
-  probes::ProbeResult Check(Clock::time_point deadline) override {
+  probes::ProbeResult Attempt(Clock::time_point deadline) override {
     const auto budget = deadline - Clock::now();
     std::this_thread::sleep_until(deadline);
     const auto stalled = std::chrono::duration_cast<std::chrono::microseconds>(budget) * 9 / 10;

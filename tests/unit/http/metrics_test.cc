@@ -21,7 +21,7 @@ Snapshot MakeSnapshot() {
   db.admin.state = AdminState::kDrain;
   s.services = {web, db};
   ProbeView p{.name = "nginx", .type = "http"};
-  p.checks = {CheckView{.role = "", .up = true, .transitions = 3}};
+  p.verdicts = {VerdictView{.role = "", .up = true, .transitions = 3}};
   p.has_result = true;
   p.last.outcome = {true, ""};
   p.last.latency = std::chrono::microseconds(1500);

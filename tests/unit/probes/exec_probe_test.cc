@@ -21,7 +21,7 @@ using std::chrono::milliseconds;
 
 ProbeResult RunArgv(std::vector<std::string> argv, milliseconds timeout = milliseconds(5000)) {
   ExecProbe probe(std::move(argv));
-  return probe.Check(Clock::now() + timeout);
+  return probe.Attempt(Clock::now() + timeout);
 }
 
 ProbeResult RunShell(const std::string& command, milliseconds timeout = milliseconds(5000)) {

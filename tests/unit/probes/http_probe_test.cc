@@ -78,7 +78,7 @@ class TestServer {
 };
 
 ProbeResult Probe(HttpProbeSpec spec, milliseconds timeout = milliseconds(2000)) {
-  return HttpProbe(std::move(spec)).Check(Clock::now() + timeout);
+  return HttpProbe(std::move(spec)).Attempt(Clock::now() + timeout);
 }
 
 // Out of line: GCC 12 inlining the spec's default vector<StatusRange>
@@ -206,21 +206,21 @@ TEST(HttpProbe, JunkAnswerFailsAndTheNextAttemptIsClean) {
   // Issue 12's forged header: the answer is no HTTP at all.
   ScriptedServer server({"junk\nX-Injected: yes\n\n<html>row data</html>", kOk});
   auto probe = std::make_unique<HttpProbe>(Spec(server.Url()));
-  ProbeResult junk = probe->Check(Clock::now() + milliseconds(2000));
+  ProbeResult junk = probe->Attempt(Clock::now() + milliseconds(2000));
   EXPECT_FALSE(junk.outcome.ok);
   std::printf("junk answer: %s\n", junk.outcome.reason.c_str());
-  ProbeResult next = probe->Check(Clock::now() + milliseconds(2000));
+  ProbeResult next = probe->Attempt(Clock::now() + milliseconds(2000));
   EXPECT_TRUE(next.outcome.ok) << next.outcome.reason;
 }
 
 TEST(HttpProbe, TimedOutAttemptDoesNotPoisonTheNext) {
   ScriptedServer server({"", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", kOk});
   auto probe = std::make_unique<HttpProbe>(Spec(server.Url()));
-  EXPECT_EQ(probe->Check(Clock::now() + milliseconds(300)).outcome.reason,
+  EXPECT_EQ(probe->Attempt(Clock::now() + milliseconds(300)).outcome.reason,
             "timed out after 300ms");
   // A keep-alive answer: the connection is not reused for the third attempt.
   for (int attempt = 2; attempt <= 3; ++attempt) {
-    ProbeResult result = probe->Check(Clock::now() + milliseconds(2000));
+    ProbeResult result = probe->Attempt(Clock::now() + milliseconds(2000));
     EXPECT_TRUE(result.outcome.ok) << "attempt " << attempt << ": " << result.outcome.reason;
   }
 }

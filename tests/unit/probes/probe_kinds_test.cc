@@ -37,7 +37,7 @@ TEST(ProbeKinds, EveryRowIsWiredFromConfigToAnAttempt) {
 
     std::unique_ptr<Probe> made = MakeProbe(probe);
     ASSERT_NE(made, nullptr);
-    const ProbeResult result = made->Check(Clock::now() + probe.timeout);
+    const ProbeResult result = made->Attempt(Clock::now() + probe.timeout);
     if (kind.config.yields_roles) {
       EXPECT_TRUE(result.roles.contains("writer"));
       EXPECT_TRUE(result.roles.contains("reader"));
@@ -111,7 +111,7 @@ TEST(ProbeKinds, ReadersReportIntoTheLoaderWithPositions) {
 TEST(ProbeKinds, ShellCommandRunsThroughShWithPipelines) {
   conf::ProbeConfig config{.name = "p",
                            .spec = ExecProbeSpec{{"echo hello probe | tr a-z A-Z"}, true}};
-  ProbeResult result = MakeProbe(config)->Check(Clock::now() + std::chrono::seconds(5));
+  ProbeResult result = MakeProbe(config)->Attempt(Clock::now() + std::chrono::seconds(5));
   EXPECT_TRUE(result.outcome.ok);
   EXPECT_EQ(result.outcome.reason, "HELLO PROBE");
 }
@@ -123,7 +123,7 @@ TEST(ProbeKinds, WhatAProbeReportsComesOutSafe) {
       .spec = ExecProbeSpec{{"printf 'x'; for i in $(seq 150); do printf '\\303\\274'; done; "
                              "printf ' \\033[2J\\a\\r\\374 end\\n'; exit 1"},
                             true}};
-  ProbeResult result = MakeProbe(config)->Check(Clock::now() + std::chrono::seconds(5));
+  ProbeResult result = MakeProbe(config)->Attempt(Clock::now() + std::chrono::seconds(5));
   EXPECT_FALSE(result.outcome.ok);
   EXPECT_TRUE(result.outcome.reason.starts_with("exit 1: x\xC3\xBC")) << result.outcome.reason;
   EXPECT_TRUE(IsSafeText(result.outcome.reason)) << result.outcome.reason;

@@ -11,7 +11,7 @@ namespace {
 class Parrot : public Probe {
  public:
   explicit Parrot(ProbeResult result) : result_(std::move(result)) {}
-  ProbeResult Check(Clock::time_point) override { return result_; }
+  ProbeResult Attempt(Clock::time_point) override { return result_; }
 
  private:
   ProbeResult result_;
@@ -24,7 +24,7 @@ TEST(SafeProbe, EveryStringOfTheResultIsMadeSafe) {
   raw.details["last_error\n"] = std::string(1000, 'e') + "\x1b";
   raw.samples.push_back({"mysql_x\x07", {{"channel", "c\"\n\xFF"}}, 3});
   SafeProbe probe(std::make_unique<Parrot>(raw));
-  const ProbeResult safe = probe.Check(Clock::now());
+  const ProbeResult safe = probe.Attempt(Clock::now());
 
   EXPECT_EQ(safe.outcome.reason, "HTTP/1.1 200 junk\\r\\nX-Injected: yes\\r\\n\\r\\n");
   EXPECT_EQ(safe.roles.at("writer").reason, "Error 1064: near 'a\\nb' \xEF\xBF\xBD");

@@ -16,7 +16,7 @@ TEST(TcpProbe, PassesWhenEveryTargetConnects) {
   auto b = Listening();
   auto c = Listening();
   TcpProbe probe({a.endpoint(), b.endpoint(), c.endpoint()});
-  ProbeResult result = probe.Check(Clock::now() + milliseconds(1000));
+  ProbeResult result = probe.Attempt(Clock::now() + milliseconds(1000));
   EXPECT_TRUE(result.outcome.ok) << result.outcome.reason;
   EXPECT_EQ(result.outcome.reason, "3 ports open");
   EXPECT_GT(result.latency.count(), 0);
@@ -28,7 +28,7 @@ TEST(TcpProbe, NamesTheFirstRefusedTarget) {
   auto down = Refusing();
   auto also_down = Refusing();
   TcpProbe probe({up.endpoint(), down.endpoint(), also_down.endpoint()});
-  ProbeResult result = probe.Check(Clock::now() + milliseconds(1000));
+  ProbeResult result = probe.Attempt(Clock::now() + milliseconds(1000));
   EXPECT_FALSE(result.outcome.ok);
   EXPECT_EQ(result.outcome.reason, "127.0.0.1:" + std::to_string(down.port) + ": connection refused");
 }
@@ -50,7 +50,7 @@ TEST(TcpProbe, TimesOutOnAFullBacklogAndRunsConnectsConcurrently) {
   TcpProbe probe({up.endpoint(), full.endpoint(), full.endpoint(), full.endpoint()});
   const auto timeout = milliseconds(300);
   const auto start = Clock::now();
-  ProbeResult result = probe.Check(start + timeout);
+  ProbeResult result = probe.Attempt(start + timeout);
   const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
   std::printf("tcp probe against 3 stuck targets: returned after %lldms, timeout %lldms\n",
               static_cast<long long>(took.count()), static_cast<long long>(timeout.count()));
