@@ -125,11 +125,14 @@ int RunDaemon(conf::Config config, const DaemonOptions& options) {
   // The DR supervisor belongs to the main loop; reloads from the control
   // socket's thread take the same lock.
   std::mutex dr_mu;
-  // The [agent] keys a reload applies live; the HTTP server exists before any
-  // reload can arrive (the control socket and SIGHUP handling start later).
+  // The [agent] keys a reload applies live; the HTTP and agent-check servers
+  // exist before any reload can arrive (the control socket and SIGHUP
+  // handling start later).
   HttpServer* http = nullptr;
-  const ApplyAgentKeys apply_agent = [&http](const conf::AgentConfig& agent) {
+  AgentCheckServer* agent_check_live = nullptr;
+  const ApplyAgentKeys apply_agent = [&http, &agent_check_live](const conf::AgentConfig& agent) {
     if (http) http->SetAllow(agent.allow);
+    if (agent_check_live) agent_check_live->SetAllow(agent.allow);
     spdlog::default_logger()->set_level(spdlog::level::from_str(agent.log_level));
   };
   std::unique_ptr<pair::WriterArbiter> arbiter;  // with [pair], started below
@@ -170,6 +173,7 @@ int RunDaemon(conf::Config config, const DaemonOptions& options) {
       return 1;
     }
     agent_check = std::move(started).value();
+    agent_check_live = agent_check.get();
   }
   // After the listener: the peer's first rounds read our /writer. Until our
   // own first round the writer service stays DOWN ("pair: no round yet").

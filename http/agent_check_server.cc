@@ -1,5 +1,7 @@
 #include "http/agent_check_server.h"
 
+#include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -45,6 +47,7 @@ Result<std::unique_ptr<AgentCheckServer>> AgentCheckServer::Start(const AgentChe
                                                                   SnapshotSource source) {
   std::unique_ptr<AgentCheckServer> self(new AgentCheckServer());
   self->options_ = options;
+  self->allow_ = std::make_shared<const std::vector<Cidr>>(options.allow);
   self->source_ = std::move(source);
   auto listener = ListenTcp(options.listen, 0);
   if (!listener) {
@@ -67,6 +70,10 @@ Result<std::unique_ptr<AgentCheckServer>> AgentCheckServer::Start(const AgentChe
   return self;
 }
 
+void AgentCheckServer::SetAllow(std::vector<Cidr> allow) {
+  allow_ = std::make_shared<const std::vector<Cidr>>(std::move(allow));
+}
+
 AgentCheckServer::~AgentCheckServer() {
   const uint64_t one = 1;
   if (stop_.valid()) (void)!write(stop_.get(), &one, sizeof one);
@@ -78,7 +85,13 @@ void AgentCheckServer::Run() {
   epoll_event events[64];
   for (;;) {
     const int n = epoll_wait(epoll_.get(), events, 64, pending.empty() ? -1 : kSweepMillis);
-    if (n < 0 && errno != EINTR) return;
+    if (n < 0 && errno != EINTR) {
+      // Not transient (EBADF, EINVAL, EFAULT): as the health port's loops do,
+      // stop the agent loudly rather than leave HAProxy without answers.
+      spdlog::critical("agent-check: epoll_wait: {}; stopping the agent", ErrnoDetail(errno));
+      kill(getpid(), SIGTERM);
+      return;
+    }
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
       if (fd == stop_.get()) return;
@@ -89,7 +102,7 @@ void AgentCheckServer::Run() {
           UniqueFd c(accept4(listener_.get(), reinterpret_cast<sockaddr*>(&addr), &len,
                              SOCK_NONBLOCK | SOCK_CLOEXEC));
           if (!c.valid()) break;
-          if (!Allowed(options_.allow, PeerAddress(addr))) continue;  // closed, no answer
+          if (!Allowed(*allow_.load(), PeerAddress(addr))) continue;  // closed, no answer
           if (pending.size() >= options_.max_connections) {
             auto oldest = std::min_element(pending.begin(), pending.end(), [](auto& a, auto& b) {
               return a.second.deadline < b.second.deadline;

@@ -5,6 +5,7 @@
 // epoll set; every connection has a deadline and the count is capped.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -32,12 +33,16 @@ class AgentCheckServer {
   ~AgentCheckServer();  // stops and joins
 
   uint16_t port() const { return port_; }
+  // A reload's agent.allow: applies to every connection accepted from now on
+  // (revoking access needs no restart, as on the health port).
+  void SetAllow(std::vector<Cidr> allow);
 
  private:
   AgentCheckServer() = default;
   void Run();
 
   AgentCheckOptions options_;
+  std::atomic<std::shared_ptr<const std::vector<Cidr>>> allow_;
   SnapshotSource source_;
   UniqueFd listener_;
   UniqueFd stop_;  // eventfd

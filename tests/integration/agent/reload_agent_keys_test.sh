@@ -2,7 +2,8 @@
 # Reload applies every [agent] key live or refuses the whole reload naming
 # each restart-only key (issue 12, item 5). Before, a reload "succeeded" and
 # silently kept allow, state_dir, log_level, control_socket, http_threads.
-# - allow: revoking 127.0.0.0/8 makes /status 403 without a restart;
+# - allow: revoking 127.0.0.0/8 makes /status 403 without a restart, and
+#   the agent-check port (HAProxy) closes without an answer too;
 # - log_level: "error" silences the next reload's info line, "info" restores it;
 # - state_dir (restart-only) changed together with a new service: exit 1,
 #   the error names agent.state_dir, and the new service is not applied.
@@ -20,6 +21,12 @@ write_config() {  # AGENT_EXTRA [TOML_EXTRA]
   EXTRA="$1" python3 -c 'import os, sys
 p = sys.argv[1]; t = open(p).read()
 open(p, "w").write(t.replace("[agent]\n", "[agent]\n" + os.environ["EXTRA"] + "\n", 1))' "$TMP/rsagent.toml"
+  printf '%s\n' '/^\[agent\]$/a agent_check_listen = "127.0.0.1:9481"' | sed -i -f - "$TMP/rsagent.toml"
+}
+agent_check() {  # what the agent-check port answers for "web" (empty: closed without one)
+  ip netns exec "$NS" timeout 5 python3 -c 'import socket
+s = socket.create_connection(("127.0.0.1", 9481), timeout=3); s.sendall(b"web\n")
+print(s.recv(256).decode(), end="")'
 }
 ctl() { ip netns exec "$NS" "$RSAGENT" "$@" -c "$TMP/rsagent.toml"; }
 
@@ -27,12 +34,14 @@ write_config 'allow = ["127.0.0.0/8"]'
 start_bg "$NS" "$TMP/agent.log" "$RSAGENT" run -c "$TMP/rsagent.toml"
 wait_until 5 http_is "$NS" $H/health/web 200 || fail "web never UP: $(cat "$TMP/agent.log")"
 http_is "$NS" $H/status 200 || fail "/status not allowed at start"
+[[ $(agent_check) == "up ready 100%" ]] || fail "agent-check at start: '$(agent_check)'"
 
 write_config 'allow = ["10.0.0.0/8"]'
 ctl reload || fail "reload of allow failed"
 http_is "$NS" $H/status 403 || fail "/status still $(http_code "$NS" $H/status) after revoking 127.0.0.0/8"
 http_is "$NS" $H/health/web 200 || fail "/health must stay open"
-pass "allow revoked by reload: /status 403 without a restart"
+[[ -z $(agent_check) ]] || fail "agent-check still answers a peer outside allow: '$(agent_check)'"
+pass "allow revoked by reload: /status 403 and agent-check closed without a restart"
 
 write_config 'allow = ["127.0.0.0/8"]
 log_level = "error"'

@@ -77,6 +77,17 @@ TEST_F(AgentCheckServerTest, PeersOutsideAllowGetNothing) {
   EXPECT_EQ(Ask("web\n"), "");
 }
 
+TEST_F(AgentCheckServerTest, ARevokedAllowAppliesWithoutARestart) {
+  // A reload that takes a director out of agent.allow: before, the health
+  // port followed it and the agent-check port kept answering that director.
+  Start({*Cidr::Parse("127.0.0.0/8")});
+  EXPECT_EQ(Ask("web\n"), "up ready 60%\n");
+  server_->SetAllow({*Cidr::Parse("10.0.0.0/8")});
+  EXPECT_EQ(Ask("web\n"), "");
+  server_->SetAllow({*Cidr::Parse("127.0.0.1/32")});
+  EXPECT_EQ(Ask("web\n"), "up ready 60%\n");
+}
+
 TEST_F(AgentCheckServerTest, ManyConcurrentChecksAreAllAnswered) {
   Start({*Cidr::Parse("127.0.0.0/8")});
   std::vector<std::thread> threads;
