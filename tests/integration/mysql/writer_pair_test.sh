@@ -129,6 +129,38 @@ wait "$held_pid" || true
 grep -q wrote "$TMP/held.out" || fail "the held connection could not write: $(cat "$TMP/held.out")"
 pass "switchover refused while a client holds a connection: a stays the writer, the held connection wrote"
 
+# 5c. A client whose packets stop arriving (a flow the director lost): a
+# retransmits its answer to nobody and keeps the socket ESTABLISHED for
+# minutes. That client cannot write, so it does not hold the switchover.
+start_bg "${LAB_NS[client]}" "$TMP/phantom.out" "$WP_PYTHON" -c '
+import sys, pymysql
+c = pymysql.connect(host=sys.argv[1], user="app", password="app-pw", database="t", read_timeout=60)
+print("querying", c._sock.getsockname()[1], flush=True)
+with c.cursor() as cur:
+    cur.execute("SELECT SLEEP(3)")' "$WP_VIP"
+phantom_pid=$BG_PID
+wait_until 10 grep -q querying "$TMP/phantom.out" || fail "the phantom client: $(cat "$TMP/phantom.out")"
+port=$(awk '/querying/ {print $NF}' "$TMP/phantom.out")
+sleep 0.5  # the query is on its way; its answer comes in 3 s and is lost
+lab_exec client nft -f - <<NFT
+table inet wp_phantom {
+  chain in { type filter hook input priority 0; tcp dport $port drop; }
+  chain out { type filter hook output priority 0; tcp sport $port drop; }
+}
+NFT
+sleep 4
+out=$(lab_exec a "$RSAGENT" switchover db-writer -c "$TMP/agent-a.toml" 2>&1) ||
+  fail "switchover with an unanswered connection refused: $out; a's side: $(lab_exec a ss -tnoi "( sport = :3306 )")"
+log "switchover with an unanswered connection:"$'\n'"$out"
+grep -q "ignored a connection whose client stopped answering: 192.168.1.50:$port ESTABLISHED" <<<"$out" ||
+  fail "the switchover did not name the unanswered connection: $out"
+expect_writer b 10 "switchover past an unanswered connection"
+kill "$phantom_pid" 2>/dev/null || true
+lab_exec client nft delete table inet wp_phantom
+out=$(lab_exec b "$RSAGENT" switchover db-writer -c "$TMP/agent-b.toml" 2>&1) || fail "switchover back: $out"
+expect_writer a 10 "switchover back"
+pass "switchover past a connection whose client stopped answering (named, not waited for)"
+
 # 6. The writer's host goes away (mysqld and agent): no writer; promote.
 wp_agent_kill a
 mdb_kill a
