@@ -7,29 +7,43 @@
 
 namespace rsagent::agent {
 
-std::optional<double> ParseCpuPressure(const std::string& text) {
-  // "some avg10=1.23 avg60=0.50 avg300=0.10 total=12345\n" (then a "full" line)
-  if (text.rfind("some ", 0) != 0) return std::nullopt;
-  const size_t at = text.find("avg10=");
-  const size_t eol = text.find('\n');
-  if (at == std::string::npos || (eol != std::string::npos && at > eol)) return std::nullopt;
-  const char* begin = text.c_str() + at + 6;
-  char* end = nullptr;
-  const double value = std::strtod(begin, &end);
-  if (end == begin || (*end != ' ' && *end != '\n' && *end != '\0')) return std::nullopt;
-  if (value < 0 || value > 100) return std::nullopt;
-  return value;
+namespace {
+
+// The value after `key` on `line`, up to the next space; empty when absent.
+std::string Field(std::string_view line, std::string_view key) {
+  const size_t at = line.find(key);
+  if (at == std::string_view::npos || (at > 0 && line[at - 1] != ' ')) return "";
+  const std::string_view rest = line.substr(at + key.size());
+  return std::string(rest.substr(0, rest.find(' ')));
 }
 
-std::optional<double> ReadCpuPressure() {
+}  // namespace
+
+std::optional<CpuPressure> ParseCpuPressure(std::string_view text) {
+  if (text.rfind("some ", 0) != 0) return std::nullopt;
+  const std::string_view line = text.substr(0, text.find('\n'));
+  const std::string avg10 = Field(line, "avg10=");
+  const std::string total = Field(line, "total=");
+  if (avg10.empty() || total.empty() || total[0] == '-') return std::nullopt;
+  char* end = nullptr;
+  CpuPressure out;
+  out.avg10_percent = std::strtod(avg10.c_str(), &end);
+  // Written so that NaN fails too.
+  if (*end != '\0' || !(out.avg10_percent >= 0 && out.avg10_percent <= 100)) return std::nullopt;
+  out.total_us = std::strtoull(total.c_str(), &end, 10);
+  if (*end != '\0') return std::nullopt;
+  return out;
+}
+
+std::optional<CpuPressure> ReadCpuPressure(const std::string& path) {
   // A procfs file: one read returns it whole and never blocks.
-  const int fd = open("/proc/pressure/cpu", O_RDONLY | O_CLOEXEC);
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   char buf[256];
-  const ssize_t n = read(fd, buf, sizeof buf - 1);
+  const ssize_t n = read(fd, buf, sizeof buf);
   close(fd);
   if (n <= 0) return std::nullopt;
-  return ParseCpuPressure(std::string(buf, static_cast<size_t>(n)));
+  return ParseCpuPressure(std::string_view(buf, static_cast<size_t>(n)));
 }
 
 }  // namespace rsagent::agent

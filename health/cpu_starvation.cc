@@ -1,10 +1,8 @@
 #include "health/cpu_starvation.h"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include <algorithm>
 
-#include <cstdlib>
-#include <cstring>
+#include "health/cpu_pressure.h"
 
 namespace rsagent::agent {
 
@@ -16,35 +14,15 @@ constexpr auto kKeep = std::chrono::seconds(120);
 
 }  // namespace
 
-std::optional<uint64_t> CpuStarvation::Read() const {
-  // A small procfs file: one open/read/close; no blocking beyond that.
-  const int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  char buf[256];
-  const ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return std::nullopt;
-  buf[n] = '\0';
-  // "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345\nfull ..."
-  if (std::strncmp(buf, "some ", 5) != 0) return std::nullopt;
-  const char* total = std::strstr(buf, "total=");
-  const char* eol = std::strchr(buf, '\n');
-  if (total == nullptr || (eol != nullptr && total > eol)) return std::nullopt;
-  char* end = nullptr;
-  const unsigned long long value = std::strtoull(total + 6, &end, 10);
-  if (end == total + 6) return std::nullopt;
-  return value;
-}
-
 void CpuStarvation::SampleLocked(Clock::time_point now, bool force) {
   if (unavailable_) return;
   if (!force && !samples_.empty() && now - samples_.back().at < kMinSampleGap) return;
-  const std::optional<uint64_t> stalled = Read();
-  if (!stalled) {
+  const std::optional<CpuPressure> pressure = ReadCpuPressure(path_);
+  if (!pressure) {
     unavailable_ = samples_.empty();  // never readable: stop trying
     return;
   }
-  samples_.push_back({now, *stalled});
+  samples_.push_back({now, pressure->total_us});
   while (samples_.size() > 2 && now - samples_[1].at > kKeep) samples_.pop_front();
 }
 

@@ -1,5 +1,5 @@
-// Host-wide CPU starvation from PSI (/proc/pressure/cpu, "some": the share
-// of time at least one runnable task waited for a CPU). A probe attempt that
+// Host-wide CPU starvation from PSI (health/cpu_pressure.h, "some" total:
+// the time at least one runnable task waited for a CPU). A probe attempt that
 // times out while the host is starved is reported as such (issue 16): the
 // server may be fine and the agent, or the server, just got no CPU.
 // Thread-safe; reads the file at most every kMinSampleGap, so asking about
@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "health/cpu_pressure.h"
 #include "probes/probe.h"
 
 namespace rsagent::agent {
@@ -24,7 +25,7 @@ class CpuStarvation {
   // (a few %), and what a hog per core does to a loaded one.
   static constexpr double kStarved = 0.25;
 
-  explicit CpuStarvation(std::string path = "/proc/pressure/cpu") : path_(std::move(path)) {}
+  explicit CpuStarvation(std::string path = kCpuPressurePath) : path_(std::move(path)) {}
 
   // Takes a sample unless the newest is younger than kMinSampleGap.
   void Sample(Clock::time_point now);
@@ -39,7 +40,6 @@ class CpuStarvation {
     Clock::time_point at;
     uint64_t stalled_us;
   };
-  std::optional<uint64_t> Read() const;  // "some ... total=" in µs
   void SampleLocked(Clock::time_point now, bool force);
 
   std::string path_;

@@ -8,7 +8,7 @@ namespace rsagent::agent {
 LoadSample SampleLoad(const Snapshot& snapshot, std::chrono::milliseconds timeout,
                       std::string* first_error) {
   LoadSample sample;
-  sample.cpu_pressure = ReadCpuPressure();
+  if (const auto pressure = ReadCpuPressure()) sample.cpu_pressure = pressure->avg10_percent;
   for (const ServiceView& service : snapshot.services) {
     if (service.port == 0) continue;
     // Without a VIP (behind HAProxy) the service's connections arrive on
