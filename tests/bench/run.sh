@@ -24,29 +24,11 @@ QUICK=0
 ONLY=""
 BUILD_DIR="$SOURCE_DIR/build"
 REPORT="$SOURCE_DIR/docs/bench-report.md"
-while (($#)); do
-  case $1 in
-    --quick) QUICK=1 ;;
-    --build) BUILD_DIR=$2; shift ;;
-    --report) REPORT=$2; shift ;;
-    --only) ONLY=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--build DIR] [--report FILE] [--only SECTION]" >&2; exit 2 ;;
-  esac
-  shift
-done
-
-# ctest passes the binaries; by hand, build them first.
-if [[ -z ${RSAGENT:-} || -z ${RSAGENT_BENCH_BIN:-} ]]; then
-  cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -G Ninja >/dev/null
-  cmake --build "$BUILD_DIR" -j2 --target rsagent rsagent-check rsagent-bench-load \
-    rsagent-bench-hold rsagent-bench-watch >/dev/null
-  RSAGENT="$BUILD_DIR/agent/rsagent"
-  RSAGENT_CHECK="$BUILD_DIR/check/rsagent-check"
-  RSAGENT_BENCH_BIN="$BUILD_DIR/tests/bench"
-fi
+source "$BENCH_DIR/lib/cli.sh"
+bench_parse_args "$0 [--quick] [--build DIR] [--report FILE] [--only SECTION]" \
+  --build --report --only -- "$@"
+bench_build rsagent rsagent-check rsagent-bench-load rsagent-bench-hold rsagent-bench-watch
 RSAGENT_CHECK=${RSAGENT_CHECK:?the rsagent-check binary (ctest passes it)}
-export RSAGENT RSAGENT_SOURCE_DIR="$SOURCE_DIR"
-BENCH_BIN=$RSAGENT_BENCH_BIN
 
 source "$SOURCE_DIR/tests/integration/lib/common.sh"
 source "$SOURCE_DIR/tests/integration/lib/nginx.sh"

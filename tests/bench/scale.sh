@@ -3,7 +3,7 @@
 # survive a starved host, each against the previous release built from its
 # commit and run in the same script (same machine, same noise, interleaved).
 #
-#   tests/bench/scale.sh [--quick] [--reference REV] [--report FILE] [--only scale|starved]
+#   tests/bench/scale.sh [--quick] [--build DIR] [--reference REV] [--report FILE] [--only scale|starved]
 #
 # 1. 10 / 100 / 1,000 tcp probes at interval 1s against a local nginx: CPU,
 #    threads, RSS, /health latency (a new connection per check, 20/s).
@@ -24,25 +24,10 @@ REFERENCE=d90b0fe
 BUILD_DIR="$SOURCE_DIR/build"
 REPORT="$SOURCE_DIR/docs/bench-report.md"
 ONLY=""
-while (($#)); do
-  case $1 in
-    --quick) QUICK=1 ;;
-    --reference) REFERENCE=$2; shift ;;
-    --report) REPORT=$2; shift ;;
-    --only) ONLY=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--reference REV] [--report FILE] [--only scale|starved]" >&2; exit 2 ;;
-  esac
-  shift
-done
-
-if [[ -z ${RSAGENT:-} || -z ${RSAGENT_BENCH_BIN:-} ]]; then
-  cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -G Ninja >/dev/null
-  nice cmake --build "$BUILD_DIR" -j2 --target rsagent rsagent-bench-load >/dev/null
-  RSAGENT="$BUILD_DIR/agent/rsagent"
-  RSAGENT_BENCH_BIN="$BUILD_DIR/tests/bench"
-fi
-export RSAGENT RSAGENT_SOURCE_DIR="$SOURCE_DIR"
-BENCH_BIN=$RSAGENT_BENCH_BIN
+source "$BENCH_DIR/lib/cli.sh"
+bench_parse_args "$0 [--quick] [--build DIR] [--reference REV] [--report FILE] [--only scale|starved]" \
+  --build --reference --report --only -- "$@"
+bench_build rsagent rsagent-bench-load
 
 source "$SOURCE_DIR/tests/integration/lib/common.sh"
 source "$SOURCE_DIR/tests/integration/lib/nginx.sh"
