@@ -1,8 +1,8 @@
 // rsagent-check ADDRESS:PORT SERVICE [TIMEOUT_MS]: keepalived's MISC_CHECK
 // client for misc_dynamic. Asks the agent's health listener for
 // /health/SERVICE and exits with the weight + 2 (check_answer.h). No shell,
-// no config, no name resolution; only libc is loaded at exec, so a fork+exec
-// per check costs as little as possible.
+// no config, no name resolution; a static PIE (check/CMakeLists.txt), so a
+// fork + exec per check loads nothing and costs as little as possible.
 #include <cstdio>
 #include <cstring>
 #include <string>

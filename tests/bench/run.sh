@@ -27,7 +27,8 @@ REPORT="$SOURCE_DIR/docs/bench-report.md"
 source "$BENCH_DIR/lib/cli.sh"
 bench_parse_args "$0 [--quick] [--build DIR] [--report FILE] [--only SECTION]" \
   --build --report --only -- "$@"
-bench_build rsagent rsagent-check rsagent-bench-load rsagent-bench-hold rsagent-bench-watch
+bench_build rsagent rsagent-check rsagent-bench-load rsagent-bench-hold rsagent-bench-watch \
+  rsagent-bench-check-dynamic
 RSAGENT_CHECK=${RSAGENT_CHECK:?the rsagent-check binary (ctest passes it)}
 
 source "$SOURCE_DIR/tests/integration/lib/common.sh"

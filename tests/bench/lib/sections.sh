@@ -115,23 +115,26 @@ MD
 # beside, in the same runs: the agent-check port against /health/web on a
 # new connection (HTTP_GET), rsagent-check against check_multi_port.sh.
 # /bin/true is the floor of any forked check on this machine.
-WEIGHT_CASES=(health_web.close agent_check.agent rsagent_check.exec exec_floor.exec misc_check.exec)
+WEIGHT_CASES=(health_web.close agent_check.agent rsagent_check.exec rsagent_check_dynamic.exec
+  exec_floor.exec misc_check.exec)
 declare -A WEIGHT_ARGS=(
   [health_web.close]="--mode close --target 127.0.0.1:$BENCH_AGENT_PORT --path /health/web"
   [agent_check.agent]="--mode agent --target 127.0.0.1:$BENCH_AGENT_CHECK_PORT --send web"
   [rsagent_check.exec]="--mode exec -- $RSAGENT_CHECK 127.0.0.1:$BENCH_AGENT_PORT web"
+  [rsagent_check_dynamic.exec]="--mode exec -- $BENCH_BIN/rsagent-bench-check-dynamic 127.0.0.1:$BENCH_AGENT_PORT web"
   [exec_floor.exec]="--mode exec -- /bin/true"
   [misc_check.exec]="${CASE_ARGS[misc_check.exec]}"
 )
 declare -A WEIGHT_LABEL=(
   [health_web.close]="keepalived \`HTTP_GET\` \`/health/web\` (new connection)"
   [agent_check.agent]="HAProxy \`agent-check\` (\`agent-send web\`)"
-  [rsagent_check.exec]="MISC_CHECK \`rsagent-check\` (fork + exec + \`/health/web\`)"
+  [rsagent_check.exec]="MISC_CHECK \`rsagent-check\` (fork + exec + \`/health/web\`; a static PIE)"
+  [rsagent_check_dynamic.exec]="the same linked against the shared libstdc++ (before)"
   [exec_floor.exec]="fork + exec of \`/bin/true\` (the floor)"
   [misc_check.exec]="MISC_CHECK \`check_multi_port.sh\` (the seed's)"
 )
 # The web service's weight is 100 (the default): rsagent-check exits 102.
-declare -A WEIGHT_CODE=([rsagent_check.exec]=102)
+declare -A WEIGHT_CODE=([rsagent_check.exec]=102 [rsagent_check_dynamic.exec]=102)
 
 section_weights() {
   declare -A W_RPS=() W_CPU=() W_CHECKER=() W_P50=() W_P99=()
@@ -177,6 +180,8 @@ section_weights() {
   cpu_exec=$(ratio "$(median ${W_CHECKER[misc_check.exec]})" "$(median ${W_CHECKER[rsagent_check.exec]})")
   check_p50=$(median ${W_P50[rsagent_check.exec]})
   over_floor=$(awk -v a="$(median ${W_CHECKER[rsagent_check.exec]})" -v b="$(median ${W_CHECKER[exec_floor.exec]})" 'BEGIN { printf "%.0f", a - b }')
+  local static_gain
+  static_gain=$(ratio "$(median ${W_CHECKER[rsagent_check_dynamic.exec]})" "$(median ${W_CHECKER[rsagent_check.exec]})")
   cat <<MD
 ## 6. Weights for the directors
 
@@ -198,7 +203,11 @@ Ratios of the medians: agent-check / \`/health/web\` latency **${lat_agent}×**,
 checks/s **${rate_agent}×**; rsagent-check against check_multi_port.sh:
 **${lat_exec}×** faster per check, **${rate_exec}×** the checks/s, **${cpu_exec}×**
 less checker CPU. Of rsagent-check's checker CPU, all but ${over_floor} µs is what any
-fork + exec costs here (\`/bin/true\`).
+fork + exec costs here (\`/bin/true\`; negative: less, since a static PIE leaves
+ld.so nothing to do and \`/bin/true\` loads libc). Linked against the shared
+libstdc++ it needs **${static_gain}×** the checker CPU of the static PIE: the
+dynamic loading (mapping, relocating, binding libstdc++, libm, libgcc_s) is
+most of a check's cost.
 
 MD
   target "rsagent-check per check (fork, exec, answer), p50 at 50/s" "< 1 ms" \

@@ -36,10 +36,17 @@ RHEL_TAGS=" libmysqlclient_18 libmariadb_3 libnl_3 "
 BINARY_ONLY_TAGS=" CURL_OPENSSL_4 "
 
 bin="$RSAGENT"
-# Both executables the packages ship: rsagent-check (static libstdc++) has
-# references of its own, e.g. ld-linux's GLIBC_2.3 (__tls_get_addr).
+# Both executables the packages ship. rsagent-check is a static PIE
+# (check/CMakeLists.txt: keepalived forks it per check): no interpreter, no
+# NEEDED, no symbol versions, so it runs on any of the targets as it is.
 check_bin="$(dirname "$bin")/../check/rsagent-check"
 [[ -x $check_bin ]] || fail "no rsagent-check beside $bin (build the target rsagent-check)"
+if readelf -lW "$check_bin" | grep -q 'INTERP'; then
+  fail "rsagent-check has a program interpreter: no longer a static PIE ($(readelf -lW "$check_bin" |
+    grep -A1 INTERP | tail -n 1))"
+fi
+readelf -dW "$check_bin" | grep -q 'NEEDED' && fail "rsagent-check needs shared libraries"
+pass "rsagent-check is a static PIE"
 objdump -p "$bin" >"$TMP/dyn.txt" || fail "objdump -p $bin"
 objdump -p "$check_bin" >>"$TMP/dyn.txt" || fail "objdump -p $check_bin"
 
