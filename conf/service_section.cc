@@ -54,11 +54,14 @@ void ReadRole(TableReader& table, const ServiceReferences& references, ServiceCo
   }
   // A probe already reported as broken might have been one with roles.
   if (type_unknown) return;
-  std::string kinds_with_roles;
+  std::vector<std::string_view> with_roles;
   for (const ProbeKindReader& kind : references.kinds) {
-    if (!kind.yields_roles) continue;
-    if (!kinds_with_roles.empty()) kinds_with_roles += " or ";
-    kinds_with_roles += kind.type;
+    if (kind.yields_roles) with_roles.push_back(kind.type);
+  }
+  std::string kinds_with_roles;  // "mysql, galera or group_replication"
+  for (size_t i = 0; i < with_roles.size(); ++i) {
+    if (i > 0) kinds_with_roles += i + 1 == with_roles.size() ? " or " : ", ";
+    kinds_with_roles += with_roles[i];
   }
   table.ErrorAt(where, table.KeyPath("role"),
                 "role \"" + *role + "\" needs a " + kinds_with_roles +

@@ -23,11 +23,6 @@ constexpr const char* kVariablesStatement =
     "'pxc_maint_mode',"
     " 'read_only', 'super_read_only')";
 
-// The same reconnect backoff as the mysql probe: 1 s doubling to 4 s, none
-// for a connect that reached no server.
-constexpr auto kFirstRetry = std::chrono::seconds(1);
-constexpr auto kMaxRetry = std::chrono::seconds(4);
-
 }  // namespace
 
 GaleraProbeSpec GaleraProbeSpec::Read(conf::TableReader& table) {
@@ -40,7 +35,7 @@ GaleraProbeSpec GaleraProbeSpec::Read(conf::TableReader& table) {
 GaleraProbe::GaleraProbe(GaleraProbeSpec spec)
     : spec_(std::move(spec)),
       connection_(MysqlTarget{spec_.socket, spec_.address}, std::nullopt,
-                  MysqlBackoff(kFirstRetry, kMaxRetry)) {}
+                  ProbeReconnectBackoff()) {}
 
 ProbeResult GaleraProbe::Attempt(Clock::time_point deadline) {
   const Clock::time_point start = Clock::now();

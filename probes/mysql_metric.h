@@ -1,4 +1,4 @@
-// A metric family the mysql and galera probes export: always rsagent_mysql_*,
+// A metric family the mysql, galera and group_replication probes export: always rsagent_mysql_*,
 // never mysqld_exporter's names (a site running both must not get its alerts
 // twice), with its HELP text and type. Families both probes export are
 // defined once here so their HELP agrees.
@@ -20,6 +20,8 @@ struct MysqlMetric {
 
 inline constexpr MysqlMetric kMysqlUp{"up", "1 when the server answered the probe's queries."};
 inline constexpr MysqlMetric kMysqlReadOnly{"read_only", "The server's read_only (1 = ON)."};
+inline constexpr MysqlMetric kMysqlSuperReadOnly{"super_read_only",
+                                                 "The server's super_read_only (MySQL only)."};
 
 // Appends rsagent_mysql_<m.name>; an unknown value (nullopt) is left out,
 // never exported as 0.

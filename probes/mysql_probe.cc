@@ -37,23 +37,10 @@ size_t FirstReplicaStatement(const std::optional<ServerVersion>& version) {
   return 0;
 }
 
-bool IsPrivilegeError(unsigned code) {
-  return code == ER_SPECIFIC_ACCESS_DENIED_ERROR || code == ER_TABLEACCESS_DENIED_ERROR ||
-         code == ER_DBACCESS_DENIED_ERROR;
-}
-
 constexpr const char* kVariablesStatement =
     "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('read_only', 'super_read_only')"
     " OR Variable_name LIKE 'rpl_semi_sync%'";
 constexpr const char* kStatusStatement = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync%'";
-
-// Backoff between connects that reached a sick server (timed out, refused
-// the login, too many connections): the first retry on the next run after
-// 1 s, then doubling up to 4 s, so a server that recovers is seen within 4 s
-// (issue 16: at 30 s, E came back to rotation up to 18 s late) while it gets
-// one attempt in four seconds at most. Refused connects are not backed off.
-constexpr auto kFirstRetry = std::chrono::seconds(1);
-constexpr auto kMaxRetry = std::chrono::seconds(4);
 
 // pt-heartbeat's table (--utc): the newest row written by another server is
 // the true lag behind it, even through a relay or a stopped SQL thread.
@@ -90,7 +77,7 @@ Result<std::string> ParseTableName(std::string_view text) {
 MysqlProbe::MysqlProbe(MysqlProbeSpec spec)
     : spec_(std::move(spec)),
       heartbeat_sql_(HeartbeatStatement(spec_.heartbeat_table)),
-      connection_(TargetOf(spec_), std::nullopt, MysqlBackoff(kFirstRetry, kMaxRetry)) {}
+      connection_(TargetOf(spec_), std::nullopt, ProbeReconnectBackoff()) {}
 
 ProbeResult MysqlProbe::Attempt(Clock::time_point deadline) {
   const Clock::time_point start = Clock::now();

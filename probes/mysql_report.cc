@@ -10,8 +10,6 @@ namespace {
 
 const char* OnOff(bool on) { return on ? "ON" : "OFF"; }
 
-constexpr MysqlMetric kSuperReadOnly{"super_read_only",
-                                     "The server's super_read_only (MySQL only)."};
 constexpr MysqlMetric kIoRunning{"replica_io_running",
                                  "1 when the replication IO thread runs (Slave_IO_Running = Yes)."};
 constexpr MysqlMetric kSqlRunning{
@@ -82,7 +80,7 @@ void ReportMysqlFacts(const MysqlFacts& facts, ProbeResult* result) {
 
   r.Add(kMysqlReadOnly, facts.read_only ? 1.0 : 0.0);
   r.Detail("read_only", OnOff(facts.read_only));
-  r.Add(kSuperReadOnly, facts.super_read_only);
+  r.Add(kMysqlSuperReadOnly, facts.super_read_only);
   if (facts.super_read_only) r.Detail("super_read_only", OnOff(*facts.super_read_only));
 
   if (!facts.replication_known) {

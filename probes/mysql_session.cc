@@ -1,5 +1,6 @@
 #include "probes/mysql_session.h"
 
+#include <mysqld_error.h>
 #include <unistd.h>
 
 #include "conf/toml_reader.h"
@@ -25,6 +26,11 @@ void ReadMysqlTarget(conf::TableReader& table, std::string* socket,
   if (auto v = table.Parsed<std::string>("credentials", conf::ParseAbsolutePath)) {
     *credentials = *v;
   }
+}
+
+bool IsPrivilegeError(unsigned error_code) {
+  return error_code == ER_SPECIFIC_ACCESS_DENIED_ERROR ||
+         error_code == ER_TABLEACCESS_DENIED_ERROR || error_code == ER_DBACCESS_DENIED_ERROR;
 }
 
 Status EnsureAnswering(MysqlConnection& connection, const std::string& credentials_file,

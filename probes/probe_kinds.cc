@@ -6,6 +6,7 @@
 #include "conf/toml_reader.h"
 #include "probes/exec_probe.h"
 #include "probes/galera_probe.h"
+#include "probes/group_replication_probe.h"
 #include "probes/http_probe.h"
 #include "probes/mysql_probe.h"
 #include "probes/safe_probe.h"
@@ -44,15 +45,17 @@ constexpr ProbeKind Kind(std::string_view type) {
 // The one table of probe kinds. Roles: the probe fills ProbeResult::roles
 // with a verdict per conf::RoleName ("writer", "reader"). [pair]: the kind's
 // server can be one master of a [pair] (galera cannot: its cluster has no
-// single writer for two agents to arbitrate).
+// single writer for two agents to arbitrate; nor group_replication, whose group
+// elects its own primary).
 // clang-format off
 constexpr ProbeKind kProbeKinds[] = {
-    //   spec             probe        roles     [pair]    type
-    Kind<TcpProbeSpec,    TcpProbe,    kNoRoles, kNoPair>("tcp"),
-    Kind<HttpProbeSpec,   HttpProbe,   kNoRoles, kNoPair>("http"),
-    Kind<ExecProbeSpec,   ExecProbe,   kNoRoles, kNoPair>("exec"),
-    Kind<MysqlProbeSpec,  MysqlProbe,  kRoles,   kPair>  ("mysql"),
-    Kind<GaleraProbeSpec, GaleraProbe, kRoles,   kNoPair>("galera"),
+    //   spec                       probe                  roles     [pair]    type
+    Kind<TcpProbeSpec,              TcpProbe,              kNoRoles, kNoPair>("tcp"),
+    Kind<HttpProbeSpec,             HttpProbe,             kNoRoles, kNoPair>("http"),
+    Kind<ExecProbeSpec,             ExecProbe,             kNoRoles, kNoPair>("exec"),
+    Kind<MysqlProbeSpec,            MysqlProbe,            kRoles,   kPair>  ("mysql"),
+    Kind<GaleraProbeSpec,           GaleraProbe,           kRoles,   kNoPair>("galera"),
+    Kind<GroupReplicationProbeSpec, GroupReplicationProbe, kRoles,   kNoPair>("group_replication"),
 };
 // clang-format on
 

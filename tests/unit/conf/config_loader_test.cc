@@ -11,6 +11,7 @@
 
 #include "probes/exec_probe.h"
 #include "probes/galera_probe.h"
+#include "probes/group_replication_probe.h"
 #include "probes/http_probe.h"
 #include "probes/mysql_probe.h"
 #include "probes/probe_kinds.h"
@@ -21,6 +22,7 @@ namespace {
 
 using probes::ExecProbeSpec;
 using probes::GaleraProbeSpec;
+using probes::GroupReplicationProbeSpec;
 using probes::HttpProbeSpec;
 using probes::MysqlProbeSpec;
 using probes::TcpProbeSpec;
@@ -329,7 +331,7 @@ probes = ["p"]
 TEST(LoadConfig, MissingRequiredKeysAreReportedAtTheTableHeader) {
   EXPECT_THAT(Errors("[probe.p]\ninterval = \"1s\"\n\n[service.s]\n"),
               ElementsAre("t.toml:1:1: probe.p: missing required key `type` (one of tcp, http, "
-                          "exec, mysql, galera)",
+                          "exec, mysql, galera, group_replication)",
                           "t.toml:4:1: service.s: missing required key `probes` (a non-empty "
                           "list of [probe.NAME] names)",
                           "t.toml:4:1: service.s: missing required key `port` (the service port "
@@ -535,6 +537,70 @@ probes = ["g"]
                           "credentials, available_when_donor)"));
 }
 
+TEST(LoadConfig, GroupReplicationProbeWithRoles) {
+  const Config config = Load(R"([probe.gr]
+type = "group_replication"
+socket = "/run/mysqld/mysqld.sock"
+credentials = "/etc/rsagent/mysql.cnf"
+max_lag = 250
+
+[service.db-reader]
+port = 3306
+probes = ["gr"]
+role = "reader"
+)");
+  EXPECT_EQ(config.probes[0].spec,
+            ProbeSpec(GroupReplicationProbeSpec{"/run/mysqld/mysqld.sock", std::nullopt,
+                                                "/etc/rsagent/mysql.cnf", 250}));
+  EXPECT_EQ(probes::ProbeTypeName(config.probes[0].spec), "group_replication");
+  EXPECT_TRUE(probes::KindOf(config.probes[0].spec).config.yields_roles);
+  EXPECT_FALSE(probes::KindOf(config.probes[0].spec).config.pair_server);
+  EXPECT_EQ(config.services[0].role, Role::kReader);
+  // max_lag defaults to 100 transactions.
+  const Config defaults = Load(R"([probe.gr]
+type = "group_replication"
+address = "127.0.0.1:3306"
+[service.s]
+port = 3306
+probes = ["gr"]
+)");
+  EXPECT_EQ(defaults.probes[0].spec.As<GroupReplicationProbeSpec>()->max_lag, 100);
+}
+
+TEST(LoadConfig, GroupReplicationErrors) {
+  // A duration (the mysql probe's max_lag) is refused with what it counts.
+  EXPECT_THAT(Errors(R"([probe.g]
+type = "group_replication"
+socket = "/run/mysqld/mysqld.sock"
+max_lag = "5s"
+semi_sync_fatal = true
+
+[service.s]
+port = 3306
+probes = ["g"]
+)"),
+              ElementsAre("t.toml:4:11: probe.g.max_lag: a group_replication probe's max_lag "
+                          "counts transactions in the applier queue (an integer, e.g. max_lag = "
+                          "100), not a duration",
+                          "t.toml:5:1: probe.g.semi_sync_fatal: unknown key for type = "
+                          "\"group_replication\" (expected one of: interval, timeout, rise, fall, "
+                          "type, socket, address, credentials, max_lag)"));
+  EXPECT_THAT(Errors(R"([probe.g]
+type = "group_replication"
+socket = "/run/mysqld/mysqld.sock"
+address = "127.0.0.1:3306"
+max_lag = -1
+
+[service.s]
+port = 3306
+probes = ["g"]
+)"),
+              ElementsAre("t.toml:4:11: probe.g.address: `socket` is set too; set exactly one "
+                          "of `socket` (a unix socket path) or `address` (\"IP:PORT\")",
+                          "t.toml:5:11: probe.g.max_lag: -1 is out of range (expected "
+                          "0..100000000)"));
+}
+
 TEST(LoadConfig, HttpUrlAndStatusErrors) {
   EXPECT_THAT(Errors(R"([probe.h]
 type = "http"
@@ -575,9 +641,9 @@ TEST(LoadConfig, RoleNeedsAMysqlProbe) {
   EXPECT_THAT(Errors(WithMinimal("[service.db]\nport = 3306\nprobes = [\"p\"]\nrole = "
                                  "\"writer\"\n[service.x]\nport = 1\nprobes = [\"p\"]\nrole = "
                                  "\"master\"\n")),
-              ElementsAre("t.toml:12:8: service.db.role: role \"writer\" needs a mysql or galera "
-                          "probe among `probes`; the role picks which of its checks decide the "
-                          "service",
+              ElementsAre("t.toml:12:8: service.db.role: role \"writer\" needs a mysql, galera "
+                          "or group_replication probe among `probes`; the role picks which of "
+                          "its checks decide the service",
                           "t.toml:16:8: service.x.role: \"master\" is not a role (\"writer\" or "
                           "\"reader\")"));
 }
@@ -645,7 +711,8 @@ probes = ["p"]
 role = "reader"
 )"),
               ElementsAre("t.toml:2:8: probe.p.type: \"ping\" is not a probe type (one of tcp, "
-                          "http, exec, mysql, galera)"));
+                          "http, exec, mysql, galera, "
+                          "group_replication)"));
 }
 
 TEST(LoadConfig, EmptyFileNeedsAService) {

@@ -4,19 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/probes/galera_fixtures.h"
+#include "tests/unit/probes/sample_map.h"
 
 namespace rsagent::probes {
 namespace {
 
-std::map<std::string, double> Samples(const ProbeResult& r) {
-  std::map<std::string, double> out;
-  for (const Sample& s : r.samples) {
-    std::string key = s.name;
-    for (const auto& [k, v] : s.labels) key += "{" + k + "=" + v + "}";
-    out[key] = s.value;
-  }
-  return out;
-}
+using testing::SampleMap;
 
 TEST(GaleraReportTest, SyncedNodeMetricsAndDetails) {
   GaleraFacts f = SyncedGaleraNode();
@@ -24,7 +17,7 @@ TEST(GaleraReportTest, SyncedNodeMetricsAndDetails) {
   f.recv_queue = 7;
   ProbeResult r;
   ReportGaleraFacts(f, &r);
-  auto samples = Samples(r);
+  auto samples = SampleMap(r);
   EXPECT_EQ(samples["rsagent_mysql_up"], 1);
   EXPECT_EQ(samples["rsagent_mysql_wsrep_cluster_size"], 3);
   EXPECT_EQ(samples["rsagent_mysql_wsrep_local_state"], 4);
@@ -50,7 +43,7 @@ TEST(GaleraReportTest, OwnNamesAndTypes) {
     EXPECT_FALSE(s.help.empty()) << s.name;
     EXPECT_EQ(s.counter, s.name.ends_with("_total")) << s.name;
   }
-  EXPECT_EQ(Samples(r)["rsagent_mysql_wsrep_flow_control_paused_seconds_total"], 2.5);
+  EXPECT_EQ(SampleMap(r)["rsagent_mysql_wsrep_flow_control_paused_seconds_total"], 2.5);
 }
 
 TEST(GaleraReportTest, NotAnsweringExportsOnlyUp) {

@@ -21,6 +21,7 @@ inline const std::map<std::string_view, std::string_view>& KindSamples() {
       {"exec", "command = [\"/bin/true\"]"},
       {"mysql", "socket = \"/nonexistent/rsagent-test/mysqld.sock\""},
       {"galera", "socket = \"/nonexistent/rsagent-test/mysqld.sock\""},
+      {"group_replication", "socket = \"/nonexistent/rsagent-test/mysqld.sock\""},
   };
   return samples;
 }
