@@ -19,6 +19,10 @@ std::string FixFor(const std::string& role, const std::string& reason) {
     return "mysql -e 'SET GLOBAL read_only=OFF' on this writer (and read_only=1 in my.cnf only "
            "on the other master)";
   }
+  if (Has(reason, "replication not running")) {
+    return "mysql -e 'START SLAVE'; if it stays stopped, the server's error log says why (after "
+           "a crash: relay_log_recovery = ON, docs/mysql.md)";
+  }
   if (Has(reason, "IO thread")) return "mysql -e 'START SLAVE IO_THREAD'; check the error above";
   if (Has(reason, "SQL thread"))
     return "fix the SQL error above, then mysql -e 'START SLAVE SQL_THREAD'";

@@ -187,7 +187,10 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
        channels.ok() ? *channels : std::vector<probes::ReplicaChannel>{}) {
     if (!c.AppliedAllReceived()) {
       facts->caught_up = false;
-      facts->behind = "channel " + c.DisplayName() + ": not caught up with what it received";
+      facts->behind = "channel " + c.DisplayName() +
+                      (c.SqlRunning() ? ": not caught up with what it received"
+                                      : ": replication not running (SQL thread " + c.sql_running +
+                                            "): cannot tell whether it applied all it received");
       break;
     }
   }

@@ -42,10 +42,18 @@ Outcome EvaluateWriter(const MysqlFacts& facts, const MysqlProbeSpec& spec) {
       return Down("channel " + c.DisplayName() + ": SQL thread stopped" +
                   ErrorSuffix(c.last_sql_errno, c.last_sql_error));
     }
-    if (!c.AppliedAllReceived()) {
-      return Down("channel " + c.DisplayName() + ": not caught up, applied " + Position(c.applied) +
-                  " of received " + Position(c.received));
+    if (c.AppliedAllReceived()) continue;
+    // A stopped channel's two positions may name different binlog files
+    // (e.g. a replica MariaDB could not initialize after a crash): it is not
+    // "behind", nobody can tell.
+    if (!c.SqlRunning()) {
+      return Down("channel " + c.DisplayName() +
+                  ": replication not running (SQL thread " + c.sql_running +
+                  ", no error): cannot tell whether it applied all it received (applied " +
+                  Position(c.applied) + ", received " + Position(c.received) + ")");
     }
+    return Down("channel " + c.DisplayName() + ": not caught up, applied " + Position(c.applied) +
+                " of received " + Position(c.received));
   }
   if (spec.semi_sync_fatal && facts.semi_sync.FellBackToAsync()) {
     return Down("semi-sync " + facts.semi_sync.Describe() + " (semi_sync_fatal)");

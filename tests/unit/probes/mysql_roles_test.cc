@@ -66,6 +66,20 @@ TEST(MysqlRolesTest, RecoveredMasterBehindIsNotAWriter) {
             "binlog.000001:1037");
 }
 
+TEST(MysqlRolesTest, AStoppedChannelIsNotCalledBehind) {
+  MysqlFacts f = Replicating();
+  f.channels[0].io_running = "No";
+  f.channels[0].sql_running = "No";
+  f.channels[0].applied = {"", 0};  // a replica MariaDB could not initialize
+  Outcome writer = EvaluateWriter(f, Spec());
+  EXPECT_FALSE(writer.ok);
+  EXPECT_EQ(writer.reason,
+            "channel '' (default): replication not running (SQL thread No, no error): cannot tell "
+            "whether it applied all it received (applied :0, received binlog.000001:1037)");
+  f.channels[0].applied = f.channels[0].received;  // stopped after applying everything
+  EXPECT_TRUE(EvaluateWriter(f, Spec()).ok);
+}
+
 TEST(MysqlRolesTest, PeerGoneKeepsTheWriterButNotTheReader) {
   MysqlFacts f = Replicating();
   f.channels[0].io_running = "Connecting";
