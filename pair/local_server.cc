@@ -188,9 +188,10 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
     if (!c.AppliedAllReceived()) {
       facts->caught_up = false;
       facts->behind = "channel " + c.DisplayName() +
-                      (c.SqlRunning() ? ": not caught up with what it received"
-                                      : ": replication not running (SQL thread " + c.sql_running +
-                                            "): cannot tell whether it applied all it received");
+                      (c.SqlRunning() || c.IoRunning()
+                           ? ": not caught up with what it received"
+                           : ": replication not running: cannot tell whether it applied all it "
+                             "received");
       break;
     }
   }

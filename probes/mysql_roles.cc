@@ -43,12 +43,12 @@ Outcome EvaluateWriter(const MysqlFacts& facts, const MysqlProbeSpec& spec) {
                   ErrorSuffix(c.last_sql_errno, c.last_sql_error));
     }
     if (c.AppliedAllReceived()) continue;
-    // A stopped channel's two positions may name different binlog files
-    // (e.g. a replica MariaDB could not initialize after a crash): it is not
-    // "behind", nobody can tell.
-    if (!c.SqlRunning()) {
-      return Down("channel " + c.DisplayName() +
-                  ": replication not running (SQL thread " + c.sql_running +
+    // With both threads stopped nothing keeps the positions current: they
+    // may be stale or name different binlog files (e.g. a replica MariaDB
+    // could not initialize after a crash). Not "behind": nobody can tell.
+    if (!c.SqlRunning() && !c.IoRunning()) {
+      return Down("channel " + c.DisplayName() + ": replication not running (IO thread " +
+                  c.io_running + ", SQL thread " + c.sql_running +
                   ", no error): cannot tell whether it applied all it received (applied " +
                   Position(c.applied) + ", received " + Position(c.received) + ")");
     }

@@ -116,6 +116,20 @@ expect_health a reader 200 5 "START SLAVE"
 [[ $(mdb_value a "SELECT COUNT(*) FROM t.x") == 3 ]] || fail "a did not catch up"
 pass "stopped SQL thread: writer and reader DOWN until caught up"
 
+# 3b. Both threads stopped with unapplied events: nothing keeps the positions
+# current, so the writer says replication is not running, not "behind".
+mdb a "STOP SLAVE SQL_THREAD"
+mdb b "INSERT INTO t.x (v) VALUES (4)"
+sleep 1  # the IO thread receives the row
+mdb a "STOP SLAVE IO_THREAD"
+expect_health a writer 503 5 "both threads stopped"
+out=$(probe_once a)
+grep -q "writer: FAIL — channel '' (default): replication not running (IO thread No, SQL thread No, no error)" <<<"$out" ||
+  fail "writer reason with replication stopped: $out"
+mdb a "START SLAVE"
+expect_health a writer 200 5 "START SLAVE after both stopped"
+pass "replication stopped: '$(grep -o "replication not running[^)]*)" <<<"$out")'"
+
 # 4. Peer stopped: a's IO thread reconnects, its reader goes down, and the
 # first commit waits out the semi-sync timeout, then falls back to async.
 mdb_stop b

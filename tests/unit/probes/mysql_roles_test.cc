@@ -74,10 +74,15 @@ TEST(MysqlRolesTest, AStoppedChannelIsNotCalledBehind) {
   Outcome writer = EvaluateWriter(f, Spec());
   EXPECT_FALSE(writer.ok);
   EXPECT_EQ(writer.reason,
-            "channel '' (default): replication not running (SQL thread No, no error): cannot tell "
-            "whether it applied all it received (applied :0, received binlog.000001:1037)");
+            "channel '' (default): replication not running (IO thread No, SQL thread No, no "
+            "error): cannot tell whether it applied all it received (applied :0, received "
+            "binlog.000001:1037)");
   f.channels[0].applied = f.channels[0].received;  // stopped after applying everything
   EXPECT_TRUE(EvaluateWriter(f, Spec()).ok);
+  // Only the SQL thread stopped: what was received is current, so "behind".
+  f.channels[0].io_running = "Yes";
+  f.channels[0].applied.offset = 900;
+  EXPECT_NE(EvaluateWriter(f, Spec()).reason.find("not caught up, applied"), std::string::npos);
 }
 
 TEST(MysqlRolesTest, PeerGoneKeepsTheWriterButNotTheReader) {
