@@ -1,10 +1,14 @@
 #include "http/agent_check_server.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+
+#include "tests/unit/http/epoll_fds.h"
 
 namespace rsagent::agent {
 namespace {
@@ -99,6 +103,23 @@ TEST_F(AgentCheckServerTest, ManyConcurrentChecksAreAllAnswered) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(right, 320);
+}
+
+TEST_F(AgentCheckServerTest, AnEpollErrorStopsTheAgentLoudly) {
+  // Before, the loop returned silently and HAProxy's checks queued unanswered.
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &term, nullptr), 0);
+  const std::vector<int> before = EpollFds();
+  Start({*Cidr::Parse("127.0.0.0/8")});
+  const std::vector<int> added = EpollFdsSince(before);
+  ASSERT_EQ(added.size(), 1u) << "the loop's epoll descriptor";
+  close(added[0]);     // the loop's next epoll_wait fails (EBADF, or EINVAL once reused)
+  (void)Ask("web\n");  // wakes the loop for one more round
+  timespec wait{.tv_sec = 10, .tv_nsec = 0};
+  EXPECT_EQ(sigtimedwait(&term, nullptr, &wait), SIGTERM) << "the loop ended without a word";
+  ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &term, nullptr), 0);
 }
 
 TEST(AgentCheckServerStartTest, PortInUseIsAClearError) {

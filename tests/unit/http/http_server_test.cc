@@ -5,6 +5,8 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "http/status_json.h"
+#include "tests/unit/http/epoll_fds.h"
 
 namespace rsagent::agent {
 namespace {
@@ -373,6 +376,31 @@ TEST_F(HttpServerTest, TheCapCountsConnectionsWithAnAnswerPending) {
   for (int fd : stuck) close(fd);
 }
 
+TEST(HttpServerLoopTest, AnEpollErrorStopsTheAgentLoudly) {
+  // Before, the loop thread returned silently: the port kept accepting into
+  // a backlog nobody served. Now SIGTERM goes to the agent (its shutdown
+  // answers DOWN on the other loops). Blocked here so the test receives it.
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &term, nullptr), 0);
+  const std::vector<int> before = EpollFds();
+  auto snap = std::make_shared<const Snapshot>();
+  auto server =
+      HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}, .threads = 1},
+                        [snap] { return snap; });
+  ASSERT_TRUE(server.ok()) << server.error();
+  const std::vector<int> added = EpollFdsSince(before);
+  ASSERT_EQ(added.size(), 1u) << "the loop's epoll descriptor";
+  close(added[0]);  // the loop's next epoll_wait fails (EBADF, or EINVAL once reused)
+  httplib::Client c("127.0.0.1", (*server)->port());
+  c.set_read_timeout(1, 0);
+  (void)c.Get("/health");  // wakes the loop for one more round
+  timespec wait{.tv_sec = 10, .tv_nsec = 0};
+  EXPECT_EQ(sigtimedwait(&term, nullptr, &wait), SIGTERM) << "the loop ended without a word";
+  ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &term, nullptr), 0);
+}
+
 TEST(HttpServerStartTest, PortInUseIsAClearError) {
   auto snap = std::make_shared<const Snapshot>();
   auto first = HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}},
@@ -415,8 +443,8 @@ TEST(HttpServerWriterTest, TheWriterReportForAllowedPeersOnly) {
   EXPECT_EQ(c.Get("/writer")->status, 404) << "no [pair]";
 
   auto with_pair = std::make_shared<Snapshot>(*snap);
-  with_pair->pair = pair::WriterReport{.service = "db-writer", .role = pair::WriterRole::kWriter,
-                                       .term = 3, .writer_term = 3};
+  with_pair->pair = pair::WriterReport{
+      .service = "db-writer", .role = pair::WriterRole::kWriter, .term = 3, .writer_term = 3};
   {
     std::lock_guard lock(current_mu);
     current = with_pair;
@@ -439,9 +467,8 @@ TEST(HttpServerWriterTest, InvalidUtf8InTheReportCannotKillTheAgent) {
   // A database's error text (the reason) cut inside a character: dumping it
   // raw threw type_error 316 on the loop thread and the agent died.
   auto snap = std::make_shared<Snapshot>();
-  snap->pair = pair::WriterReport{.service = "db-writer",
-                                  .last_gtid = "0-1-\xff",
-                                  .reason = "mysqld not answering (x\xc3)"};
+  snap->pair = pair::WriterReport{
+      .service = "db-writer", .last_gtid = "0-1-\xff", .reason = "mysqld not answering (x\xc3)"};
   std::shared_ptr<const Snapshot> current = snap;
   auto server = HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0},
                                               .allow = {*Cidr::Parse("127.0.0.0/8")},
