@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <ostream>
+#include <variant>
 
 #include "agent/daemon.h"
 #include "agent/logging.h"
@@ -62,14 +65,16 @@ check-config and probe use the embedded default (a plain nginx box).
 )";
 
 // Per command: its synopsis (for `COMMAND --help` and usage errors), whether
-// it takes --json, words after its name and --wait [--timeout D]. Anything
-// else given is refused, never silently ignored.
+// it takes --json, words after its name, --wait [--timeout D], and the flag
+// that names a target or confirms (--all, --yes). CLI11 refuses anything
+// else given, never silently ignoring it.
 struct CommandSpec {
   const char* name;
   const char* synopsis;
   bool json;
   bool words;
   bool wait = false;
+  const char* word_flag = nullptr;
 };
 
 constexpr CommandSpec kCommands[] = {
@@ -78,62 +83,81 @@ constexpr CommandSpec kCommands[] = {
     {"probe", "probe NAME [-c FILE] [--json]", true, true},
     {"vip", "vip up|down|status [-c FILE] [--json]", true, true},
     {"status", "status [-c FILE] [--json]", true, false},
-    {"drain", "drain SERVICE|--all [-c FILE] [--json | --wait [--timeout D]]", true, true, true},
-    {"maint", "maint SERVICE|--all [-c FILE] [--json | --wait [--timeout D]]", true, true, true},
-    {"undrain", "undrain SERVICE|--all [-c FILE] [--json]", true, true},
+    {"drain", "drain SERVICE|--all [-c FILE] [--json | --wait [--timeout D]]", true, true, true,
+     "--all"},
+    {"maint", "maint SERVICE|--all [-c FILE] [--json | --wait [--timeout D]]", true, true, true,
+     "--all"},
+    {"undrain", "undrain SERVICE|--all [-c FILE] [--json]", true, true, false, "--all"},
     {"reload", "reload [-c FILE] [--json]", true, false},
     {"switchover", "switchover SERVICE [-c FILE] [--json]", true, true},
-    {"promote", "promote SERVICE --yes [-c FILE] [--json]", true, true},
+    {"promote", "promote SERVICE --yes [-c FILE] [--json]", true, true, false, "--yes"},
     {"diagnose", "diagnose [-c FILE] [--json]", true, false},
 };
 
-const CommandSpec* FindCommand(const std::string& name) {
-  for (const auto& spec : kCommands) {
-    if (name == spec.name) return &spec;
-  }
-  return nullptr;
-}
-
 struct Args {
-  std::string command;
+  std::string command;  // empty: none given
   std::vector<std::string> positional;
   std::optional<std::string> config_path;
   bool json = false;
-  bool help = false;  // COMMAND --help
+  bool help = false;     // --help, alone or after a command
+  bool version = false;  // --version
   bool wait = false;
   std::optional<std::chrono::milliseconds> timeout;
 };
 
-Result<Args> Parse(const std::vector<std::string>& argv) {
+// A refusal: what to print (a CLI11 or our own message) and for which
+// command (its synopsis follows), or none (the overview follows).
+struct UsageError {
+  std::string message;
+  const CommandSpec* command = nullptr;
+};
+
+std::variant<Args, UsageError> Parse(const std::vector<std::string>& argv) {
+  CLI::App app("rsagent");
+  app.set_help_flag();  // our texts (kUsage, synopses): scripts and rsagent(8) follow them
+  app.require_subcommand(0, 1);
   Args args;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (a == "-c" || a == "--config") {
-      if (i + 1 == argv.size()) return Error{a + " needs a FILE"};
-      args.config_path = argv[++i];
-    } else if (a.starts_with("--config=")) {
-      args.config_path = a.substr(9);
-    } else if (a == "--json") {
-      args.json = true;
-    } else if (a == "--wait") {
-      args.wait = true;
-    } else if (a == "--timeout") {
-      if (i + 1 == argv.size()) return Error{"--timeout needs a duration, e.g. 5m"};
-      auto d = conf::ParseDuration(argv[++i]);
-      if (!d) return Error{"--timeout: " + d.error()};
+  app.add_flag("-h,--help", args.help);
+  app.add_flag("-V,--version", args.version);
+  std::string config_path;
+  std::string timeout_text;
+  bool word_flag = false;
+  std::vector<std::pair<CLI::App*, const CommandSpec*>> subs;
+  for (const CommandSpec& spec : kCommands) {
+    CLI::App* sub = app.add_subcommand(spec.name);
+    sub->set_help_flag();
+    sub->add_flag("-h,--help", args.help);
+    sub->add_option("-c,--config", config_path);
+    if (spec.json) sub->add_flag("--json", args.json);
+    if (spec.words) sub->add_option("words", args.positional);
+    if (spec.word_flag) sub->add_flag(spec.word_flag, word_flag);
+    if (spec.wait) {
+      sub->add_flag("--wait", args.wait);
+      sub->add_option("--timeout", timeout_text);
+    }
+    subs.emplace_back(sub, &spec);
+  }
+  auto parsed_command = [&]() -> const CommandSpec* {
+    for (const auto& [sub, spec] : subs) {
+      if (sub->parsed()) return spec;
+    }
+    return nullptr;
+  };
+  std::vector<std::string> reversed(argv.rbegin(), argv.rend());  // CLI11 parses from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return UsageError{e.what(), parsed_command()};
+  }
+  const CommandSpec* spec = parsed_command();
+  if (spec) {
+    args.command = spec->name;
+    if (app.get_subcommand(spec->name)->count("--config")) args.config_path = config_path;
+    if (word_flag) args.positional.push_back(spec->word_flag);
+    if (!timeout_text.empty()) {
+      auto d = conf::ParseDuration(timeout_text);
+      if (!d) return UsageError{"--timeout: " + d.error(), spec};
       args.timeout = *d;
-    } else if (a == "--all" || a == "--yes") {
-      args.positional.push_back(a);  // drain/undrain/maint: the target; promote: confirmed
-    } else if ((a == "--help" || a == "-h") && !args.command.empty()) {
-      args.help = true;
-    } else if (a.starts_with("-") && a != "-" && !(args.command.empty() &&
-                                                   (a == "--version" || a == "-V" ||
-                                                    a == "--help" || a == "-h"))) {
-      return Error{"unknown option " + a};
-    } else if (args.command.empty()) {
-      args.command = a;
-    } else {
-      args.positional.push_back(a);
     }
   }
   return args;
@@ -185,8 +209,7 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
   if (!config) return 1;
   if (args.command == "check-config") {
     out << config->source << ": OK (" << config->probes.size() << " probes, "
-        << config->services.size() << " services, " << config->vip.addresses.size()
-        << " VIPs)\n";
+        << config->services.size() << " services, " << config->vip.addresses.size() << " VIPs)\n";
     return 0;
   }
   // One-shot commands log in the daemon's format too (vip up under
@@ -208,12 +231,12 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
   }
   // run
   if (embedded) {
-    spdlog::warn("{} does not exist: using the embedded default config (a plain nginx box: "
-                 "http://127.0.0.1/ and port 80, no VIPs)",
-                 conf::kDefaultConfigPath);
+    spdlog::warn(
+        "{} does not exist: using the embedded default config (a plain nginx box: "
+        "http://127.0.0.1/ and port 80, no VIPs)",
+        conf::kDefaultConfigPath);
   }
-  const std::string path =
-      embedded ? "" : args.config_path.value_or(conf::kDefaultConfigPath);
+  const std::string path = embedded ? "" : args.config_path.value_or(conf::kDefaultConfigPath);
   return RunDaemon(std::move(*config),
                    DaemonOptions{.config_path = path, .version = kVersion, .log_sink = log_sink});
 }
@@ -221,37 +244,42 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-  auto args = Parse(argv);
-  if (!args) {
-    err << "rsagent: " << args.error() << "\n" << kUsage;
-    return 2;
-  }
-  const std::string& cmd = args->command;
-  if (cmd == "--version" || cmd == "-V") {
-    out << "rsagent " << kVersion << "\n";
+  if (!argv.empty() && argv[0] == "help") {
+    out << kUsage;
     return 0;
   }
-  if (cmd.empty() || cmd == "--help" || cmd == "-h" || cmd == "help") {
-    (cmd.empty() ? err : out) << kUsage;
-    return cmd.empty() ? 2 : 0;
+  if (!argv.empty() && !argv[0].starts_with("-") &&
+      std::none_of(std::begin(kCommands), std::end(kCommands),
+                   [&](const CommandSpec& spec) { return argv[0] == spec.name; })) {
+    err << "rsagent: unknown command \"" << argv[0] << "\"\n" << kUsage;
+    return 2;
   }
-  if (const CommandSpec* spec = FindCommand(cmd)) {
-    if (args->help) {
-      out << "usage: rsagent " << spec->synopsis << "\n\n" << kUsage;
+  auto parsed = Parse(argv);
+  if (const auto* refused = std::get_if<UsageError>(&parsed)) {
+    if (const CommandSpec* spec = refused->command) {
+      err << "rsagent " << spec->name << ": " << refused->message << "\nusage: rsagent "
+          << spec->synopsis << "\n";
+    } else {
+      err << "rsagent: " << refused->message << "\n" << kUsage;
+    }
+    return 2;
+  }
+  const Args* args = &std::get<Args>(parsed);
+  const std::string& cmd = args->command;
+  if (cmd.empty()) {
+    if (args->version) {
+      out << "rsagent " << kVersion << "\n";
       return 0;
     }
-    std::string refused;
-    if (args->json && !spec->json) refused = "--json";
-    if (!spec->words && !args->positional.empty()) refused = args->positional[0];
-    if (!spec->wait && args->wait) refused = "--wait";
-    if (!spec->wait && args->timeout) refused = "--timeout";
-    if (!refused.empty()) {
-      err << "rsagent " << cmd << ": unexpected " << refused << "\nusage: rsagent "
-          << spec->synopsis << "\n";
-      return 2;
-    }
+    (args->help ? out : err) << kUsage;
+    return args->help ? 0 : 2;
   }
-  if (cmd == "run" || cmd == "check-config" || cmd == "probe" || cmd == "vip") return RunCommand(*args, out, err);
+  if (args->help) {
+    const auto* spec = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                    [&](const CommandSpec& s) { return cmd == s.name; });
+    out << "usage: rsagent " << spec->synopsis << "\n\n" << kUsage;
+    return 0;
+  }
   if (IsAdminCommand(cmd)) return RunAdmin(*args, out, err);
   if (cmd == "diagnose") {
     diagnose::SystemHost host;
@@ -261,8 +289,7 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
          .colour = &out == &std::cout && isatty(STDOUT_FILENO)},
         host, out);
   }
-  err << "rsagent: unknown command \"" << cmd << "\"\n" << kUsage;
-  return 2;
+  return RunCommand(*args, out, err);  // run, check-config, probe, vip
 }
 
 }  // namespace rsagent::agent

@@ -16,6 +16,8 @@ BUILD_PACKAGES=(
   # second chance (netsetup/second_chance.bpf.c): clang for the BPF target,
   # bpftool to embed it as a libbpf skeleton, libbpf to load it
   clang llvm libbpf-dev bpftool
+  # the command line's parser, header-only (issue 12: COMMAND --help, refused options)
+  libcli11-dev
 )
 if [[ ${1:-} == --list-build ]]; then
   printf '%s\n' "${BUILD_PACKAGES[@]}"
