@@ -117,15 +117,5 @@ gal_stop() { mdb_stop "$1"; }
 # Drops everything between NAME and the other nodes, both ways, inside NAME's
 # namespace: NAME is left alone in a non-Primary component of one, the
 # others keep quorum (2 of 3).
-gal_partition() {  # NAME
-  ip netns exec "${MDB_NS[$1]}" nft -f - <<EOF
-table inet rsagent_partition {
-  chain input { type filter hook input priority 0; policy accept; iifname "$LAB_IFACE" drop; }
-  chain output { type filter hook output priority 0; policy accept; oifname "$LAB_IFACE" drop; }
-}
-EOF
-}
-
-gal_heal() {  # NAME
-  ip netns exec "${MDB_NS[$1]}" nft delete table inet rsagent_partition
-}
+gal_partition() { lab_cut "$1"; }
+gal_heal() { lab_uncut "$1"; }

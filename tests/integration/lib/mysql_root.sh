@@ -5,6 +5,7 @@
 #
 #   mysql_root                          MYSQL_ROOT = unpacked root (skip when the mirror
 #                                       cannot be reached and nothing is cached)
+#   my_cnf DIR SERVER_ID BIND PORT      the common [mysqld] settings (stdout)
 #   my_start NAME NS SERVER_ID PORT     initialize + start; registers cleanup
 #   my NAME SQL                         SQL as root over the socket (mysql client in the root)
 #   my_value NAME SQL                   first column of the first row
@@ -20,30 +21,36 @@ mysql_root() {
   log "$(chroot "$MYSQL_ROOT" /usr/sbin/mysqld --version)"
 }
 
-my_sock() { echo "$MYSQL_ROOT/srv/$1/mysqld.sock"; }
-
-my_start() {  # NAME NS SERVER_ID PORT
-  local name="$1" dir="/srv/$1"
-  MY_NS[$name]="$2"
-  mkdir -p "$MYSQL_ROOT$dir/data"
-  cat >"$MYSQL_ROOT$dir/my.cnf" <<CNF
+# The [mysqld] settings every test server has: its own files under DIR (in
+# the root), small buffers, GTIDs, performance_schema.
+my_cnf() {  # DIR SERVER_ID BIND_ADDRESS PORT
+  cat <<CNF
 [mysqld]
 user = root
-datadir = $dir/data
-socket = $dir/mysqld.sock
-pid-file = $dir/mysqld.pid
-log-error = $dir/error.log
-bind-address = 127.0.0.1
+datadir = $1/data
+socket = $1/mysqld.sock
+pid-file = $1/mysqld.pid
+log-error = $1/error.log
+bind-address = $3
 port = $4
 mysqlx = OFF
 skip-name-resolve
-server-id = $3
+server-id = $2
 gtid-mode = ON
 enforce-gtid-consistency = ON
 innodb_buffer_pool_size = 16M
 innodb_redo_log_capacity = 8M
 performance_schema = ON
 CNF
+}
+
+my_sock() { echo "$MYSQL_ROOT/srv/$1/mysqld.sock"; }
+
+my_start() {  # NAME NS SERVER_ID PORT
+  local name="$1" dir="/srv/$1"
+  MY_NS[$name]="$2"
+  mkdir -p "$MYSQL_ROOT$dir/data"
+  my_cnf "$dir" "$3" 127.0.0.1 "$4" >"$MYSQL_ROOT$dir/my.cnf"
   chroot "$MYSQL_ROOT" /usr/sbin/mysqld --defaults-file="$dir/my.cnf" --initialize-insecure \
     >"$MYSQL_ROOT$dir/init.log" 2>&1 ||
     fail "mysqld --initialize $name: $(tail -5 "$MYSQL_ROOT$dir/error.log")"

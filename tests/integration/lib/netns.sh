@@ -11,6 +11,8 @@
 #                                   sets LAB_NS[NAME], LAB_MAC[NAME]
 #   lab_exec NAME CMD...            run CMD in host NAME
 #   lab_arp_responders NAME IP      MACs that answer ARP for IP, asked from NAME
+#   lab_cut NAME / lab_uncut NAME   nftables in NAME drops / stops dropping all its
+#                                   bridge traffic, both ways (a partition of one)
 
 declare -gA LAB_NS=() LAB_MAC=()
 LAB_IFACE=lp0
@@ -52,3 +54,14 @@ lab_arp_responders() {
   lab_exec "$name" arping -c 3 -w 4 -i "$LAB_IFACE" "$ip" 2>/dev/null |
     grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | tr 'A-F' 'a-f' | sort -u || true
 }
+
+lab_cut() {
+  lab_exec "$1" nft -f - <<EOF
+table inet rsagent_partition {
+  chain input { type filter hook input priority 0; policy accept; iifname "$LAB_IFACE" drop; }
+  chain output { type filter hook output priority 0; policy accept; oifname "$LAB_IFACE" drop; }
+}
+EOF
+}
+
+lab_uncut() { lab_exec "$1" nft delete table inet rsagent_partition; }
