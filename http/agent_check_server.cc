@@ -21,6 +21,9 @@ namespace {
 
 constexpr size_t kMaxLine = 256;
 constexpr int kSweepMillis = 50;
+// Out of descriptors or memory, the listener leaves the epoll set this long
+// (the connection stays queued; asking again at once would spin on a core).
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 
 struct Pending {
   UniqueFd fd;
@@ -83,8 +86,17 @@ AgentCheckServer::~AgentCheckServer() {
 void AgentCheckServer::Run() {
   std::map<int, Pending> pending;  // by fd; ordered deadlines are not needed at this size
   epoll_event events[64];
+  bool paused = false;  // the listener is out of the epoll set until resume_at
+  Clock::time_point resume_at;
+  bool starved = false;  // since the last accepted connection (logged once)
+  epoll_event listen_event{.events = EPOLLIN, .data = {.fd = listener_.get()}};
   for (;;) {
-    const int n = epoll_wait(epoll_.get(), events, 64, pending.empty() ? -1 : kSweepMillis);
+    if (paused && Clock::now() >= resume_at &&
+        epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, listener_.get(), &listen_event) == 0) {
+      paused = false;
+    }
+    const int n =
+        epoll_wait(epoll_.get(), events, 64, pending.empty() && !paused ? -1 : kSweepMillis);
     if (n < 0 && errno != EINTR) {
       // Not transient (EBADF, EINVAL, EFAULT): as the health port's loops do,
       // stop the agent loudly rather than leave HAProxy without answers.
@@ -101,7 +113,24 @@ void AgentCheckServer::Run() {
           socklen_t len = sizeof addr;
           UniqueFd c(accept4(listener_.get(), reinterpret_cast<sockaddr*>(&addr), &len,
                              SOCK_NONBLOCK | SOCK_CLOEXEC));
-          if (!c.valid()) break;
+          if (!c.valid()) {
+            const int error = errno;
+            if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+              if (!starved) {
+                spdlog::error("agent-check: accept: {}; checks wait until descriptors are free",
+                              ErrnoDetail(error));
+              }
+              starved = true;
+              epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, listener_.get(), nullptr);
+              paused = true;
+              resume_at = Clock::now() + kAcceptPause;
+            }
+            break;
+          }
+          if (starved) {
+            spdlog::info("agent-check: accepting connections again");
+            starved = false;
+          }
           if (!Allowed(*allow_.load(), PeerAddress(addr))) continue;  // closed, no answer
           if (pending.size() >= options_.max_connections) {
             auto oldest = std::min_element(pending.begin(), pending.end(), [](auto& a, auto& b) {

@@ -23,6 +23,9 @@ namespace {
 // open the loop sleeps until something arrives (no idle wake-ups).
 constexpr int kSweepMillis = 100;
 constexpr int kAcceptsPerWakeup = 64;
+// Out of descriptors or memory with no connection of its own to close, the
+// loop stops watching the listener this long (the connection stays queued).
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -33,20 +36,39 @@ Result<std::unique_ptr<HttpEventLoop>> HttpEventLoop::Create(int listen_fd, int 
       new HttpEventLoop(listen_fd, stop_fd, limits, std::move(handler)));
   loop->epoll_.Reset(epoll_create1(EPOLL_CLOEXEC));
   if (!loop->epoll_.valid()) return Error{"epoll_create1: " + ErrnoText(errno)};
-  epoll_event listen_event{.events = EPOLLIN | EPOLLEXCLUSIVE,
-                           .data = {.u64 = static_cast<uint32_t>(listen_fd)}};
   epoll_event stop_event{.events = EPOLLIN, .data = {.u64 = static_cast<uint32_t>(stop_fd)}};
-  if (epoll_ctl(loop->epoll_.get(), EPOLL_CTL_ADD, listen_fd, &listen_event) != 0 ||
+  if (!loop->WatchListener() ||
       epoll_ctl(loop->epoll_.get(), EPOLL_CTL_ADD, stop_fd, &stop_event) != 0) {
     return Error{"epoll_ctl: " + ErrnoText(errno)};
   }
   return loop;
 }
 
+bool HttpEventLoop::WatchListener() {
+  // EPOLLEXCLUSIVE cannot be modified, only added: a pause removes it.
+  epoll_event listen_event{.events = EPOLLIN | EPOLLEXCLUSIVE,
+                           .data = {.u64 = static_cast<uint32_t>(listen_fd_)}};
+  return epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, listen_fd_, &listen_event) == 0;
+}
+
+void HttpEventLoop::PauseAccepting(int error) {
+  if (!accept_starved_) {
+    spdlog::error("http: accept: {}; new connections wait until descriptors are free",
+                  ErrnoDetail(error));
+  }
+  epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, listen_fd_, nullptr);
+  accept_starved_ = true;
+  accept_paused_ = true;
+  accept_resume_ = Clock::now() + kAcceptPause;
+}
+
 void HttpEventLoop::Run() {
   std::vector<epoll_event> events(64);
   for (;;) {
-    const int timeout = connections_.empty() ? -1 : kSweepMillis;
+    if (accept_paused_ && Clock::now() >= accept_resume_ && WatchListener()) {
+      accept_paused_ = false;  // AcceptAll pauses again, silently, while it lasts
+    }
+    const int timeout = connections_.empty() && !accept_paused_ ? -1 : kSweepMillis;
     const int n = epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), timeout);
     if (n < 0 && errno != EINTR) {
       // Not transient (EBADF, EINVAL, EFAULT): this loop cannot serve. The
@@ -85,9 +107,20 @@ void HttpEventLoop::AcceptAll() {
     const int fd =
         accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
-      // Out of descriptors: make room for the next attempt.
-      if ((errno == EMFILE || errno == ENFILE) && !connections_.empty()) EvictOne();
+      const int error = errno;
+      // Out of descriptors: make room for the next attempt, or when this
+      // loop has nothing to close, stop asking for a while (the listener
+      // stays readable: asking again at once would spin on a core).
+      if ((error == EMFILE || error == ENFILE) && !connections_.empty()) {
+        EvictOne();
+      } else if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+        PauseAccepting(error);
+      }
       return;
+    }
+    if (accept_starved_) {
+      spdlog::info("http: accepting connections again");
+      accept_starved_ = false;
     }
     // Room is made only for a connection that came: at the cap, a wake-up
     // with nothing to accept (another loop took it) must not cost one.

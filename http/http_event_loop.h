@@ -61,6 +61,8 @@ class HttpEventLoop {
       : listen_fd_(listen_fd), stop_fd_(stop_fd), limits_(limits), handler_(std::move(handler)) {}
 
   void AcceptAll();
+  bool WatchListener();            // adds the listener to this loop's epoll set
+  void PauseAccepting(int error);  // for kAcceptPause (out of descriptors)
   void OnEvent(Connection& c, uint32_t events);
   void Serve(Connection& c);  // answers every complete request buffered
   void Respond(Connection& c, std::string bytes, bool keep_alive);
@@ -81,6 +83,9 @@ class HttpEventLoop {
   std::unordered_map<int, Connection> connections_;
   Clock::time_point next_sweep_;
   uint32_t accepted_ = 0;
+  bool accept_paused_ = false;   // the listener is out of the epoll set
+  bool accept_starved_ = false;  // paused since the last accepted connection (logged once)
+  Clock::time_point accept_resume_;
 };
 
 }  // namespace rsagent::agent

@@ -1,14 +1,11 @@
 #include "control/control_server.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,6 +17,7 @@
 
 #include "control/control_client.h"
 #include "control/unix_socket.h"
+#include "tests/unit/common/out_of_descriptors.h"
 
 namespace rsagent::agent {
 namespace {
@@ -128,12 +126,6 @@ std::vector<UniqueFd> SilentClients(const std::string& path, size_t n) {
   return fds;
 }
 
-double ProcessCpuSeconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
 TEST_F(ControlServerTest, OutOfDescriptorsPausesInsteadOfSpinning) {
   // accept4 failing with EMFILE leaves the connection queued, so poll()
   // reports it again at once: before, the loop spun a core for as long as
@@ -142,27 +134,13 @@ TEST_F(ControlServerTest, OutOfDescriptorsPausesInsteadOfSpinning) {
   ASSERT_TRUE(server) << server.error();
   UniqueFd queued(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   ASSERT_TRUE(queued.valid());
-  rlimit saved{};
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
-  rlimit low = saved;
-  low.rlim_cur = 256;
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
-  std::vector<UniqueFd> fillers;  // every descriptor below the limit in use
-  for (;;) {
-    UniqueFd fd(open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!fd.valid()) break;
-    fillers.push_back(std::move(fd));
-  }
-  ASSERT_EQ(errno, EMFILE);
+  OutOfDescriptors exhausted;
   sockaddr_un addr{.sun_family = AF_UNIX};
   path_.copy(addr.sun_path, sizeof addr.sun_path - 1);
   ASSERT_EQ(connect(queued.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
 
-  const double cpu_before = ProcessCpuSeconds();
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  const double cpu_used = ProcessCpuSeconds() - cpu_before;
-  fillers.clear();
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  const double cpu_used = CpuSecondsWhileSleeping(std::chrono::seconds(1));
+  exhausted.Release();
   // About 10 retries of a few microseconds each; a spinning loop burns
   // whatever share of a core the host gives it (far above this bound).
   EXPECT_LT(cpu_used, 0.05) << "CPU seconds used in 1 s while out of descriptors";

@@ -1,13 +1,17 @@
 #include "http/agent_check_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <thread>
 
+#include "tests/unit/common/out_of_descriptors.h"
 #include "tests/unit/http/epoll_fds.h"
 
 namespace rsagent::agent {
@@ -120,6 +124,25 @@ TEST_F(AgentCheckServerTest, AnEpollErrorStopsTheAgentLoudly) {
   timespec wait{.tv_sec = 10, .tv_nsec = 0};
   EXPECT_EQ(sigtimedwait(&term, nullptr, &wait), SIGTERM) << "the loop ended without a word";
   ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &term, nullptr), 0);
+}
+
+TEST_F(AgentCheckServerTest, OutOfDescriptorsPausesInsteadOfSpinning) {
+  // accept4 failing with EMFILE leaves the check queued and the listener
+  // readable: before, the loop asked again at once, on a core, until
+  // descriptors were free.
+  Start({*Cidr::Parse("127.0.0.0/8")});
+  UniqueFd queued(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_TRUE(queued.valid());
+  OutOfDescriptors exhausted;
+  sockaddr_in addr{.sin_family = AF_INET, .sin_port = htons(server_->port())};
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(queued.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(write(queued.get(), "web\n", 4), 4);
+  const double cpu_used = CpuSecondsWhileSleeping(std::chrono::seconds(1));
+  exhausted.Release();
+  EXPECT_LT(cpu_used, 0.05) << "CPU seconds used in 1 s while out of descriptors";
+  // Descriptors back: the queued check is answered.
+  EXPECT_EQ(FirstBytes(queued.get()), "up ready 60%\n");
 }
 
 TEST(AgentCheckServerStartTest, PortInUseIsAClearError) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "http/status_json.h"
+#include "tests/unit/common/out_of_descriptors.h"
 #include "tests/unit/http/epoll_fds.h"
 
 namespace rsagent::agent {
@@ -399,6 +400,32 @@ TEST(HttpServerLoopTest, AnEpollErrorStopsTheAgentLoudly) {
   timespec wait{.tv_sec = 10, .tv_nsec = 0};
   EXPECT_EQ(sigtimedwait(&term, nullptr, &wait), SIGTERM) << "the loop ended without a word";
   ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &term, nullptr), 0);
+}
+
+TEST(HttpServerLoopTest, OutOfDescriptorsWithNothingToEvictPausesInsteadOfSpinning) {
+  // accept4 failing with EMFILE leaves the connection queued and the
+  // listener readable: with no connection of its own to close, the loop
+  // must not call accept4 again at once, over and over.
+  auto snap = std::make_shared<const Snapshot>();
+  auto server =
+      HttpServer::Start(HttpOptions{.listen = {*IpAddress::Parse("127.0.0.1"), 0}, .threads = 1},
+                        [snap] { return snap; });
+  ASSERT_TRUE(server.ok()) << server.error();
+  UniqueFd queued(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_TRUE(queued.valid());
+  OutOfDescriptors exhausted;
+  sockaddr_in addr{.sin_family = AF_INET, .sin_port = htons((*server)->port())};
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(queued.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string request = "GET /health HTTP/1.0\r\n\r\n";
+  ASSERT_EQ(write(queued.get(), request.data(), request.size()),
+            static_cast<ssize_t>(request.size()));
+
+  const double cpu_used = CpuSecondsWhileSleeping(std::chrono::seconds(1));
+  exhausted.Release();
+  EXPECT_LT(cpu_used, 0.05) << "CPU seconds used in 1 s while out of descriptors";
+  // Descriptors back: the queued check is answered.
+  EXPECT_EQ(FirstBytes(queued.get()).rfind("HTTP/1.1 ", 0), 0u);
 }
 
 TEST(HttpServerStartTest, PortInUseIsAClearError) {
