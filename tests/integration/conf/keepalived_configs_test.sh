@@ -70,25 +70,32 @@ done
 grep -q 'lb_algo fo' "$DIRECTOR_A" || fail "the DB virtual server is not single-writer (lb_algo fo)"
 pass "connect_port and /health paths match the node examples"
 
-# Galera: its own director example; writes single-writer (fo), reads spread
-# (wlc), paths served by galera-node.toml, which itself loads.
-GALERA="$EXAMPLES/keepalived-director-galera.conf"
-keepalived_accepts "$GALERA" || fail "keepalived rejects $(basename "$GALERA")"
+# Galera and Group Replication: a director example each; writes to one
+# member (fo), reads spread (wlc), paths served by the node example, which
+# itself loads; a broken scheduler is rejected.
 vs_algo() {  # FILE VIP -> lb_algo of virtual_server VIP
   awk -v vip="$2" '$1 == "virtual_server" { in_vs = ($2 == vip) } in_vs && $1 == "lb_algo" { print $2; exit }' "$1"
 }
-[[ $(vs_algo "$GALERA" 192.168.1.110) == fo ]] || fail "the Galera writer VIP is not lb_algo fo"
-[[ $(vs_algo "$GALERA" 192.168.1.111) == wlc ]] || fail "the Galera reader VIP is not lb_algo wlc"
-for path in $(awk '$1 == "path" { print $2 }' "$GALERA" | sort -u); do
-  grep -q "^\[service\.${path#/health/}\]" "$EXAMPLES/galera-node.toml" ||
-    fail "the Galera director checks $path but galera-node.toml has no such service"
-done
-grep -w connect_port "$GALERA" | grep -vqw 9480 && fail "a Galera connect_port is not 9480"
-"$RSAGENT" check-config -c "$EXAMPLES/galera-node.toml" >/dev/null ||
-  fail "galera-node.toml does not load: $("$RSAGENT" check-config -c "$EXAMPLES/galera-node.toml" 2>&1)"
-sed 's/lb_algo fo$/lb_algo fastest/' "$GALERA" >"$TMP/galera-bad.conf"
-keepalived_accepts "$TMP/galera-bad.conf" && fail "keepalived accepted a broken Galera scheduler"
-pass "Galera director: writer fo, reader wlc, paths of galera-node.toml, which loads"
+check_cluster_director() {  # NAME DIRECTOR NODE_TOML WRITER_VIP READER_VIP
+  local name="$1" director="$EXAMPLES/$2" node="$EXAMPLES/$3" path
+  keepalived_accepts "$director" || fail "keepalived rejects $2"
+  [[ $(vs_algo "$director" "$4") == fo ]] || fail "the $name writer VIP is not lb_algo fo"
+  [[ $(vs_algo "$director" "$5") == wlc ]] || fail "the $name reader VIP is not lb_algo wlc"
+  for path in $(awk '$1 == "path" { print $2 }' "$director" | sort -u); do
+    grep -q "^\[service\.${path#/health/}\]" "$node" ||
+      fail "the $name director checks $path but $3 has no such service"
+  done
+  grep -w connect_port "$director" | grep -vqw 9480 && fail "a $name connect_port is not 9480"
+  "$RSAGENT" check-config -c "$node" >/dev/null ||
+    fail "$3 does not load: $("$RSAGENT" check-config -c "$node" 2>&1)"
+  sed 's/lb_algo fo$/lb_algo fastest/' "$director" >"$TMP/$name-bad.conf"
+  keepalived_accepts "$TMP/$name-bad.conf" && fail "keepalived accepted a broken $name scheduler"
+  pass "$name director: writer fo, reader wlc, paths of $3, which loads"
+}
+check_cluster_director Galera keepalived-director-galera.conf galera-node.toml \
+  192.168.1.110 192.168.1.111
+check_cluster_director "Group Replication" keepalived-director-group-replication.conf \
+  group-replication-node.toml 192.168.1.120 192.168.1.121
 
 # Broken copies must be rejected; otherwise the checks above prove nothing.
 sed 's/inhibit_on_failure/inhibit_on_failur/' "$DIRECTOR_A" >"$TMP/misspelled.conf"

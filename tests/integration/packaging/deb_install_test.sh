@@ -71,6 +71,8 @@ expected="755 root:root /usr/sbin/rsagent
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-b.conf
 644 root:root /usr/share/doc/rsagent/examples/galera-node.toml
 644 root:root /usr/share/doc/rsagent/examples/keepalived-director-galera.conf
+644 root:root /usr/share/doc/rsagent/examples/group-replication-node.toml
+644 root:root /usr/share/doc/rsagent/examples/keepalived-director-group-replication.conf
 644 root:root /usr/share/rsagent/prometheus/rsagent-rules.yml
 644 root:root /usr/share/rsagent/grafana/rsagent-dashboard.json
 750 root:root /var/lib/rsagent"
