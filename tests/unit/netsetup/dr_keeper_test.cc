@@ -3,15 +3,22 @@
 // otherwise.
 #include "netsetup/dr_keeper.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
+#include <thread>
+#include <vector>
 
+#include "common/socket.h"
 #include "netsetup/rtnl.h"
 
 namespace rsagent::netsetup {
@@ -150,6 +157,55 @@ TEST_F(DrKeeperTest, WatchRebindsARemovedVipAndCountsIt) {
   EXPECT_TRUE(Bound(Ip("192.0.2.10"), 32));
   EXPECT_EQ(keeper->Inspect().vips[0].heals, 1u);
   EXPECT_EQ(keeper->Inspect().vips[1].heals, 0u);
+}
+
+// The sockets this process holds, by descriptor (readlink: socket:[inode]).
+std::vector<int> SocketFds() {
+  std::vector<int> fds;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(entry.path(), ec).string().starts_with("socket:")) {
+      fds.push_back(std::stoi(entry.path().filename().string()));
+    }
+  }
+  return fds;
+}
+
+TEST_F(DrKeeperTest, AFailingWatchBacksOffAndComesBack) {
+  // Before, a failing netlink socket made the watch retry at once, forever:
+  // a core spun (0.49 s of CPU per s here) and the log flooded, on the same
+  // dead socket. The watch's socket is replaced by /dev/null (recv fails
+  // with ENOTSOCK at once, as a broken socket would); dup2, not close, so
+  // the number is not reused by the socket the watch opens again.
+  auto keeper = MakeKeeper();
+  ASSERT_TRUE(keeper);
+  ASSERT_TRUE(keeper->Apply().ok());
+  const std::vector<int> before = SocketFds();
+  StatusLog log;
+  ASSERT_TRUE(keeper->StartWatch([&](const DrStatus& s) { log.Add(s); }).ok());
+  ASSERT_TRUE(log.WaitFor(milliseconds(2000), [](const DrStatus& s) { return s.Ready(); }));
+  std::vector<int> added;
+  for (int fd : SocketFds()) {
+    if (std::find(before.begin(), before.end(), fd) == before.end()) added.push_back(fd);
+  }
+  ASSERT_EQ(added.size(), 1u) << "the watch's netlink socket";
+  UniqueFd null(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ASSERT_EQ(dup2(null.get(), added[0]), added[0]);
+
+  timespec t0{}, t1{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+  std::this_thread::sleep_for(milliseconds(1000));
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+  const double cpu = static_cast<double>(t1.tv_sec - t0.tv_sec) +
+                     static_cast<double>(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  EXPECT_LT(cpu, 0.05) << "CPU seconds used in 1 s by a watch whose socket fails";
+
+  // Subscribed again after its pause: a removal is healed as before.
+  ASSERT_TRUE(rtnl_->DeleteAddress(LoIndex(), Ip("192.0.2.10"), 32).ok());
+  EXPECT_TRUE(log.WaitFor(milliseconds(5000), [](const DrStatus& s) {
+    return s.vips[0].present && s.vips[0].heals == 1;
+  })) << "the VIP removed after the failure was not bound again";
+  EXPECT_TRUE(Bound(Ip("192.0.2.10"), 32));
 }
 
 TEST_F(DrKeeperTest, WatchOnlyReportsWhenNotManaged) {
