@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/safe_text.h"
+
 namespace rsagent::check {
 
 namespace {
@@ -50,10 +52,12 @@ CheckAnswer AnswerFor(std::string_view response) {
         std::from_chars(weight_text.data(), weight_text.data() + weight_text.size(), weight);
     if (ec != std::errc() || end != weight_text.data() + weight_text.size() || weight < 0 ||
         weight > 253) {
-      return {1, "bad X-Rsagent-Weight \"" + std::string(weight_text) + "\""};
+      return {1, "bad X-Rsagent-Weight \"" + SafeText(weight_text) + "\""};
     }
   }
-  const std::string reason(Header(head, "X-Rsagent-Reason"));
+  // Whatever answers on the port is quoted on stderr (keepalived's log, a
+  // terminal): made safe, since it need not be an agent.
+  const std::string reason = SafeText(Header(head, "X-Rsagent-Reason"));
   if (status == 200) {
     if (weight < 0) return {0, "UP (no weight from the agent: unchanged)"};
     return {weight + 2, "UP, weight " + std::to_string(weight)};

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/safe_text.h"
+
 namespace rsagent::check {
 namespace {
 
@@ -22,6 +24,18 @@ TEST(AnswerForTest, DrainedIsAliveAtWeightZero) {
       "HTTP/1.1 503 Service Unavailable\r\nX-Rsagent-Reason: drain\r\nX-Rsagent-Weight: 0\r\n\r\n");
   EXPECT_EQ(a.exit_code, 2);
   EXPECT_NE(a.why.find("drain"), std::string::npos);
+}
+
+TEST(AnswerForTest, WhatTheServerSaysIsQuotedSafely) {
+  // Anything may answer on the port; its words go to stderr (keepalived's
+  // log, an operator's terminal): one line, escaped, valid UTF-8.
+  CheckAnswer down =
+      AnswerFor("HTTP/1.1 503 Service Unavailable\r\nX-Rsagent-Reason: x\n\x1b[2J\xff\r\n\r\n");
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_TRUE(IsSafeText(down.why)) << down.why;
+  CheckAnswer weight = AnswerFor("HTTP/1.1 200 OK\r\nX-Rsagent-Weight: 1\x1b]0;t\x07\r\n\r\n");
+  EXPECT_EQ(weight.exit_code, 1);
+  EXPECT_TRUE(IsSafeText(weight.why)) << weight.why;
 }
 
 TEST(AnswerForTest, DownUnknownAndGarbageFail) {
