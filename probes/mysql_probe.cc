@@ -44,12 +44,16 @@ constexpr const char* kStatusStatement = "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync
 
 // pt-heartbeat's table (--utc): the newest row written by another server is
 // the true lag behind it, even through a relay or a stopped SQL thread.
-// `table` is "db.table" of plain identifiers (the reader checked it).
+// `table` is "db.table" of plain identifiers (the reader checked it). The
+// alias is not `lag`: LAG is a reserved word in MySQL 8.0+ (a window
+// function), and MySQL 9.7 rejected the statement as a syntax error.
+constexpr const char* kHeartbeatColumn = "lag_seconds";
 std::string HeartbeatStatement(const std::string& table) {
   if (table.empty()) return std::string();
   const size_t dot = table.find('.');
-  return "SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) / 1000000 AS lag FROM `" +
-         table.substr(0, dot) + "`.`" + table.substr(dot + 1) + "` WHERE server_id <> @@server_id";
+  return std::string("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) / 1000000 AS ") +
+         kHeartbeatColumn + " FROM `" + table.substr(0, dot) + "`.`" + table.substr(dot + 1) +
+         "` WHERE server_id <> @@server_id";
 }
 
 MysqlTarget TargetOf(const MysqlProbeSpec& spec) { return {spec.socket, spec.address}; }
@@ -124,7 +128,7 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
   if (!heartbeat_sql_.empty()) {
     auto rows = connection_.Query(heartbeat_sql_, deadline);
     MysqlValue lag =
-        rows.ok() && !rows->empty() ? FindColumn(rows->front(), {"lag"}) : std::nullopt;
+        rows.ok() && !rows->empty() ? FindColumn(rows->front(), {kHeartbeatColumn}) : std::nullopt;
     if (lag) {
       facts.heartbeat_lag_seconds = std::strtod(lag->c_str(), nullptr);
     } else {
