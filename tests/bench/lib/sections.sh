@@ -180,7 +180,12 @@ section_weights() {
   cpu_exec=$(ratio "$(median ${W_CHECKER[misc_check.exec]})" "$(median ${W_CHECKER[rsagent_check.exec]})")
   check_p50=$(median ${W_P50[rsagent_check.exec]})
   over_floor=$(awk -v a="$(median ${W_CHECKER[rsagent_check.exec]})" -v b="$(median ${W_CHECKER[exec_floor.exec]})" 'BEGIN { printf "%.0f", a - b }')
-  local static_gain
+  local static_gain floor_text
+  if ((over_floor >= 0)); then
+    floor_text="Of rsagent-check's checker CPU, all but ${over_floor} µs is what any fork + exec costs here (\`/bin/true\`)."
+  else
+    floor_text="rsagent-check's checker CPU is $((-over_floor)) µs below a fork + exec of \`/bin/true\`: a static PIE leaves ld.so nothing to do, \`/bin/true\` loads libc."
+  fi
   static_gain=$(ratio "$(median ${W_CHECKER[rsagent_check_dynamic.exec]})" "$(median ${W_CHECKER[rsagent_check.exec]})")
   cat <<MD
 ## 6. Weights for the directors
@@ -202,12 +207,10 @@ ${rows}
 Ratios of the medians: agent-check / \`/health/web\` latency **${lat_agent}×**,
 checks/s **${rate_agent}×**; rsagent-check against check_multi_port.sh:
 **${lat_exec}×** faster per check, **${rate_exec}×** the checks/s, **${cpu_exec}×**
-less checker CPU. Of rsagent-check's checker CPU, all but ${over_floor} µs is what any
-fork + exec costs here (\`/bin/true\`; negative: less, since a static PIE leaves
-ld.so nothing to do and \`/bin/true\` loads libc). Linked against the shared
-libstdc++ it needs **${static_gain}×** the checker CPU of the static PIE: the
-dynamic loading (mapping, relocating, binding libstdc++, libm, libgcc_s) is
-most of a check's cost.
+less checker CPU. ${floor_text} Linked against the shared libstdc++ it needs
+**${static_gain}×** the checker CPU of the static PIE: the dynamic loading
+(mapping, relocating and binding libstdc++, libm, libgcc_s) was more than
+half of a check's cost.
 
 MD
   target "rsagent-check per check (fork, exec, answer), p50 at 50/s" "< 1 ms" \
