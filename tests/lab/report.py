@@ -3,14 +3,17 @@
 
   report.py OUT   reads OUT/{drills,http,sql,sql-pair,meta}.csv,
                   OUT/rows-{E,F}.csv, OUT/rows-pair-{E,F}.csv and
-                  OUT/pair-*.txt (written by tests/lab/guest/drills.sh),
-                  writes OUT/report.md and OUT/timeline.svg, prints the report.
+                  OUT/pair-*.txt (written by tests/lab/guest/drills.sh), and
+                  OUT/prom.json, OUT/prom-pair-panels.txt (tests/lab/host/prometheus.sh),
+                  writes OUT/report.md, OUT/timeline.svg and OUT/prometheus.svg,
+                  prints the report.
 
 Exit 0 when every drill's outcome is right, 1 otherwise. Outcomes only:
 a node not evicted, a VIP not moved, a write lost, a request failed during a
 drain. Times are measured and printed, never judged.
 """
 import csv
+import json
 import os
 import sys
 
@@ -72,6 +75,12 @@ class Lab:
         self.rows_pair = {n: ints(read_csv(f"{out}/rows-pair-{n}.csv", ["seq", "srv", "seen"]),
                                   ["seq", "srv", "seen"])
                           for n in "EF"}
+        # The lab's Prometheus (host/prometheus.sh): prom.json, and the
+        # dashboard's [pair] panels run over the pair's drills.
+        self.prom = None
+        if os.path.exists(f"{out}/prom.json"):
+            with open(f"{out}/prom.json") as f:
+                self.prom = json.load(f)
         with open(f"{out}/rc") as f:
             self.guest_rc = int(f.read().strip() or 1)
 
@@ -367,8 +376,127 @@ def report(lab):
     lines.extend(pair_lines)
     all_ok &= pair_ok
     lines.append("")
+    prom_lines, prom_ok = prometheus_report(lab)
+    lines.extend(prom_lines)
+    all_ok &= prom_ok
+    lines.append("")
     lines.append(f"Verdict: {'PASS' if all_ok else 'FAIL'}")
     return "\n".join(lines) + "\n", all_ok
+
+
+# The agents as Prometheus names them (instance = the agent's address).
+NODES = {"192.168.1.10:9480": "C", "192.168.1.11:9480": "D", "192.168.1.20:9480": "E",
+         "192.168.1.21:9480": "F"}
+
+
+def prom_lanes(lab):
+    """[(label, kind, {t_s: value})] for the plot and the table: each node's
+    service verdicts, its VIPs on lo, its [pair] writer role, its scrapes."""
+    lanes = []
+    series = lab.prom["series"]
+    for kind, key, label in (("service_up", "service", "{node} {v}"),
+                             ("vip_present", "vip", "{node} VIP {v}"),
+                             ("writer", "service", "{node} {v} writer role"),
+                             ("scrape_up", None, "{node} scraped")):
+        for s in sorted(series.get(kind, []),
+                        key=lambda s: (NODES.get(s["metric"].get("instance"), "?"),
+                                       s["metric"].get(key or "", ""))):
+            node = NODES.get(s["metric"].get("instance"), s["metric"].get("instance", "?"))
+            points = {int(float(t)): float(v) for t, v in s["values"]}
+            lanes.append((label.format(node=node, v=s["metric"].get(key or "", "")), kind, points))
+    return lanes
+
+
+def prometheus_report(lab):
+    """VIP state and backend health per drill, from the lab's Prometheus."""
+    lines = ["## Prometheus: VIP state and backend health over the drills\n"]
+    if lab.prom is None:
+        lines.append("Not measured: no prom.json (no prometheus on the host, or the guest "
+                     "recorded no metrics).")
+        return lines, True
+    lanes = prom_lanes(lab)
+    ok = bool(lanes)
+    lines.append("The four agents' `/metrics`, scraped every 2 s from director B as "
+                 "Prometheus scrapes (`guest/scrape_metrics.py`: labels `job`, `instance`, "
+                 "the scrape's time, `up`), backfilled into Debian's Prometheus on the host "
+                 "(`promtool tsdb create-blocks-from openmetrics`) and asked with "
+                 "`query_range` at a 1 s step, as a dashboard panel asks "
+                 "(`host/prometheus.sh`). Per drill: seconds each verdict was 0 "
+                 "(`rsagent_service_up`: DOWN, `rsagent_vip_present`: VIP missing, "
+                 "`rsagent_mysql_writer_role{role=\"writer\"}`: not the writer, `up`: "
+                 "scrape failed); \"·\" = never. Plot: prometheus.svg.\n")
+    cols = [(label, points) for label, kind, points in lanes]
+    lines.append("| drill | " + " | ".join(label for label, _ in cols) + " |")
+    lines.append("|---|" + "---|" * len(cols))
+    for d in lab.drills:
+        t0, t1 = d["t_begin"] // 1000, d["t_end"] // 1000
+        cells = []
+        for _, points in cols:
+            seen = [v for t, v in points.items() if t0 <= t < t1]
+            zero = sum(1 for v in seen if v == 0)
+            cells.append("—" if not seen else (f"{zero} s" if zero else "·"))
+        lines.append(f"| {d['name']} | " + " | ".join(cells) + " |")
+    if not lanes:
+        lines.append("\nFAIL: Prometheus returned no series of the agents.")
+    panels = lab.text("prom-pair-panels.txt")
+    if panels:
+        good = [line for line in panels.splitlines() if "series:" in line]
+        failed = "FAIL" in panels or "no series" in panels
+        ok &= not failed
+        lines.append(f"\nThe shipped dashboard's [pair] panels (`packaging/grafana/"
+                     f"rsagent-dashboard.json`), each query run over the pair's drills: "
+                     f"{len(good)} returned series" +
+                     (f"; FAIL:\n\n```\n{panels}\n```" if failed else "."))
+    return lines, ok
+
+
+def svg_open(width, height, font_size, title_x, title_y, title):
+    """An SVG's opening: white background, a title line 2 points larger."""
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'font-family="sans-serif" font-size="{font_size}">',
+            f'<rect width="{width}" height="{height}" fill="white"/>',
+            f'<text x="{title_x}" y="{title_y}" font-size="{font_size + 2}">{title}</text>']
+
+
+def prometheus_svg(lab):
+    """A state timeline of the lanes over the whole run, drills shaded:
+    green = 1, red = 0, nothing drawn where Prometheus had no sample."""
+    lanes = prom_lanes(lab)
+    start, end = lab.prom["start"], lab.prom["end"]
+    width, left, lane, top = 1200, 230, 16, 60
+    plot = width - left - 10
+    height = top + lane * len(lanes) + 20
+    span = max(1, end - start)
+
+    def x(t):
+        return left + plot * (t - start) / span
+
+    out = svg_open(width, height, 10, left, 14,
+                   f"The agents' series in Prometheus over the run ({span} s): green = 1, "
+                   "red = 0; drills shaded")
+    for i, d in enumerate(lab.drills):
+        x0, x1 = x(d["t_begin"] / 1000), x(d["t_end"] / 1000)
+        out.append(f'<rect x="{x0:.1f}" y="22" width="{x1 - x0:.1f}" height="{height - 22}" '
+                   f'fill="{"#eef" if i % 2 else "#efe"}"/>')
+        out.append(f'<text x="{x0 + 2:.1f}" y="{32 + 10 * (i % 3)}" font-size="9">'
+                   f'{d["name"]}</text>')
+    for i, (label, _, points) in enumerate(lanes):
+        y = top + i * lane
+        out.append(f'<text x="4" y="{y + 11}">{label}</text>')
+        run_start, run_value = None, None
+        for t in sorted(points) + [None]:
+            v = points.get(t) if t is not None else None
+            if t is not None and run_value == v and t == prev + 1:
+                prev = t
+                continue
+            if run_start is not None:
+                color = "#2a9d3a" if run_value else "#d62828"
+                out.append(f'<rect x="{x(run_start):.1f}" y="{y}" '
+                           f'width="{max(1.0, x(prev + 1) - x(run_start)):.1f}" height="{lane - 3}" '
+                           f'fill="{color}"/>')
+            run_start, run_value, prev = t, v, t
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 def timeline_svg(lab):
@@ -377,11 +505,9 @@ def timeline_svg(lab):
     width, left, band, pad = 980, 190, 70, 30
     height = pad * 2 + band * len(lab.drills)
     plot = width - left - 20
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="11">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{left}" y="18" font-size="13">Client requests per drill, start to end: '
-           f'green = ok, red = failed; black = fault, blue = director acted, grey = restore</text>']
+    out = svg_open(width, height, 11, left, 18,
+                   "Client requests per drill, start to end: green = ok, red = failed; "
+                   "black = fault, blue = director acted, grey = restore")
     for i, d in enumerate(lab.drills):
         y0 = pad + i * band
         span = max(1, d["t_end"] - d["t_begin"])
@@ -418,6 +544,9 @@ def main():
         f.write(text)
     with open(f"{out}/timeline.svg", "w") as f:
         f.write(timeline_svg(lab))
+    if lab.prom is not None:
+        with open(f"{out}/prometheus.svg", "w") as f:
+            f.write(prometheus_svg(lab))
     print(text)
     return 0 if ok else 1
 

@@ -5,7 +5,8 @@
 #
 #   tests/lab/run.sh DEB OUT
 #
-# OUT gets the raw results, report.md and timeline.svg. Exit 0 when every
+# OUT gets the raw results, report.md, timeline.svg and prometheus.svg (the
+# agents' metrics over the drills, through a real Prometheus on this host). Exit 0 when every
 # drill's outcome is right (timings are reported, never judged), 1 otherwise.
 # Exit 77 when the guest's root is not cached and the mirror cannot be reached.
 # Env: LAB_GUEST_TIMEOUT (s, default 900), LAB_CACHE (kernel, default
@@ -22,6 +23,7 @@ source "$src/tests/integration/lib/rootfs.sh"
 source "$here/host/cache.sh"
 source "$here/host/image.sh"
 source "$here/host/vm.sh"
+source "$here/host/prometheus.sh"
 
 require_root
 require_cmd qemu-system-x86_64 debootstrap busybox mkfs.ext4 cpio dpkg-deb python3
@@ -43,4 +45,5 @@ cp "$src"/conf/examples/* "$stage/conf/"
 lab_build_image "$TMP/image" "$deb" "$stage" "${GUEST_PACKAGES[@]}" "${deb_deps[@]}"
 lab_boot "$TMP/image" "$out" "${LAB_GUEST_TIMEOUT:-900}"
 [[ -f $out/rc ]] || fail "the guest left no exit code"
+lab_prometheus "$out"
 python3 "$here/report.py" "$out"

@@ -4,7 +4,8 @@
 # server that was behind, a request failed during the drain, a director that
 # did not act, a cluster not whole again; for the pair's drills a write failed
 # during the switchover, a write on E after it returned cut off, E's reason
-# not saying why. Synthetic results, no VM.
+# not saying why; the Prometheus section's seconds DOWN per drill, and a
+# dashboard [pair] panel without series. Synthetic results, no VM.
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 make_tmp
 report="$RSAGENT_SOURCE_DIR/tests/lab/report.py"
@@ -116,3 +117,31 @@ expect_verdict "E's reason while cut off" "$TMP/e-reason" FAIL "E's reason while
 make_clean_run "$TMP/pair-missing"
 sed -i '/^pair_E_returns_cut_off,/d' "$TMP/pair-missing/drills.csv"
 expect_verdict "a pair drill did not run" "$TMP/pair-missing" FAIL "1 of 2 pair drills ran"
+
+# The lab's Prometheus (host/prometheus.sh): C's web DOWN for 3 s of
+# nginx_C_killed (t 1002..1004 s) in its series, the [pair] panels answered.
+add_prometheus() {  # DIR PANELS-TEXT
+  python3 - "$1" <<'PY'
+import json, sys
+out = sys.argv[1]
+span = range(990, 1121)
+def series(name, labels, down=()):
+    return {"metric": {"__name__": name, "job": "rsagent", **labels},
+            "values": [[t, "0" if t in down else "1"] for t in span]}
+c = {"instance": "192.168.1.10:9480"}
+json.dump({"start": 990, "end": 1120, "step": 1, "series": {
+    "service_up": [series("rsagent_service_up", {**c, "service": "web"}, down=range(1002, 1005))],
+    "vip_present": [series("rsagent_vip_present", {**c, "vip": "192.168.1.100"})],
+    "scrape_up": [series("up", c)], "writer": []}}, open(f"{out}/prom.json", "w"))
+PY
+  printf '%s\n' "$2" >"$1/prom-pair-panels.txt"
+}
+make_clean_run "$TMP/prom"
+add_prometheus "$TMP/prom" "  2 series: Pair role per node (A)"
+expect_verdict "Prometheus series in the report" "$TMP/prom" PASS "| nginx_C_killed | 3 s | · | · |"
+[[ -s $TMP/prom/prometheus.svg ]] || fail "no prometheus.svg"
+
+make_clean_run "$TMP/prom-pair-empty"
+add_prometheus "$TMP/prom-pair-empty" "no series:
+  panel 'Writer term' A: max by (instance, service) (rsagent_mysql_writer_term)"
+expect_verdict "a [pair] panel without series" "$TMP/prom-pair-empty" FAIL "panel 'Writer term' A"

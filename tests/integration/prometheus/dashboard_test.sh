@@ -13,6 +13,14 @@ CHECK="$(dirname "$0")/grafana_dashboard.py"
 python3 "$CHECK" check "$DASH" || fail "the shipped dashboard does not check"
 pass "shipped dashboard checks"
 
+# The [pair] row (run by the lab, whose E and F have [pair]) asks only for the
+# pair's series; the rest (run by alerts_e2e_test.sh) for none of them.
+pair=$(python3 "$CHECK" queries "$DASH" --row '[pair]') || fail "no [pair] row"
+rest=$(python3 "$CHECK" queries "$DASH" --not-row '[pair]') || fail "no panels outside [pair]"
+grep -v -E 'rsagent_mysql_(writer|pair)_' <<<"$pair" && fail "a [pair] panel without a pair series"
+grep -E 'rsagent_mysql_(writer|pair)_' <<<"$rest" && fail "a pair series outside the [pair] row"
+pass "[pair] row: $(wc -l <<<"$pair") queries of the pair's series, $(wc -l <<<"$rest") elsewhere"
+
 # mutate NAME PYTHON-STATEMENT EXPECTED-ERROR: d is the dashboard, p its panels.
 mutate() {
   python3 - "$DASH" "$TMP/$1.json" "$2" <<'PY'

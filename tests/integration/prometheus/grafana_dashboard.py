@@ -2,8 +2,11 @@
 """The shipped Grafana dashboard, checked without a Grafana (not in Debian).
 
   grafana_dashboard.py check FILE     structure Grafana 10.4 (schemaVersion 39) requires
-  grafana_dashboard.py queries FILE   one JSON line per panel target, variables expanded
-                                      ($job=rsagent, $instance/$probe=.*, $__rate_interval=1m)
+  grafana_dashboard.py queries FILE [--row TEXT | --not-row TEXT]
+                                      one JSON line per panel target, variables expanded
+                                      ($job=rsagent, $instance/$probe=.*, $__rate_interval=1m);
+                                      only the panels under rows whose title contains TEXT,
+                                      or all but those (a panel belongs to the row above it)
 
 The fields checked are those Grafana 10.4's dashboard model (kinds/dashboard, the
 panel and variable models it migrates to schemaVersion 39) needs to load and draw
@@ -159,18 +162,30 @@ def expand(expr):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("check", "queries"):
+    args = sys.argv[1:]
+    if not ((len(args) == 2 and args[0] in ("check", "queries")) or
+            (len(args) == 4 and args[0] == "queries" and args[2] in ("--row", "--not-row"))):
         sys.exit(__doc__)
-    with open(sys.argv[2]) as f:
+    with open(args[1]) as f:
         dash = json.load(f)
     check(dash)
-    if sys.argv[1] == "check":
+    if args[0] == "check":
         n = sum(1 for p in dash["panels"] if p["type"] != "row")
-        print(f"{sys.argv[2]}: schemaVersion {SCHEMA_VERSION} (Grafana 10.4), {n} panels OK")
+        print(f"{args[1]}: schemaVersion {SCHEMA_VERSION} (Grafana 10.4), {n} panels OK")
         return
+    in_row = False
+    count = 0
     for p in dash["panels"]:
+        if p["type"] == "row":
+            in_row = len(args) == 4 and args[3] in p["title"]
+            continue
+        if len(args) == 4 and in_row != (args[2] == "--row"):
+            continue
         for t in p.get("targets", []):
+            count += 1
             print(json.dumps({"panel": p["title"], "refId": t["refId"], "expr": expand(t["expr"])}))
+    if count == 0:
+        sys.exit(f"{args[1]}: no panel queries selected")
 
 
 if __name__ == "__main__":

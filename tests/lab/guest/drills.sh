@@ -10,6 +10,7 @@
 #                act; recovered 1/0)
 #   http.csv     load_http.py's requests; sql.csv load_sql.sh's writes
 #   rows-E.csv / rows-F.csv: seq,srv,seen at the end; logs/: every daemon's log
+#   metrics.om.gz  the four agents' /metrics every 2 s (scrape_metrics.py)
 # The verdicts are computed from these on the host (tests/lab/report.py).
 # The exit code is 0 when the cluster came up and every drill ran.
 LAB_OUT="${LAB_OUT:-/lab/out}"
@@ -207,6 +208,15 @@ main() {
   start_bg "${LAB_NS[client]}" "$TMP/load_sql.log" /lab/guest/load_sql.sh \
     "$VIP_DB" 4 1200 "$STOP" "$LAB_OUT/sql.csv"
   local sql_pid=$BG_PID
+  # The agents' /metrics every 2 s, from B (in every agent's allow; nothing
+  # cuts B off), for the host's Prometheus (tests/lab/host/prometheus.sh).
+  # Not every second: a round is ~5 ms of CPU on this host, many times that
+  # under TCG, taken from the cluster being measured.
+  local scrape_stop="$TMP/stop-scrape"
+  start_bg "${LAB_NS[B]}" "$TMP/scrape_metrics.log" python3 /lab/guest/scrape_metrics.py \
+    --interval 2 --max-seconds 1500 --stop-file "$scrape_stop" --out "$LAB_OUT/metrics.om.gz" \
+    C="${IP[C]}:9480" D="${IP[D]}:9480" E="${IP[E]}:9480" F="${IP[F]}:9480"
+  local scrape_pid=$BG_PID
   sleep 5
 
   drill nginx_C_killed fault_nginx_c acted_nginx_c restore_nginx_c a_healthy
@@ -224,6 +234,8 @@ main() {
   mdb F "SELECT seq, srv, seen FROM lab.w ORDER BY seq" | tr '\t' ',' >"$LAB_OUT/rows-F.csv"
 
   pair_drills
+  touch "$scrape_stop"
+  wait "$scrape_pid" || log "the metrics scraper failed: $(tail -n 3 "$TMP/scrape_metrics.log")"
   lab_exec A ipvsadm -Ln --stats >"$LAB_OUT/ipvs-stats-A.txt"
   lab_exec B ipvsadm -Ln --stats >"$LAB_OUT/ipvs-stats-B.txt"
   {
