@@ -9,7 +9,7 @@ SCALE_PORT=9490
 # (/proc/PID/task/*/schedstat, first field): clock ticks (10 ms) are too
 # coarse for an agent that should use 0.2 % of a core.
 task_cpu_ns() {
-  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
+  { cat /proc/"$1"/task/*/schedstat 2>/dev/null || true; } | awk '{ s += $1 } END { printf "%.0f", s }'
 }
 
 # scale_config FILE N: N tcp probes on nginx's port, interval 1s (the other
@@ -97,6 +97,14 @@ section_scale() {
         t0=$(task_cpu_ns "$AGENT_PID")
         sleep "$CPU_SECONDS"
         t1=$(task_cpu_ns "$AGENT_PID")
+        # The previous release with 1,000 probes (a thread each) has exited
+        # mid-run: that run is left out, and said so; for new it is broken.
+        if ! kill -0 "$AGENT_PID" 2>/dev/null; then
+          log "scale $rep/$REPS: $which with $n probes exited during the run, left out: $(tail -n 3 "$TMP/scale-agent.log")"
+          [[ $which == new ]] && broken "new agent with $n probes exited during the run"
+          wait "$AGENT_PID" 2>/dev/null || true
+          continue
+        fi
         CPU[$key]+=" $(awk -v a="$t0" -v b="$t1" -v s="$CPU_SECONDS" 'BEGIN { printf "%.2f", (b - a) / (s * 1e7) }')"
         THREADS[$key]+=" $(status_field "$AGENT_PID" Threads)"
         RSS[$key]+=" $(mb "$(rss_kb "$AGENT_PID")")"
