@@ -58,8 +58,12 @@ loose-group_replication_group_seeds = $seeds
 loose-group_replication_ip_allowlist = 10.79.0.0/24
 loose-group_replication_member_weight = ${GR_WEIGHT[$name]}
 # Expel an unreachable member as soon as XCom suspects it (5 s): failover in
-# seconds; a member cut off stays in its minority (no timeout) until healed.
+# seconds. A member cut off into a minority leaves the group by itself after
+# 20 s (ERROR): without that timeout it keeps its old view until the network
+# heals and, before it learns it was expelled, shows it ONLINE again for a
+# moment (docs/mysql.md "Group Replication: verdicts").
 loose-group_replication_member_expel_timeout = 0
+loose-group_replication_unreachable_majority_timeout = 20
 loose-group_replication_autorejoin_tries = 0
 loose-group_replication_recovery_get_public_key = ON
 loose-group_replication_recovery_retry_count = 100

@@ -6,7 +6,9 @@
 # MEMBER_ROLE; kill -9 of the primary -> the group elects a new one and
 # exactly one agent says writer (timed); the killed member restarts and
 # rejoins: RECOVERING is neither role, ONLINE SECONDARY is reader; a member
-# partitioned into a minority (nftables) is neither while the majority serves.
+# partitioned into a minority (nftables) is neither while the majority serves,
+# then leaves the group by itself (ERROR, offline mode) and stays neither
+# when the partition heals.
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/netns.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/rootfs.sh"
@@ -203,5 +205,22 @@ expect_health m1 reader 200 10 "majority while m3 is cut off"
 my m2 "INSERT INTO t.x (v) VALUES (99)" || fail "the majority cannot commit"
 log "m3 partitioned: its reader 503 after $cut_ms ms"
 pass "minority member m3: neither role ($(role_reason m3 reader)); the majority serves"
+
+# 5. After group_replication_unreachable_majority_timeout (20 s) m3 leaves
+# the group by itself: ERROR, and MySQL 8.4+'s exit_state_action
+# (OFFLINE_MODE) refuses every login without CONNECTION_ADMIN, the probe's
+# too. Then the partition heals: m3 never turns writer or reader (polled).
+wait_until 40 _gr_state_is m3 m3 ERROR || fail "m3 not ERROR in its minority: $(gr_member_state m3)"
+expect_reason m3 reader "offline mode" 5
+expect_reason m3 reader "(GR) leave group on failure" 1
+gr_heal m3
+heal_at=$(now_ms)
+while (($(now_ms) - heal_at < 5000)); do
+  health_is m3 reader 503 && health_is m3 writer 503 ||
+    fail "m3 after the heal: writer $(health m3 writer), reader $(health m3 reader) ($(role_reason m3 reader))"
+  sleep 0.1
+done
+verdicts_match_roles m1 m2 || fail "the majority's verdicts changed when m3 came back"
+pass "m3 left its minority (ERROR, offline mode), the heal changes nothing: neither role ($(role_reason m3 reader))"
 
 log "whole test $(($(now_ms) - test_start)) ms"
