@@ -10,6 +10,7 @@
 
 #include "agent/event_log.h"
 #include "agent/reload.h"
+#include "common/clock.h"
 #include "conf/duration.h"
 #include "control/admin.h"
 #include "control/control_server.h"
@@ -27,8 +28,6 @@
 namespace rsagent::agent {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // Staleness is re-evaluated this often even when no probe reports.
 constexpr auto kRefreshEvery = std::chrono::milliseconds(250);

@@ -3,11 +3,8 @@
 namespace rsagent::agent {
 
 EventLog::EventLog(std::shared_ptr<spdlog::logger> logger, std::shared_ptr<LogSink> sink,
-                   EventThrottle::Limits limits, Clock clock)
-    : logger_(std::move(logger)),
-      sink_(std::move(sink)),
-      clock_(std::move(clock)),
-      throttle_(limits) {}
+                   EventThrottle::Limits limits, Now now)
+    : logger_(std::move(logger)), sink_(std::move(sink)), now_(std::move(now)), throttle_(limits) {}
 
 void EventLog::Emit(const Event& event) {
   if (!logger_->should_log(event.level)) return;
@@ -16,7 +13,7 @@ void EventLog::Emit(const Event& event) {
     WriteLocked(event, "", 0);
     return;
   }
-  const auto now = clock_();
+  const auto now = now_();
   const auto decision = throttle_.Admit(event.action + " " + event.subject, now);
   if (!decision.log) {
     held_[event.action + " " + event.subject] = Held{event, now};
@@ -33,7 +30,7 @@ void EventLog::Emit(const Event& event) {
 
 void EventLog::Flush() {
   std::lock_guard lock(mu_);
-  const auto now = clock_();
+  const auto now = now_();
   for (const auto& release : throttle_.Due(now)) {
     auto it = held_.find(release.key);
     if (it == held_.end()) continue;

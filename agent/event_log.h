@@ -13,17 +13,18 @@
 
 #include "agent/event_throttle.h"
 #include "agent/log_sink.h"
+#include "common/clock.h"
 #include "health/event.h"
 
 namespace rsagent::agent {
 
 class EventLog : public EventSink {
  public:
-  using Clock = std::function<EventThrottle::Time()>;
+  using Now = std::function<SteadyTime()>;  // the clock, replaceable in tests
 
   // `logger` decides the level (log_level); lines go to `sink`.
   EventLog(std::shared_ptr<spdlog::logger> logger, std::shared_ptr<LogSink> sink,
-           EventThrottle::Limits limits = {}, Clock clock = std::chrono::steady_clock::now);
+           EventThrottle::Limits limits = {}, Now now = Clock::now);
 
   void Emit(const Event& event) override;
   void Flush();
@@ -31,13 +32,13 @@ class EventLog : public EventSink {
  private:
   struct Held {
     Event event;
-    EventThrottle::Time at;
+    SteadyTime at;
   };
   void WriteLocked(const Event& event, const std::string& note, uint64_t suppressed);
 
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<LogSink> sink_;
-  Clock clock_;
+  Now now_;
   std::mutex mu_;
   EventThrottle throttle_;
   std::map<std::string, Held> held_;  // the last held-back change per subject

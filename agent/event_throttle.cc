@@ -4,14 +4,14 @@
 
 namespace rsagent::agent {
 
-void EventThrottle::Refill(Bucket& bucket, Time now) const {
+void EventThrottle::Refill(Bucket& bucket, SteadyTime now) const {
   const double earned = std::chrono::duration<double>(now - bucket.refilled) /
                         std::chrono::duration<double>(limits_.refill);
   bucket.tokens = std::min<double>(limits_.burst, bucket.tokens + std::max(earned, 0.0));
   bucket.refilled = now;
 }
 
-EventThrottle::Decision EventThrottle::Admit(const std::string& key, Time now) {
+EventThrottle::Decision EventThrottle::Admit(const std::string& key, SteadyTime now) {
   auto [it, fresh] = buckets_.try_emplace(key);
   Bucket& bucket = it->second;
   if (fresh) {
@@ -29,7 +29,7 @@ EventThrottle::Decision EventThrottle::Admit(const std::string& key, Time now) {
   return decision;
 }
 
-std::vector<EventThrottle::Release> EventThrottle::Due(Time now) {
+std::vector<EventThrottle::Release> EventThrottle::Due(SteadyTime now) {
   std::vector<Release> due;
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     Bucket& bucket = it->second;

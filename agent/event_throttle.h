@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
+
 namespace rsagent::agent {
 
 struct ThrottleLimits {
@@ -23,7 +25,6 @@ struct ThrottleLimits {
 
 class EventThrottle {
  public:
-  using Time = std::chrono::steady_clock::time_point;
   using Limits = ThrottleLimits;
 
   explicit EventThrottle(Limits limits = {}) : limits_(limits) {}
@@ -33,24 +34,24 @@ class EventThrottle {
     uint64_t suppressed_before = 0;  // held-back changes this line now accounts for
   };
   // One change of `key`: logged (taking a token) or counted.
-  Decision Admit(const std::string& key, Time now);
+  Decision Admit(const std::string& key, SteadyTime now);
 
   struct Release {
     std::string key;
     uint64_t suppressed = 0;  // changes held back, the last of which is to be logged now
   };
   // Subjects with held-back changes whose bucket has a token again (taken).
-  std::vector<Release> Due(Time now);
+  std::vector<Release> Due(SteadyTime now);
 
   const Limits& limits() const { return limits_; }
 
  private:
   struct Bucket {
     double tokens = 0;
-    Time refilled;
+    SteadyTime refilled;
     uint64_t suppressed = 0;
   };
-  void Refill(Bucket& bucket, Time now) const;
+  void Refill(Bucket& bucket, SteadyTime now) const;
 
   Limits limits_;
   std::map<std::string, Bucket> buckets_;

@@ -1,5 +1,6 @@
 #include "agent/reload.h"
 
+#include "common/clock.h"
 #include "conf/config_loader.h"
 #include "probes/probe_kinds.h"
 
@@ -71,7 +72,7 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
   // before any probe changes.
   if (Status s = dr.Reconfigure(next.vip); !s) return Reject({s.error()}, events);
   fleet.Sync(next.probes);
-  model.Reconfigure(next, std::chrono::steady_clock::now());
+  model.Reconfigure(next, Clock::now());
   apply_agent(next.agent);
   current = std::move(next);
   ReloadOutcome outcome{.summary = "reloaded " + current.source + ": " +

@@ -22,7 +22,7 @@ Result<std::vector<DrainTarget>> DrainedTargets(const ControlRequest& request,
                                                 const std::string& socket_path) {
   auto status =
       CallControl(socket_path, ControlRequest{.command = ControlCommand::kStatus}, kControlTimeout);
-  if (!status) return Error{status.error()};
+  RETURN_IF_ERROR(status);
   if (!status->ok || !status->status.contains("services")) {
     return Error{"the agent's status has no services: " + status->message};
   }

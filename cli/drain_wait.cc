@@ -5,13 +5,13 @@
 #include <thread>
 
 #include "cli/text_table.h"
+#include "common/clock.h"
 
 namespace rsagent::agent {
 
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
 constexpr milliseconds kQueryTimeout{2000};
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "common/clock.h"
 #include "common/json_dump.h"
 #include "probes/probe_kinds.h"
 
@@ -16,7 +17,7 @@ int RunProbeCommand(const conf::Config& config, const std::string& name, bool js
     return 2;
   }
   std::unique_ptr<probes::Probe> probe = probes::MakeProbe(*probe_config);
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const probes::ProbeResult r = probe->Attempt(start + probe_config->timeout);
   const double ms = r.latency.count() / 1000.0;
   if (json) {

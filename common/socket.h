@@ -8,12 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/clock.h"
 #include "common/ip_address.h"
 #include "common/result.h"
 
 namespace rsagent {
-
-using Clock = std::chrono::steady_clock;
 
 // Owns one file descriptor; closes it on destruction.
 class UniqueFd {

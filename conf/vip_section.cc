@@ -20,8 +20,7 @@ Result<IpAddress> ParseVipAddress(std::string_view text) {
 }
 
 Result<std::string> ParseInterfaceName(std::string_view text) {
-  Status status = CheckInterfaceName(text);
-  if (!status) return Error{status.error()};
+  RETURN_IF_ERROR(CheckInterfaceName(text));
   return std::string(text);
 }
 

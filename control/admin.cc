@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/clock.h"
 #include "http/status_json.h"
 
 namespace rsagent::agent {
 
 namespace {
-
-using SteadyClock = std::chrono::steady_clock;
 
 AdminState StateFor(ControlCommand command) {
   switch (command) {
@@ -49,7 +48,7 @@ Status Admin::Restore() {
       continue;
     }
     overrides_[service] = admin;
-    model_.SetOverride(service, admin, SteadyClock::now());
+    model_.SetOverride(service, admin, Clock::now());
     spdlog::warn("overrides: service \"{}\" stays in {} (since {}); `rsagent undrain {}` ends it",
                  service, AdminStateName(admin.state), FormatWallTime(admin.since), service);
   }
@@ -161,7 +160,7 @@ ControlResponse Admin::SetOverride(const ControlRequest& request) {
   for (const auto& name : targets) {
     auto it = overrides_.find(name);
     const AdminOverride admin = it == overrides_.end() ? AdminOverride{} : it->second;
-    model_.SetOverride(name, admin, SteadyClock::now());
+    model_.SetOverride(name, admin, Clock::now());
     auto was = before.find(name);
     const AdminOverride previous = was == before.end() ? AdminOverride{} : was->second;
     if (events_ && previous.state != admin.state) {

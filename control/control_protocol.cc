@@ -119,9 +119,8 @@ Result<ControlRequest> DecodeRequest(std::string_view line) {
   if (!j.contains("command") || !j["command"].is_string()) {
     return Error{"request has no \"command\" string"};
   }
-  auto command = CommandByName(j["command"].get<std::string>());
-  if (!command) return Error{command.error()};
-  ControlRequest request{.command = *command};
+  ASSIGN_OR_RETURN(auto command, CommandByName(j["command"].get<std::string>()));
+  ControlRequest request{.command = command};
   if (j.contains("service")) {
     if (!j["service"].is_string()) return Error{"\"service\" must be a string"};
     request.service = j["service"].get<std::string>();

@@ -81,10 +81,9 @@ Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& p
                                                             uid_t allowed_uid) {
   RETURN_IF_ERROR(PrepareControlSocketDirectory(path));
   RETURN_IF_ERROR(RemoveStaleSocket(path));
-  auto listener = Listen(path);
-  if (!listener) return Error{listener.error()};
+  ASSIGN_OR_RETURN(auto listener, Listen(path));
   std::unique_ptr<ControlServer> self(new ControlServer(path, std::move(handler), allowed_uid));
-  self->listener_ = std::move(listener).value();
+  self->listener_ = std::move(listener);
   self->stop_.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!self->stop_.valid()) return Error{"control socket: eventfd: " + ErrnoText(errno)};
   self->thread_ = std::thread([raw = self.get()] { raw->Serve(); });

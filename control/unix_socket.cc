@@ -27,7 +27,7 @@ Result<std::string> ReadLine(int fd, size_t limit, Clock::time_point deadline) {
   char buffer[4096];
   for (;;) {
     auto n = ReadSome(fd, buffer, sizeof buffer, deadline);
-    if (!n) return Error{n.error()};
+    RETURN_IF_ERROR(n);
     if (*n == 0) return line;
     line.append(buffer, *n);
     if (auto end = line.find('\n'); end != std::string::npos) {

@@ -55,7 +55,7 @@ Result<nlohmann::json> SystemHost::AgentStatus(const std::string& control_socket
 }
 
 probes::ProbeResult SystemHost::RunProbe(const conf::ProbeConfig& probe) {
-  return probes::MakeProbe(probe)->Attempt(probes::Clock::now() + probe.timeout);
+  return probes::MakeProbe(probe)->Attempt(Clock::now() + probe.timeout);
 }
 
 Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(
@@ -73,7 +73,7 @@ Result<std::map<std::string, std::string>> SystemHost::MysqlVariables(
           "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
           "('bind_address', 'auto_increment_increment', 'auto_increment_offset', 'read_only',"
           " 'version')",
-          probes::Clock::now() + kMysqlTimeout));
+          Clock::now() + kMysqlTimeout));
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : probes::ToNameValueMap(rows)) {
     std::string lower = name;

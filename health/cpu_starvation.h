@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
 #include "health/cpu_pressure.h"
 #include "probes/probe.h"
 
@@ -19,7 +20,6 @@ namespace rsagent::agent {
 
 class CpuStarvation {
  public:
-  using Clock = std::chrono::steady_clock;
   static constexpr std::chrono::milliseconds kMinSampleGap{100};
   // A quarter of the time with a task waiting: far beyond a healthy host
   // (a few %), and what a hog per core does to a loaded one.

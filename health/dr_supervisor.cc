@@ -8,8 +8,6 @@ namespace rsagent::agent {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // Verify-only mode re-reads the kernel this often.
 constexpr auto kInspectEvery = std::chrono::seconds(1);
 

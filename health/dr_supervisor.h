@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "common/clock.h"
 #include "health/health_model.h"
 #include "netsetup/dr_keeper.h"
 
@@ -36,7 +37,7 @@ class DrSupervisor {
   conf::VipConfig config_;
   HealthModel& model_;
   std::unique_ptr<netsetup::DrKeeper> keeper_;  // only when managing
-  std::chrono::steady_clock::time_point next_inspect_{};
+  SteadyTime next_inspect_{};
 };
 
 }  // namespace rsagent::agent

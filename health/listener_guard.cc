@@ -4,8 +4,9 @@
 
 #include <algorithm>
 
-#include "probes/watched_listeners.h"
+#include "common/clock.h"
 #include "netsetup/sock_diag.h"
+#include "probes/watched_listeners.h"
 
 namespace rsagent::agent {
 namespace {
@@ -26,7 +27,7 @@ Result<bool> StillListening(const Endpoint& endpoint) {
   auto sockets = netsetup::ListTcpSockets(
       {.states = netsetup::Bit(netsetup::TcpState::kListen), .local_port = endpoint.port},
       kQueryTimeout);
-  if (!sockets) return Error{sockets.error()};
+  RETURN_IF_ERROR(sockets);
   return std::any_of(sockets->begin(), sockets->end(), [&](const netsetup::TcpSocket& s) {
     return s.local.address == endpoint.address || IsWildcard(s.local.address);
   });
@@ -55,9 +56,8 @@ void ListenerGuard::Apply(const netsetup::ListenerWatch::Event& event, HealthMod
 }
 
 Result<std::unique_ptr<ListenerGuard>> ListenerGuard::Start(HealthModel& model) {
-  auto watch = netsetup::ListenerWatch::Open();
-  if (!watch) return Error{watch.error()};
-  std::unique_ptr<ListenerGuard> guard(new ListenerGuard(std::move(watch).value()));
+  ASSIGN_OR_RETURN(auto watch, netsetup::ListenerWatch::Open());
+  std::unique_ptr<ListenerGuard> guard(new ListenerGuard(std::move(watch)));
   guard->thread_ = std::jthread([&model, watch = guard->watch_.get()](std::stop_token stop) {
     while (!stop.stop_requested()) {
       auto event = watch->Wait(kWaitStep);
@@ -66,7 +66,7 @@ Result<std::unique_ptr<ListenerGuard>> ListenerGuard::Start(HealthModel& model) 
         std::this_thread::sleep_for(kWaitStep);  // no busy loop on a broken socket
         continue;
       }
-      Apply(*event, model, StillListening, std::chrono::steady_clock::now());
+      Apply(*event, model, StillListening, Clock::now());
     }
   });
   return guard;

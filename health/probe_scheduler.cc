@@ -11,13 +11,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "health/cpu_starvation.h"
 
 namespace rsagent::agent {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // Probes due this close together start in one timer wake-up: fewer wake-ups
 // at 1,000 probes, and 5 ms early never matters to a health check.

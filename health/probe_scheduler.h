@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
 #include "conf/config.h"
 #include "probes/probe.h"
 
@@ -33,7 +34,7 @@ namespace rsagent::agent {
 
 // When one attempt was due, started and finished (steady clock).
 struct AttemptTiming {
-  std::chrono::steady_clock::time_point due, started, finished;
+  SteadyTime due, started, finished;
   std::chrono::microseconds ScheduleDelay() const;  // started - due, never negative
 };
 

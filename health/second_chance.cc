@@ -4,13 +4,13 @@
 
 #include <condition_variable>
 
+#include "common/clock.h"
 #include "probes/agent_get.h"
 
 namespace rsagent::agent {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
 // Sleeps `d` or until stop is requested; false when stopping.
 bool Sleep(std::stop_token& stop, milliseconds d) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "conf/config.h"
 #include "health/service_weight.h"
 #include "netsetup/dr_status.h"
@@ -19,7 +20,6 @@
 
 namespace rsagent::agent {
 
-using SteadyTime = std::chrono::steady_clock::time_point;
 using WallTime = std::chrono::system_clock::time_point;
 
 enum class AdminState { kNone, kDrain, kMaint };

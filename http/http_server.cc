@@ -51,9 +51,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options
                              keep_alive);
   };
   for (int i = 0; i < loops; ++i) {
-    auto loop = HttpEventLoop::Create(self->listener_.get(), self->stop_.get(), limits, handler);
-    if (!loop) return Error{loop.error()};
-    self->loops_.push_back(std::move(loop).value());
+    ASSIGN_OR_RETURN(auto loop, HttpEventLoop::Create(self->listener_.get(), self->stop_.get(),
+                                                      limits, handler));
+    self->loops_.push_back(std::move(loop));
   }
   for (auto& loop : self->loops_) {
     self->threads_.emplace_back([raw = loop.get()] { raw->Run(); });

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/clock.h"
 #include "netsetup/address_watch.h"
 #include "netsetup/dr_inspect.h"
 #include "netsetup/dr_plan.h"
@@ -28,20 +29,18 @@ constexpr milliseconds kStatusRefresh{1000};
 
 Result<std::unique_ptr<Rtnl>> OpenValidated(const conf::VipConfig& config) {
   if (config.addresses.empty()) return Error{"[vip].addresses is empty: no VIP to bind"};
-  auto rtnl = Rtnl::Open();
-  if (!rtnl) return Error{rtnl.error()};
-  ASSIGN_OR_RETURN(auto state, (*rtnl)->Read());
-  if (auto s = ValidateVipConfig(config, state); !s) return Error{s.error()};
-  return std::move(rtnl).value();
+  ASSIGN_OR_RETURN(auto rtnl, Rtnl::Open());
+  ASSIGN_OR_RETURN(auto state, rtnl->Read());
+  RETURN_IF_ERROR(ValidateVipConfig(config, state));
+  return rtnl;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<DrKeeper>> DrKeeper::Create(const conf::VipConfig& config) {
-  if (auto s = RequireNetAdmin(); !s) return Error{s.error()};
-  auto rtnl = OpenValidated(config);
-  if (!rtnl) return Error{rtnl.error()};
-  return std::unique_ptr<DrKeeper>(new DrKeeper(config, std::move(rtnl).value()));
+  RETURN_IF_ERROR(RequireNetAdmin());
+  ASSIGN_OR_RETURN(auto rtnl, OpenValidated(config));
+  return std::unique_ptr<DrKeeper>(new DrKeeper(config, std::move(rtnl)));
 }
 
 Result<DrStatus> DrKeeper::InspectOnce(const conf::VipConfig& config) {
@@ -190,7 +189,7 @@ void DrKeeper::WatchLoop(std::function<void(const DrStatus&)> on_change) {
   if (config_.manage) Heal();
   DrStatus last = Inspect();
   on_change(last);
-  auto next_refresh = std::chrono::steady_clock::now() + kStatusRefresh;
+  auto next_refresh = Clock::now() + kStatusRefresh;
   auto backoff = kWatchRetryMin;
   while (!stop_watch_) {
     auto event = (*watch)->Wait(kWatchPoll);
@@ -211,11 +210,11 @@ void DrKeeper::WatchLoop(std::function<void(const DrStatus&)> on_change) {
       spdlog::warn("VIP watch: netlink notifications were lost; re-reading the full state");
     }
     const bool changed = event && *event != AddressWatch::Event::kTimeout;
-    const bool refresh = std::chrono::steady_clock::now() >= next_refresh;
+    const bool refresh = Clock::now() >= next_refresh;
     if (!changed && !refresh) continue;
     // Healing on every refresh too retries a bind or a read that failed.
     if (config_.manage) Heal();
-    if (refresh) next_refresh = std::chrono::steady_clock::now() + kStatusRefresh;
+    if (refresh) next_refresh = Clock::now() + kStatusRefresh;
     DrStatus now = Inspect();
     if (now != last) {
       last = now;

@@ -43,7 +43,7 @@ Status AttachListenerFilter(int fd) {
 Result<std::unique_ptr<ListenerWatch>> ListenerWatch::Open() {
   UniqueFd fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_SOCK_DIAG));
   if (!fd.valid()) return Error{"sock_diag: socket: " + ErrnoText(errno)};
-  if (Status s = AttachListenerFilter(fd.get()); !s) return Error{s.error()};
+  RETURN_IF_ERROR(AttachListenerFilter(fd.get()));
   const int buffer = 1 << 20;  // a burst: a server with many listeners stopping
   (void)setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
   sockaddr_nl local{};

@@ -8,7 +8,6 @@ namespace rsagent::pair {
 
 namespace {
 
-using Clock = ClientDrainWait::Clock;
 using std::chrono::milliseconds;
 
 constexpr size_t kNamed = 3;  // connections named in a refusal

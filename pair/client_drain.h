@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/ip_address.h"
 #include "common/result.h"
 #include "netsetup/sock_diag.h"
@@ -18,7 +19,6 @@
 namespace rsagent::pair {
 
 struct ClientDrainWait {
-  using Clock = std::chrono::steady_clock;
   // The connections clients hold to the service now (sock_diag in production).
   std::function<Result<std::vector<netsetup::TcpSocket>>()> list;
   std::function<Clock::time_point()> now = [] { return Clock::now(); };
@@ -38,8 +38,7 @@ struct ClientDrain {
 // the messages. A connection the server retransmits on while its client sent
 // nothing for `quiet` does not count: that client cannot write.
 ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clients,
-                               std::chrono::milliseconds quiet,
-                               ClientDrainWait::Clock::time_point deadline);
+                               std::chrono::milliseconds quiet, Clock::time_point deadline);
 
 // Lists the served connections (established, handshaking, closing) whose
 // local side is `clients`: what DR clients of the VIP hold on this server.

@@ -132,12 +132,12 @@ LocalFacts LocalServer::Read(Clock::time_point deadline) {
 
 Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
   auto server = Query(kServer, deadline);
-  if (!server.ok()) return Error{server.error()};
+  RETURN_IF_ERROR(server);
   if (server->empty()) return Error{"no row from " + std::string(kServer)};
   const probes::MysqlRow& row = server->front();
   const std::string version = Value(row, "version");
   auto status = Query(kStatus, deadline);
-  if (!status.ok()) return Error{status.error()};
+  RETURN_IF_ERROR(status);
   facts->mysqld = Mysqld::kUp;
   facts->server_id =
       static_cast<uint32_t>(std::strtoul(Value(row, "server_id").c_str(), nullptr, 10));
@@ -151,13 +151,13 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
     return Status::Ok();  // never ready, never caught up, never vouched for
   }
   auto positions = Query(kPositions, deadline);
-  if (!positions.ok()) return Error{positions.error()};
+  RETURN_IF_ERROR(positions);
   if (positions->empty()) return Error{"no row from " + std::string(kPositions)};
   const probes::MysqlRow& gtid = positions->front();
   auto timeout = Query(kSemiSyncTimeout, deadline);
-  if (!timeout.ok()) return Error{timeout.error()};
+  RETURN_IF_ERROR(timeout);
   auto replicas = Query("SHOW ALL SLAVES STATUS", deadline);
-  if (!replicas.ok()) return Error{replicas.error()};
+  RETURN_IF_ERROR(replicas);
   const Clock::time_point seen = Clock::now();
 
   facts->binlog = Value(gtid, "binlog");
@@ -213,14 +213,12 @@ Status LocalServer::Gather(Clock::time_point deadline, LocalFacts* facts) {
 }
 
 Status LocalServer::SetReadOnly(bool on, Clock::time_point deadline) {
-  auto done = Query(on ? "SET GLOBAL read_only = ON" : "SET GLOBAL read_only = OFF", deadline);
-  if (!done.ok()) return Error{done.error()};
-  return Status::Ok();
+  return Query(on ? "SET GLOBAL read_only = ON" : "SET GLOBAL read_only = OFF", deadline).status();
 }
 
 Result<std::string> LocalServer::BinlogPosition(Clock::time_point deadline) {
   auto rows = Query("SELECT @@gtid_binlog_pos AS binlog", deadline);
-  if (!rows.ok()) return Error{rows.error()};
+  RETURN_IF_ERROR(rows);
   if (rows->empty()) return Error{"SELECT @@gtid_binlog_pos: no row"};
   return Value(rows->front(), "binlog");
 }

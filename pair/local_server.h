@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
 #include "pair/writer_decision.h"
 #include "probes/mysql_connection.h"
 
@@ -16,8 +17,6 @@ namespace rsagent::pair {
 
 class LocalServer {
  public:
-  using Clock = std::chrono::steady_clock;
-
   LocalServer(probes::MysqlTarget target, std::string credentials_path);
 
   LocalFacts Read(Clock::time_point deadline);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/safe_text.h"
 
 namespace rsagent::pair {
@@ -16,17 +17,14 @@ void MakeRowsSafe(std::vector<probes::MysqlRow>* rows) {
 
 Result<std::vector<probes::MysqlRow>> QueryFresh(probes::MysqlConnection& connection,
                                                  const std::string& credentials_path,
-                                                 const std::string& sql,
-                                                 std::chrono::steady_clock::time_point deadline) {
+                                                 const std::string& sql, SteadyTime deadline) {
   if (!connection.connected() && !credentials_path.empty()) {
-    auto credentials = probes::LoadMysqlCredentials(credentials_path, geteuid());
-    if (!credentials.ok()) return Error{credentials.error()};
-    connection.SetCredentials(std::move(credentials).value());
+    ASSIGN_OR_RETURN(auto credentials, probes::LoadMysqlCredentials(credentials_path, geteuid()));
+    connection.SetCredentials(std::move(credentials));
   }
   const bool reused = connection.connected();
   auto rows = connection.Query(sql, deadline);
-  if (!rows.ok() && reused && !connection.connected() &&
-      std::chrono::steady_clock::now() < deadline) {
+  if (!rows.ok() && reused && !connection.connected() && Clock::now() < deadline) {
     rows = connection.Query(sql, deadline);
   }
   // A server's text is outside text (an error or Last_SQL_Error may quote a

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "probes/mysql_connection.h"
 
@@ -17,8 +18,7 @@ namespace rsagent::pair {
 // values keep up to kMaxSafeValueBytes (a GTID list of many domains is long).
 Result<std::vector<probes::MysqlRow>> QueryFresh(probes::MysqlConnection& connection,
                                                  const std::string& credentials_path,
-                                                 const std::string& sql,
-                                                 std::chrono::steady_clock::time_point deadline);
+                                                 const std::string& sql, SteadyTime deadline);
 
 inline constexpr size_t kMaxSafeValueBytes = 64 * 1024;
 void MakeRowsSafe(std::vector<probes::MysqlRow>* rows);

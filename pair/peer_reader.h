@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "common/clock.h"
 #include "common/ip_address.h"
 #include "pair/writer_decision.h"
 #include "probes/mysql_connection.h"
@@ -15,8 +16,6 @@ namespace rsagent::pair {
 
 class PeerReader {
  public:
-  using Clock = std::chrono::steady_clock;
-
   PeerReader(Endpoint mysql, Endpoint agent, std::string credentials_path);
 
   PeerSqlFacts ReadSql(Clock::time_point deadline);

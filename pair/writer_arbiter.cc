@@ -5,13 +5,13 @@
 #include <chrono>
 #include <ctime>
 
+#include "common/clock.h"
 #include "pair/client_drain.h"
 
 namespace rsagent::pair {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 std::string Term(uint64_t term) { return "term " + std::to_string(term); }
@@ -301,8 +301,8 @@ AdminOutcome WriterArbiter::Switchover() {
     outcome.message = "cannot save " + store_.path() + ": " + s.error();
     return outcome;  // still the writer (fenced): the next round lifts read_only
   }
-  auto target = last_gtid.ok() ? GtidPosition::Parse(*last_gtid)
-                               : Result<GtidPosition>(Error{last_gtid.error()});
+  auto target =
+      last_gtid.ok() ? GtidPosition::Parse(*last_gtid) : Result<GtidPosition>(last_gtid.status());
   if (!target.ok()) {
     outcome.message = "cannot read this server's last GTID: " + target.error();
     AbortSwitchover(lock, &outcome);

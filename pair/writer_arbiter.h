@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/ip_address.h"
 #include "conf/config.h"
 #include "conf/probe_kind_reader.h"
@@ -91,9 +92,9 @@ class WriterArbiter {
   bool draining_ = false;
   // For LocalFacts::continuous (round thread only): since when the current
   // local incarnation was read every round, and when the peer was last alive.
-  std::optional<std::chrono::steady_clock::time_point> local_since_;
+  std::optional<SteadyTime> local_since_;
   int64_t local_started_ = 0;
-  std::optional<std::chrono::steady_clock::time_point> peer_alive_at_;
+  std::optional<SteadyTime> peer_alive_at_;
   RoundInput last_;  // the facts of the last round
   uint64_t rounds_ = 0;
   std::jthread thread_;  // last: stops before the members it uses go away

@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "common/clock.h"
+
 namespace rsagent::probes {
 namespace {
 
@@ -20,11 +22,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-Result<AgentAnswer> GetFromAgent(const std::string& url,
-                                 std::chrono::steady_clock::time_point deadline,
+Result<AgentAnswer> GetFromAgent(const std::string& url, SteadyTime deadline,
                                  const char* user_agent) {
-  const auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
+  const auto budget =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   if (budget.count() <= 0) return Error{"GET " + url + ": timed out"};
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return Error{"GET " + url + ": out of memory"};

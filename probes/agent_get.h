@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "common/clock.h"
 #include "common/result.h"
 
 namespace rsagent::probes {
@@ -15,8 +16,7 @@ struct AgentAnswer {
   std::string body;
 };
 
-Result<AgentAnswer> GetFromAgent(const std::string& url,
-                                 std::chrono::steady_clock::time_point deadline,
+Result<AgentAnswer> GetFromAgent(const std::string& url, SteadyTime deadline,
                                  const char* user_agent);
 
 }  // namespace rsagent::probes

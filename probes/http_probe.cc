@@ -45,8 +45,7 @@ std::string ServerName(const std::string& host_header) {
 }
 
 Result<std::string> ParseUrl(std::string_view text) {
-  auto url = conf::HttpUrl::Parse(text);
-  if (!url) return Error{url.error()};
+  RETURN_IF_ERROR(conf::HttpUrl::Parse(text));
   return std::string(text);
 }
 

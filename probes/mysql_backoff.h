@@ -5,12 +5,12 @@
 
 #include <chrono>
 
+#include "common/clock.h"
+
 namespace rsagent::probes {
 
 class MysqlBackoff {
  public:
-  using Clock = std::chrono::steady_clock;
-
   MysqlBackoff(Clock::duration initial, Clock::duration max) : initial_(initial), max_(max) {}
 
   bool MayAttempt(Clock::time_point now) const { return now >= next_attempt_; }

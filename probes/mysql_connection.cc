@@ -15,8 +15,6 @@ namespace rsagent::probes {
 
 namespace {
 
-using Clock = MysqlConnection::Clock;
-
 // How long a goodbye (COM_QUIT) may take before the socket is cut.
 constexpr auto kQuitTimeout = std::chrono::milliseconds(200);
 

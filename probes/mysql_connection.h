@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/ip_address.h"
 #include "common/result.h"
 #include "probes/mysql_backoff.h"
@@ -32,8 +33,6 @@ struct MysqlTarget {
 
 class MysqlConnection {
  public:
-  using Clock = std::chrono::steady_clock;
-
   // Without credentials, connects as the agent's own OS user (unix_socket
   // authentication, the MariaDB default for root).
   MysqlConnection(MysqlTarget target, std::optional<MysqlCredentials> credentials,

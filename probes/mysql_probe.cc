@@ -154,10 +154,8 @@ Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* fac
                    ReplicaMonitorGrant(version.value_or(ServerVersion{})) +
                    " ON *.* TO the probe's user; docs/mysql.md \"Minimal grants\")"};
     }
-    if (!rows.ok()) return Error{rows.error()};
-    auto channels = ParseReplicaRows(*rows);
-    if (!channels.ok()) return Error{channels.error()};
-    facts->channels = std::move(channels).value();
+    RETURN_IF_ERROR(rows);
+    ASSIGN_OR_RETURN(facts->channels, ParseReplicaRows(*rows));
     facts->replication_known = true;
     if (NeedsWorkerError(facts->channels)) {
       auto workers = connection_.Query(kWorkerErrorsStatement, deadline);

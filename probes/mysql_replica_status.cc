@@ -93,9 +93,8 @@ void ApplyWorkerErrors(const std::vector<MysqlRow>& workers,
 Result<std::vector<ReplicaChannel>> ParseReplicaRows(const std::vector<MysqlRow>& rows) {
   std::vector<ReplicaChannel> channels;
   for (const MysqlRow& row : rows) {
-    auto channel = ParseReplicaRow(row);
-    if (!channel.ok()) return Error{channel.error()};
-    channels.push_back(std::move(channel).value());
+    ASSIGN_OR_RETURN(auto channel, ParseReplicaRow(row));
+    channels.push_back(std::move(channel));
   }
   return channels;
 }

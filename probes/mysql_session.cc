@@ -34,20 +34,17 @@ bool IsPrivilegeError(unsigned error_code) {
 }
 
 Status EnsureAnswering(MysqlConnection& connection, const std::string& credentials_file,
-                       MysqlConnection::Clock::time_point deadline) {
+                       Clock::time_point deadline) {
   if (!connection.connected() && !credentials_file.empty()) {
-    auto credentials = LoadMysqlCredentials(credentials_file, geteuid());
-    if (!credentials.ok()) return Error{credentials.error()};
-    connection.SetCredentials(std::move(credentials).value());
+    ASSIGN_OR_RETURN(auto credentials, LoadMysqlCredentials(credentials_file, geteuid()));
+    connection.SetCredentials(std::move(credentials));
   }
   const bool reused = connection.connected();
   auto alive = connection.Query("SELECT 1", deadline);
-  if (!alive.ok() && reused && !connection.connected() &&
-      MysqlConnection::Clock::now() < deadline) {
+  if (!alive.ok() && reused && !connection.connected() && Clock::now() < deadline) {
     alive = connection.Query("SELECT 1", deadline);
   }
-  if (!alive.ok()) return Error{alive.error()};
-  return Status::Ok();
+  return alive.status();
 }
 
 }  // namespace rsagent::probes

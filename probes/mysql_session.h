@@ -41,6 +41,6 @@ bool IsPrivilegeError(unsigned error_code);
 // out dead (the server restarted), this run's one connect attempt goes to a
 // fresh connection instead of reporting the old one.
 Status EnsureAnswering(MysqlConnection& connection, const std::string& credentials_file,
-                       MysqlConnection::Clock::time_point deadline);
+                       Clock::time_point deadline);
 
 }  // namespace rsagent::probes

@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "conf/config.h"
 
 namespace rsagent::probes {
-
-using Clock = std::chrono::steady_clock;
 
 // A number a probe measured, exported in /metrics and /status
 // (e.g. {"rsagent_mysql_replica_lag_seconds", {{"channel", ""}}, 0.0}).

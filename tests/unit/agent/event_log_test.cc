@@ -58,7 +58,7 @@ class EventLogTest : public testing::Test {
   }
 
   int fds_[2];
-  EventThrottle::Time now_{};
+  SteadyTime now_{};
   std::shared_ptr<LogSink> sink_;
   std::shared_ptr<spdlog::logger> logger_;
 };

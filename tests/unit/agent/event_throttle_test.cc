@@ -7,7 +7,7 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-const EventThrottle::Time t0{};
+const SteadyTime t0{};
 
 TEST(EventThrottle, BurstThenOnePerRefill) {
   EventThrottle throttle({.burst = 3, .refill = seconds(10)});

@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "common/clock.h"
 #include "tests/unit/health/test_config.h"
 
 namespace rsagent::agent {
@@ -37,7 +38,7 @@ class AdminTest : public ::testing::Test {
 TEST_F(AdminTest, CommandWhoseDeadlinePassedWhileWaitingIsNotDone) {
   // A reload holds the admin lock for 600 ms; a drain queued behind it with
   // a 200 ms deadline (its client gave up) must not be done afterwards.
-  HealthModel model(config_, std::chrono::steady_clock::now());
+  HealthModel model(config_, Clock::now());
   std::promise<void> reload_started;
   Admin admin(
       model, Store(),

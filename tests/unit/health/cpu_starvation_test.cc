@@ -7,11 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/clock.h"
+
 namespace rsagent::agent {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = CpuStarvation::Clock;
 
 class CpuStarvationTest : public ::testing::Test {
  protected:

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/clock.h"
 #include "tests/unit/health/test_config.h"
 #include "tests/unit/probes/kind_samples.h"
 
@@ -28,7 +29,7 @@ class HealthModelTest : public ::testing::Test {
   }
 
   conf::Config config_;
-  SteadyTime t0_ = std::chrono::steady_clock::now();
+  SteadyTime t0_ = Clock::now();
 };
 
 TEST_F(HealthModelTest, EverythingStartsDown) {
@@ -273,7 +274,7 @@ TEST(HealthModelPairTest, ThePairGatesItsServiceFromTheStart) {
   config.services = {testing::Service("db-writer", {"mysql"}, conf::Role::kWriter),
                      testing::Service("db-reader", {"mysql"}, conf::Role::kReader)};
   config.pair = conf::PairConfig{.service = "db-writer", .probe = "mysql"};
-  const SteadyTime t0 = std::chrono::steady_clock::now();
+  const SteadyTime t0 = Clock::now();
   HealthModel m(config, t0);
   probes::ProbeResult ok{.outcome = {true, "answers"}};
   ok.roles["writer"] = {true, "writable"};

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "common/clock.h"
 #include "probes/exec_probe.h"
 #include "probes/http_probe.h"
 #include "probes/tcp_probe.h"
@@ -48,7 +49,7 @@ class ListenerGuardTest : public ::testing::Test {
   }
 
   conf::Config config_;
-  SteadyTime t0_ = std::chrono::steady_clock::now();
+  SteadyTime t0_ = Clock::now();
   std::vector<std::string> asked_;
 };
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "common/clock.h"
 #include "probes/exec_probe.h"
 #include "tests/unit/health/test_config.h"
 
@@ -12,7 +13,6 @@ namespace rsagent::agent {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
 // An exec probe whose attempt takes `seconds`, its timeout just below
 // `interval` (2 s): before, replacing or removing it waited for the attempt

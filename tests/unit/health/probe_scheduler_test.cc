@@ -9,13 +9,13 @@
 #include <mutex>
 #include <thread>
 
+#include "common/clock.h"
 #include "tests/unit/health/test_config.h"
 
 namespace rsagent::agent {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
 // A probe that takes `takes` (or until its deadline, whichever is first) and
 // records how much of its timeout it was given.

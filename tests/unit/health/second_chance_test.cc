@@ -2,13 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "common/clock.h"
+
 namespace rsagent::agent {
 namespace {
 
 using std::chrono::milliseconds;
 
 TEST(PeersUpMask, OnlyFreshUpReadsCount) {
-  const SteadyTime now = std::chrono::steady_clock::now();
+  const SteadyTime now = Clock::now();
   std::vector<PeerRead> peers = {
       {.up = {true, false}, .read_at = now - milliseconds(100)},  // UP for service 0
       {.up = {true, true}, .read_at = now - milliseconds(1000)},  // stale: DOWN for both

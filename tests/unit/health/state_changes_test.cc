@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/clock.h"
 #include "health/health_model.h"
 #include "tests/unit/health/test_config.h"
 
@@ -41,7 +42,7 @@ class StateChangesTest : public ::testing::Test {
   SteadyTime At(int ms) const { return t0_ + milliseconds(ms); }
 
   conf::Config config_;
-  SteadyTime t0_ = std::chrono::steady_clock::now();
+  SteadyTime t0_ = Clock::now();
   Recorder rec_;
 };
 

@@ -18,13 +18,13 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/socket.h"
 #include "netsetup/rtnl.h"
 
 namespace rsagent::netsetup {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 IpAddress Ip(const char* text) { return *IpAddress::Parse(text); }

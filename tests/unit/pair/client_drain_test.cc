@@ -5,12 +5,13 @@
 
 #include <deque>
 
+#include "common/clock.h"
+
 namespace rsagent::pair {
 namespace {
 
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
-using Clock = ClientDrainWait::Clock;
 
 netsetup::TcpSocket Client(uint64_t cookie, uint16_t port, milliseconds idle = milliseconds(5)) {
   netsetup::TcpSocket s;

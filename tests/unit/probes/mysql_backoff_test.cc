@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/clock.h"
+
 namespace rsagent::probes {
 namespace {
 
@@ -9,7 +11,7 @@ using std::chrono::seconds;
 
 TEST(MysqlBackoffTest, DoublesUpToTheCapAndResetsOnSuccess) {
   MysqlBackoff backoff(seconds(1), seconds(4));
-  MysqlBackoff::Clock::time_point t0{};
+  SteadyTime t0{};
   EXPECT_TRUE(backoff.MayAttempt(t0));
   seconds expected[] = {seconds(1), seconds(2), seconds(4), seconds(4)};
   for (seconds delay : expected) {

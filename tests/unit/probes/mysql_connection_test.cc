@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/socket.h"
 
 namespace rsagent::probes {
@@ -18,7 +19,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using Clock = MysqlConnection::Clock;
 
 class MysqlConnectionTest : public ::testing::Test {
  protected:
