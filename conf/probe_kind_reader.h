@@ -1,6 +1,7 @@
 // What the config loader needs to know of a probe kind: the name users write
 // (`type = "tcp"`), whether it reports per-role verdicts (so a service with
-// `role` may use it), whether it can be the local server of a [pair], and the
+// `role` may use it), whether it can be the local server of a [pair], whether
+// it talks to a local listener (so `watch_listener` applies), and the
 // reader of its own keys. The table of every
 // kind is probes/probe_kinds.cc; callers pass it to the loader, so conf/
 // does not depend on probes/.
@@ -33,6 +34,9 @@ struct ProbeKindReader {
   // not galera, whose cluster has no single writer to arbitrate): the server
   // a spec of this kind reads.
   MysqlServer (*pair_server)(const ProbeSpec& spec) = nullptr;
+  // The kind's target is a local listener whose loss can turn the probe
+  // DOWN at once (probes/watched_listeners.h): `watch_listener` is its key.
+  bool watches_listener = false;
   // Reads and validates the kind's keys, reporting every problem into the
   // table's ErrorList; what it returns is used only when none was reported.
   ProbeSpec (*read)(TableReader& table) = nullptr;

@@ -50,16 +50,15 @@ std::optional<ProbeConfig> ReadProbeSection(TableReader& table, ProbeKindReaders
   if (!table.Require("type", "one of " + names)) return std::nullopt;
   const std::optional<std::string> type = table.String("type");
   if (!type) return std::nullopt;
-  if (*type == "tcp" || *type == "http") {
-    // Only these kinds know a local listener to watch; elsewhere the key is unknown.
-    if (auto v = table.Bool("watch_listener")) probe.watch_listener = *v;
-  }
   auto found = std::find_if(kinds.begin(), kinds.end(),
                             [&](const ProbeKindReader& k) { return k.type == *type; });
   if (found == kinds.end()) {
     table.ErrorAt(table.Node("type")->source(), table.KeyPath("type"),
                   "\"" + *type + "\" is not a probe type (one of " + names + ")");
     return std::nullopt;
+  }
+  if (found->watches_listener) {  // elsewhere the key is unknown
+    if (auto v = table.Bool("watch_listener")) probe.watch_listener = *v;
   }
   *kind = &*found;
   probe.spec = found->read(table);

@@ -246,6 +246,14 @@ ProbeResult HttpProbe::Attempt(Clock::time_point deadline) {
   return result;
 }
 
+std::vector<Endpoint> HttpProbeSpec::Listeners() const {
+  auto parsed = conf::HttpUrl::Parse(url);  // validated at load time
+  if (!parsed) return {};
+  auto address = IpAddress::Parse(parsed->host == "localhost" ? "127.0.0.1" : parsed->host);
+  if (!address) return {};
+  return {Endpoint{*address, parsed->port}};
+}
+
 HttpProbeSpec HttpProbeSpec::Read(conf::TableReader& table) {
   HttpProbeSpec spec;
   table.Require("url", "e.g. \"http://127.0.0.1/\"");

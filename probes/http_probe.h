@@ -36,6 +36,7 @@ struct HttpProbeSpec {
   bool tls_verify = false;                             // local probes use self-signed certs
   friend bool operator==(const HttpProbeSpec&, const HttpProbeSpec&) = default;
   static HttpProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
+  std::vector<Endpoint> Listeners() const;               // the URL's address and port
 };
 
 class HttpProbe : public Probe {

@@ -17,6 +17,7 @@ namespace {
 
 enum Roles : bool { kNoRoles = false, kRoles = true };
 enum Pair : bool { kNoPair = false, kPair = true };
+enum Listener : bool { kNoListener = false, kListener = true };
 
 // The server of a spec that can be a [pair]'s local server.
 template <typename Spec>
@@ -25,18 +26,26 @@ constexpr auto PairServerOf() -> conf::MysqlServer (*)(const conf::ProbeSpec&) {
 }
 
 // A row for the kind whose keys `Spec::Read` reads and whose probe is
-// `ProbeClass(Spec)`; with kPair, `Spec::Server()` is the MySQL server it reads.
-template <typename Spec, typename ProbeClass, Roles kYieldsRoles, Pair kCanPair>
+// `ProbeClass(Spec)`; with kPair, `Spec::Server()` is the MySQL server it reads;
+// with kListener, `Spec::Listeners()` are the local listeners it talks to.
+template <typename Spec, typename ProbeClass, Roles kYieldsRoles, Pair kCanPair,
+          Listener kWatches = kNoListener>
 constexpr ProbeKind Kind(std::string_view type) {
   conf::MysqlServer (*pair_server)(const conf::ProbeSpec&) = nullptr;
   if constexpr (kCanPair) pair_server = PairServerOf<Spec>();
+  std::vector<Endpoint> (*listeners)(const conf::ProbeSpec&) = nullptr;
+  if constexpr (kWatches) {
+    listeners = [](const conf::ProbeSpec& spec) { return spec.As<Spec>()->Listeners(); };
+  }
   return ProbeKind{.config = {.type = type,
                               .yields_roles = kYieldsRoles,
                               .pair_server = pair_server,
+                              .watches_listener = kWatches,
                               .read = [](conf::TableReader& table) -> conf::ProbeSpec {
                                 return Spec::Read(table);
                               }},
                    .holds = [](const conf::ProbeSpec& spec) { return spec.As<Spec>() != nullptr; },
+                   .listeners = listeners,
                    .make = [](const conf::ProbeSpec& spec) -> std::unique_ptr<Probe> {
                      return std::make_unique<ProbeClass>(*spec.As<Spec>());
                    }};
@@ -46,12 +55,13 @@ constexpr ProbeKind Kind(std::string_view type) {
 // with a verdict per conf::RoleName ("writer", "reader"). [pair]: the kind's
 // server can be one master of a [pair] (galera cannot: its cluster has no
 // single writer for two agents to arbitrate; nor group_replication, whose group
-// elects its own primary).
+// elects its own primary). Listener: the probe's target is a local listener,
+// watched for event-driven DOWN (default: none).
 // clang-format off
 constexpr ProbeKind kProbeKinds[] = {
-    //   spec                       probe                  roles     [pair]    type
-    Kind<TcpProbeSpec,              TcpProbe,              kNoRoles, kNoPair>("tcp"),
-    Kind<HttpProbeSpec,             HttpProbe,             kNoRoles, kNoPair>("http"),
+    //   spec                       probe                  roles     [pair]   listener   type
+    Kind<TcpProbeSpec,              TcpProbe,              kNoRoles, kNoPair, kListener>("tcp"),
+    Kind<HttpProbeSpec,             HttpProbe,             kNoRoles, kNoPair, kListener>("http"),
     Kind<ExecProbeSpec,             ExecProbe,             kNoRoles, kNoPair>("exec"),
     Kind<MysqlProbeSpec,            MysqlProbe,            kRoles,   kPair>  ("mysql"),
     Kind<GaleraProbeSpec,           GaleraProbe,           kRoles,   kNoPair>("galera"),

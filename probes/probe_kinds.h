@@ -17,6 +17,8 @@ namespace rsagent::probes {
 struct ProbeKind {
   conf::ProbeKindReader config;                          // type, yields_roles, read
   bool (*holds)(const conf::ProbeSpec& spec) = nullptr;  // `spec` is of this kind
+  // With config.watches_listener: the local listeners `spec` talks to.
+  std::vector<Endpoint> (*listeners)(const conf::ProbeSpec& spec) = nullptr;
   // Specs are valid by construction (conf/ read them), so this cannot fail.
   std::unique_ptr<Probe> (*make)(const conf::ProbeSpec& spec) = nullptr;
 };

@@ -19,6 +19,7 @@ struct TcpProbeSpec {
   std::vector<Endpoint> targets;  // all must connect; at least one
   friend bool operator==(const TcpProbeSpec&, const TcpProbeSpec&) = default;
   static TcpProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
+  std::vector<Endpoint> Listeners() const { return targets; }
 };
 
 class TcpProbe : public Probe {

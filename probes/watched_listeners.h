@@ -1,7 +1,7 @@
-// The local listening endpoints whose loss means a probe's service is dead:
-// the targets of a tcp probe, the URL's address and port of an http probe
-// (probes only ever talk to this node). Empty for other kinds and with
-// watch_listener = false.
+// The local listening endpoints whose loss means a probe's service is dead,
+// for the kinds whose row in probes/probe_kinds.cc says so (tcp: its targets;
+// http: the URL's address and port; probes only ever talk to this node).
+// Empty for other kinds and with watch_listener = false.
 #pragma once
 
 #include <vector>

@@ -7,6 +7,7 @@
 
 #include "common/safe_text.h"
 #include "probes/exec_probe.h"
+#include "probes/watched_listeners.h"
 #include "tests/unit/probes/kind_samples.h"
 
 namespace rsagent::probes {
@@ -75,6 +76,31 @@ TEST(ProbeKinds, PairColumnDecidesWhatThePairMayRead) {
     const conf::MysqlServer server = kind.config.pair_server(loaded.config().probes.at(0).spec);
     EXPECT_EQ(server.socket, "/nonexistent/rsagent-test/mysqld.sock");
     EXPECT_FALSE(server.address.has_value());
+  }
+}
+
+// The listener column: conf/ knows `watch_listener` exactly for the kinds
+// whose row says their target is a local listener, and those report it
+// (the sample's 127.0.0.1:1) for event-driven DOWN; other kinds watch nothing.
+TEST(ProbeKinds, ListenerColumnDecidesWatchListenerAndWhatIsWatched) {
+  for (const ProbeKind& kind : ProbeKinds()) {
+    SCOPED_TRACE(std::string(kind.config.type));
+    EXPECT_EQ(kind.listeners != nullptr, kind.config.watches_listener);
+    conf::LoadResult loaded = conf::LoadConfigString(
+        "[probe.p]\ntype = \"" + std::string(kind.config.type) + "\"\n" +
+            std::string(testing::KindSamples().at(kind.config.type)) +
+            "\nwatch_listener = true\n[service.s]\nport = 1\nprobes = [\"p\"]\n",
+        "t.toml", ProbeKindReaders());
+    if (!kind.config.watches_listener) {
+      ASSERT_FALSE(loaded.ok());
+      EXPECT_THAT(loaded.ErrorLines().front(), HasSubstr("probe.p.watch_listener: unknown key"));
+      EXPECT_TRUE(WatchedListeners(testing::LoadKindSample(kind).config().probes.at(0)).empty());
+      continue;
+    }
+    ASSERT_TRUE(loaded.ok()) << loaded.ErrorLines().front();
+    const std::vector<Endpoint> watched = WatchedListeners(loaded.config().probes.at(0));
+    ASSERT_EQ(watched.size(), 1u);
+    EXPECT_EQ(watched[0].ToString(), "127.0.0.1:1");
   }
 }
 
