@@ -79,9 +79,13 @@ Result<std::string> ParseTableName(std::string_view text) {
 }  // namespace
 
 MysqlProbe::MysqlProbe(MysqlProbeSpec spec)
+    : MysqlProbe(spec, MakeMysqlSession(TargetOf(spec), spec.credentials,
+                                        ProbeReconnectBackoff())) {}
+
+MysqlProbe::MysqlProbe(MysqlProbeSpec spec, std::unique_ptr<MysqlSession> session)
     : spec_(std::move(spec)),
       heartbeat_sql_(HeartbeatStatement(spec_.heartbeat_table)),
-      connection_(TargetOf(spec_), std::nullopt, ProbeReconnectBackoff()) {}
+      session_(std::move(session)) {}
 
 ProbeResult MysqlProbe::Attempt(Clock::time_point deadline) {
   const Clock::time_point start = Clock::now();
@@ -91,25 +95,25 @@ ProbeResult MysqlProbe::Attempt(Clock::time_point deadline) {
   result.roles["writer"] = EvaluateWriter(facts, spec_);
   result.roles["reader"] = EvaluateReader(facts, spec_);
   ReportMysqlFacts(facts, &result);
-  result.details["connects"] = std::to_string(connection_.connects());
+  result.details["connects"] = std::to_string(session_->connects());
   return result;
 }
 
 MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
   MysqlFacts facts;
-  if (Status alive = EnsureAnswering(connection_, spec_.credentials, deadline); !alive.ok()) {
+  if (Status alive = session_->EnsureAnswering(deadline); !alive.ok()) {
     facts.error = alive.error();
     return facts;
   }
   facts.answers = true;
-  facts.version = connection_.server_version();
+  facts.version = session_->server_version();
 
-  auto variables = connection_.Query(kVariablesStatement, deadline);
+  auto variables = session_->Query(kVariablesStatement, deadline);
   if (!variables.ok()) {
     facts.error = variables.error();
     return facts;
   }
-  auto status = connection_.Query(kStatusStatement, deadline);
+  auto status = session_->Query(kStatusStatement, deadline);
   if (!status.ok()) {
     facts.error = status.error();
     return facts;
@@ -126,7 +130,7 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
     return facts;
   }
   if (!heartbeat_sql_.empty()) {
-    auto rows = connection_.Query(heartbeat_sql_, deadline);
+    auto rows = session_->Query(heartbeat_sql_, deadline);
     MysqlValue lag =
         rows.ok() && !rows->empty() ? FindColumn(rows->front(), {kHeartbeatColumn}) : std::nullopt;
     if (lag) {
@@ -141,14 +145,14 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
 
 Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* facts) {
   const std::optional<ServerVersion> version = ParseServerVersion(facts->version);
-  if (replica_statement_connection_ != connection_.connects()) {
+  if (replica_statement_connection_ != session_->connects()) {
     replica_statement_ = FirstReplicaStatement(version);
-    replica_statement_connection_ = connection_.connects();
+    replica_statement_connection_ = session_->connects();
   }
   for (; replica_statement_ < std::size(kReplicaStatusStatements); ++replica_statement_) {
-    auto rows = connection_.Query(kReplicaStatusStatements[replica_statement_], deadline);
-    if (!rows.ok() && connection_.last_error_code() == ER_PARSE_ERROR) continue;
-    if (!rows.ok() && IsPrivilegeError(connection_.last_error_code())) {
+    auto rows = session_->Query(kReplicaStatusStatements[replica_statement_], deadline);
+    if (!rows.ok() && session_->last_error_code() == ER_PARSE_ERROR) continue;
+    if (!rows.ok() && IsPrivilegeError(session_->last_error_code())) {
       // Unknown, not "not a replica": the user may not look.
       return Error{"replication state unknown: " + rows.error() + " (GRANT " +
                    ReplicaMonitorGrant(version.value_or(ServerVersion{})) +
@@ -158,7 +162,7 @@ Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* fac
     ASSIGN_OR_RETURN(facts->channels, ParseReplicaRows(*rows));
     facts->replication_known = true;
     if (NeedsWorkerError(facts->channels)) {
-      auto workers = connection_.Query(kWorkerErrorsStatement, deadline);
+      auto workers = session_->Query(kWorkerErrorsStatement, deadline);
       if (workers.ok()) ApplyWorkerErrors(*workers, &facts->channels);
     }
     return Status::Ok();

@@ -11,8 +11,8 @@
 #include "common/ip_address.h"
 #include "common/result.h"
 #include "conf/probe_kind_reader.h"
-#include "probes/mysql_connection.h"
 #include "probes/mysql_facts.h"
+#include "probes/mysql_session.h"
 #include "probes/probe.h"
 
 namespace rsagent::conf {
@@ -37,7 +37,8 @@ struct MysqlProbeSpec {
 
 class MysqlProbe : public Probe {
  public:
-  explicit MysqlProbe(MysqlProbeSpec spec);
+  explicit MysqlProbe(MysqlProbeSpec spec);  // on a real connection to spec's server
+  MysqlProbe(MysqlProbeSpec spec, std::unique_ptr<MysqlSession> session);
 
   // The credentials file is (re)read before every connect, so fixing its
   // mode heals the probe without a restart.
@@ -49,7 +50,7 @@ class MysqlProbe : public Probe {
 
   MysqlProbeSpec spec_;
   std::string heartbeat_sql_;  // empty: no heartbeat table
-  MysqlConnection connection_;
+  std::unique_ptr<MysqlSession> session_;
   // Index into the replica status statements the server understood; found
   // again on every new connection (the server may have been upgraded).
   size_t replica_statement_ = 0;

@@ -47,4 +47,35 @@ Status EnsureAnswering(MysqlConnection& connection, const std::string& credentia
   return alive.status();
 }
 
+namespace {
+
+class ConnectionSession : public MysqlSession {
+ public:
+  ConnectionSession(MysqlTarget target, std::string credentials_file, MysqlBackoff backoff)
+      : credentials_file_(std::move(credentials_file)),
+        connection_(std::move(target), std::nullopt, backoff) {}
+
+  Status EnsureAnswering(Clock::time_point deadline) override {
+    return probes::EnsureAnswering(connection_, credentials_file_, deadline);
+  }
+  Result<std::vector<MysqlRow>> Query(std::string_view sql, Clock::time_point deadline) override {
+    return connection_.Query(sql, deadline);
+  }
+  unsigned last_error_code() const override { return connection_.last_error_code(); }
+  std::string server_version() const override { return connection_.server_version(); }
+  int connects() const override { return connection_.connects(); }
+
+ private:
+  const std::string credentials_file_;
+  MysqlConnection connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<MysqlSession> MakeMysqlSession(MysqlTarget target, std::string credentials_file,
+                                               MysqlBackoff backoff) {
+  return std::make_unique<ConnectionSession>(std::move(target), std::move(credentials_file),
+                                             backoff);
+}
+
 }  // namespace rsagent::probes

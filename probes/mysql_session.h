@@ -1,10 +1,15 @@
 // The first step of every database probe run: a connection that answers.
-// Shared by the mysql and galera kinds so both heal the same way.
+// Shared by the mysql and galera kinds so both heal the same way. MysqlSession
+// is what the mysql probe asks of its server, so its decisions are tested on
+// scripted replies (tests/unit/probes/mysql_probe_test.cc).
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/ip_address.h"
 #include "common/result.h"
@@ -42,5 +47,22 @@ bool IsPrivilegeError(unsigned error_code);
 // fresh connection instead of reporting the old one.
 Status EnsureAnswering(MysqlConnection& connection, const std::string& credentials_file,
                        Clock::time_point deadline);
+
+// One kept connection to a server, as a probe uses it.
+class MysqlSession {
+ public:
+  virtual ~MysqlSession() = default;
+  // SELECT 1, connecting first when needed (EnsureAnswering).
+  virtual Status EnsureAnswering(Clock::time_point deadline) = 0;
+  virtual Result<std::vector<MysqlRow>> Query(std::string_view sql, Clock::time_point deadline) = 0;
+  virtual unsigned last_error_code() const = 0;  // the server's error number; 0 after success
+  virtual std::string server_version() const = 0;
+  virtual int connects() const = 0;  // successful connects so far
+};
+
+// The real session: a MysqlConnection to `target` that re-reads
+// `credentials_file` (when not empty) before every connect.
+std::unique_ptr<MysqlSession> MakeMysqlSession(MysqlTarget target, std::string credentials_file,
+                                               MysqlBackoff backoff);
 
 }  // namespace rsagent::probes
