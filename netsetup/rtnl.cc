@@ -1,9 +1,6 @@
 #include "netsetup/rtnl.h"
 
-#include <arpa/inet.h>
-#include <linux/if_addr.h>
 #include <net/if.h>
-#include <netlink/addr.h>
 #include <netlink/cache.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -25,30 +22,6 @@ struct CacheDeleter {
   void operator()(nl_cache* cache) const { nl_cache_free(cache); }
 };
 using CachePtr = std::unique_ptr<nl_cache, CacheDeleter>;
-
-struct AddrDeleter {
-  void operator()(rtnl_addr* addr) const { rtnl_addr_put(addr); }
-};
-using AddrPtr = std::unique_ptr<rtnl_addr, AddrDeleter>;
-
-struct NlAddrDeleter {
-  void operator()(nl_addr* addr) const { nl_addr_put(addr); }
-};
-using NlAddrPtr = std::unique_ptr<nl_addr, NlAddrDeleter>;
-
-Result<AddrPtr> MakeAddr(int ifindex, const IpAddress& address, int prefix) {
-  NlAddrPtr local(nl_addr_build(address.family(), address.bytes(), address.size()));
-  AddrPtr addr(rtnl_addr_alloc());
-  if (!local || !addr) return Error{"out of memory building a netlink address"};
-  nl_addr_set_prefixlen(local.get(), prefix);
-  rtnl_addr_set_ifindex(addr.get(), ifindex);
-  rtnl_addr_set_family(addr.get(), address.family());
-  if (int rc = rtnl_addr_set_local(addr.get(), local.get()); rc < 0) {
-    return NlError("setting address " + address.ToString(), rc);
-  }
-  rtnl_addr_set_prefixlen(addr.get(), prefix);
-  return addr;
-}
 
 // A dump racing with changes (an `ip addr flush` in progress) is reported as
 // interrupted; a fresh one a moment later is consistent.
@@ -94,37 +67,26 @@ Result<KernelState> Rtnl::Read() {
   if (int rc = DumpRetrying(dump_addresses, &raw); rc < 0) return NlError("reading addresses", rc);
   CachePtr addresses(raw);
   for (nl_object* obj = nl_cache_get_first(addresses.get()); obj; obj = nl_cache_get_next(obj)) {
-    auto* addr = reinterpret_cast<rtnl_addr*>(obj);
-    nl_addr* local = rtnl_addr_get_local(addr);
-    if (local == nullptr) continue;
-    const int family = nl_addr_get_family(local);
-    if (family != AF_INET && family != AF_INET6) continue;
-    char text[INET6_ADDRSTRLEN] = {};
-    if (inet_ntop(family, nl_addr_get_binary_addr(local), text, sizeof text) == nullptr) continue;
-    auto ip = IpAddress::Parse(text);
-    if (!ip) continue;
-    state.addresses.push_back(BoundAddress{rtnl_addr_get_ifindex(addr), *ip,
-                                           rtnl_addr_get_prefixlen(addr),
-                                           (rtnl_addr_get_flags(addr) & IFA_F_SECONDARY) != 0});
+    if (auto bound = ReadBoundAddress(reinterpret_cast<rtnl_addr*>(obj))) {
+      state.addresses.push_back(*bound);
+    }
   }
   return state;
 }
 
+Status Rtnl::Change(AddressChange change, int ifindex, const IpAddress& address, int prefix) {
+  ASSIGN_OR_RETURN(auto msg, BuildAddressRequest(change, ifindex, address, prefix));
+  int rc = nl_send_auto(sock_, msg.get());
+  if (rc >= 0) rc = nl_wait_for_ack(sock_);
+  return AddressChangeOutcome(change, address, rc);
+}
+
 Status Rtnl::AddAddress(int ifindex, const IpAddress& address, int prefix) {
-  ASSIGN_OR_RETURN(auto addr, MakeAddr(ifindex, address, prefix));
-  if (!address.is_v4()) rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
-  const int rc = rtnl_addr_add(sock_, addr.get(), 0);
-  if (rc < 0 && rc != -NLE_EXIST) return NlError("adding " + address.ToString(), rc);
-  return Status::Ok();
+  return Change(AddressChange::kAdd, ifindex, address, prefix);
 }
 
 Status Rtnl::DeleteAddress(int ifindex, const IpAddress& address, int prefix) {
-  ASSIGN_OR_RETURN(auto addr, MakeAddr(ifindex, address, prefix));
-  const int rc = rtnl_addr_delete(sock_, addr.get(), 0);
-  if (rc < 0 && rc != -NLE_NOADDR && rc != -NLE_OBJ_NOTFOUND) {
-    return NlError("deleting " + address.ToString(), rc);
-  }
-  return Status::Ok();
+  return Change(AddressChange::kDelete, ifindex, address, prefix);
 }
 
 }  // namespace rsagent::netsetup

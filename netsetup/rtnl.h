@@ -6,6 +6,7 @@
 
 #include "common/ip_address.h"
 #include "common/result.h"
+#include "netsetup/address_message.h"
 #include "netsetup/kernel_state.h"
 
 struct nl_sock;
@@ -30,6 +31,8 @@ class Rtnl {
 
  private:
   explicit Rtnl(nl_sock* sock) : sock_(sock) {}
+  // Sends the request and waits for the kernel's acknowledgement.
+  Status Change(AddressChange change, int ifindex, const IpAddress& address, int prefix);
   nl_sock* sock_;
 };
 
