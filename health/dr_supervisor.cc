@@ -23,24 +23,51 @@ Result<std::unique_ptr<DrSupervisor>> DrSupervisor::Start(const conf::VipConfig&
 Status DrSupervisor::Begin() {
   if (config_.addresses.empty()) return Status::Ok();
   if (!config_.manage) {
-    Tick();
-    spdlog::info("vip: manage = false: verifying {} VIP(s) on {} without changing anything",
-                 config_.addresses.size(), config_.device);
+    BeginVerifying();
     return Status::Ok();
   }
-  auto keeper = netsetup::DrKeeper::Create(config_);
+  ASSIGN_OR_RETURN(auto keeper, StartKeeper(config_));
+  Activate(std::move(keeper));
+  return Status::Ok();
+}
+
+void DrSupervisor::BeginVerifying() {
+  Tick();
+  spdlog::info("vip: manage = false: verifying {} VIP(s) on {} without changing anything",
+               config_.addresses.size(), config_.device);
+}
+
+Result<std::unique_ptr<netsetup::DrKeeper>> DrSupervisor::StartKeeper(
+    const conf::VipConfig& config) {
+  auto keeper = netsetup::DrKeeper::Create(config);
   if (!keeper) return Error{"vip: " + keeper.error()};
   if (Status s = (*keeper)->Apply(); !s) return Error{"vip: " + s.error()};
-  HealthModel& model = model_;
+  const netsetup::DrKeeper* from = keeper->get();
   if (Status s = (*keeper)->StartWatch(
-          [&model](const netsetup::DrStatus& status) { model.SetDrStatus(status, Clock::now()); });
+          [this, from](const netsetup::DrStatus& status) { Publish(from, status); });
       !s) {
     return Error{"vip: " + s.error()};
   }
-  keeper_ = std::move(keeper).value();
   spdlog::info("vip: ARP suppressed, {} VIP(s) bound on {}; watching for removal",
-               config_.addresses.size(), config_.device);
-  return Status::Ok();
+               config.addresses.size(), config.device);
+  return std::move(keeper).value();
+}
+
+void DrSupervisor::Publish(const netsetup::DrKeeper* from, const netsetup::DrStatus& status) {
+  std::lock_guard lock(publish_mutex_);
+  if (from == active_) model_.SetDrStatus(status, Clock::now());
+}
+
+void DrSupervisor::Activate(std::unique_ptr<netsetup::DrKeeper> keeper) {
+  std::unique_ptr<netsetup::DrKeeper> old;
+  {
+    std::lock_guard lock(publish_mutex_);
+    active_ = keeper.get();
+    if (keeper) model_.SetDrStatus(keeper->Inspect(), Clock::now());
+    old = std::move(keeper_);
+    keeper_ = std::move(keeper);
+  }
+  if (old) old->StopWatch();  // outside the lock: its last report may be waiting for it
 }
 
 DrSupervisor::~DrSupervisor() {
@@ -58,13 +85,18 @@ Status DrSupervisor::Reconfigure(const conf::VipConfig& config) {
           old.ToString(), config_.device, old.ToString(), old.max_prefix(), config_.device);
     }
   }
-  DrSupervisor next(config, model_);
-  if (Status s = next.Begin(); !s) return s;
-  if (keeper_) keeper_->StopWatch();
+  std::unique_ptr<netsetup::DrKeeper> keeper;
+  if (!config.addresses.empty() && config.manage) {
+    ASSIGN_OR_RETURN(keeper, StartKeeper(config));
+  }
   config_ = config;
-  keeper_ = std::move(next.keeper_);
+  Activate(std::move(keeper));
   next_inspect_ = {};
-  if (config_.addresses.empty()) model_.SetDrStatus(netsetup::DrStatus{}, Clock::now());
+  if (config_.addresses.empty()) {
+    model_.SetDrStatus(netsetup::DrStatus{}, Clock::now());
+  } else if (!config_.manage) {
+    BeginVerifying();
+  }
   return Status::Ok();
 }
 

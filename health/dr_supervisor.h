@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include "common/clock.h"
 #include "health/health_model.h"
@@ -33,10 +34,21 @@ class DrSupervisor {
  private:
   DrSupervisor(conf::VipConfig config, HealthModel& model) : config_(std::move(config)), model_(model) {}
   Status Begin();
+  void BeginVerifying();
+  // A keeper for `config`, applied and watching; its reports reach the model
+  // only while it is the active one.
+  Result<std::unique_ptr<netsetup::DrKeeper>> StartKeeper(const conf::VipConfig& config);
+  void Publish(const netsetup::DrKeeper* from, const netsetup::DrStatus& status);
+  // Makes `keeper` (may be null) the active one, with its status, then stops
+  // the one before: a report the old watch was still making cannot land
+  // after the new one's and leave the model showing the old VIPs.
+  void Activate(std::unique_ptr<netsetup::DrKeeper> keeper);
 
   conf::VipConfig config_;
   HealthModel& model_;
   std::unique_ptr<netsetup::DrKeeper> keeper_;  // only when managing
+  std::mutex publish_mutex_;                    // orders reports against Activate
+  const netsetup::DrKeeper* active_ = nullptr;  // guarded by publish_mutex_
   SteadyTime next_inspect_{};
 };
 
