@@ -19,6 +19,7 @@
 #include "health/listener_guard.h"
 #include "health/load_sampler.h"
 #include "health/probe_fleet.h"
+#include "health/peer_reader.h"
 #include "health/second_chance.h"
 #include "http/agent_check_server.h"
 #include "http/http_server.h"
@@ -193,10 +194,20 @@ int RunDaemon(conf::Config config, const DaemonOptions& options) {
     }
     arbiter = std::move(started).value();
   }
+  // The peers' verdicts, for second chance and max_down.
+  std::unique_ptr<PeerReader> peers;
+  if (!PeerServices(config).empty()) {
+    const std::vector<std::string> services = PeerServices(config);
+    const auto fresh = PeerPollingOf(config).Fresh();
+    peers = std::make_unique<PeerReader>(
+        config, [&model, services, fresh](const std::vector<PeerRead>& reads) {
+          model.SetPeerReads(services, reads, fresh, Clock::now());
+        });
+  }
   // With [second_chance]: packets this node cannot serve go to UP peers.
   std::unique_ptr<SecondChance> second_chance;
   if (config.second_chance) {
-    auto started = SecondChance::Start(config, model);
+    auto started = SecondChance::Start(config, model, *peers);
     if (!started) {
       spdlog::error("{}", started.error());
       return 1;

@@ -2,6 +2,7 @@
 
 #include "common/clock.h"
 #include "conf/config_loader.h"
+#include "health/peer_reader.h"
 #include "probes/probe_kinds.h"
 
 namespace rsagent::agent {
@@ -67,6 +68,12 @@ ReloadOutcome ReloadConfig(const std::string& config_path, HealthModel& model, P
   if (next.second_chance != current.second_chance || next.peers != current.peers) {
     // The tc program and its peer readers are set up once, at start.
     return Reject({"[second_chance] or [peer.*] changed: restart the agent to apply it"}, events);
+  }
+  if (PeerServices(next) != PeerServices(current)) {
+    // The peer readers' services are set at start; a new max_down value applies live.
+    return Reject({"max_down set on a service that had none, or removed: restart the agent to "
+                   "apply it"},
+                  events);
   }
   // VIPs first: a [vip] that cannot be applied rejects the whole reload
   // before any probe changes.

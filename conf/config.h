@@ -85,6 +85,9 @@ struct ServiceConfig {
   std::vector<std::string> probes;
   Role role = Role::kNone;  // writer/reader need a probe of a kind with roles (mysql)
   WeightConfig weight;
+  // The pool's panic threshold: at most this many of the group (this node
+  // and every [peer.NAME]) DOWN at once for failing probes; unset: off.
+  std::optional<int> max_down;
   friend bool operator==(const ServiceConfig&, const ServiceConfig&) = default;
 };
 
@@ -108,7 +111,8 @@ struct PairConfig {
 struct PeerConfig {
   std::string name;
   Endpoint agent;              // its health listener, "IP:PORT"
-  std::array<uint8_t, 6> mac{};  // on the interface facing the directors
+  // On the interface facing the directors; second chance needs it, max_down not.
+  std::optional<std::array<uint8_t, 6>> mac;
   friend bool operator==(const PeerConfig&, const PeerConfig&) = default;
 };
 

@@ -77,7 +77,8 @@ void ReadSections(const toml::table& root, ProbeKindReaders kinds, ErrorList* er
   }
 
   const size_t before_services = errors->size();
-  for (TableReader& table : reader.NamedTables("service")) {
+  std::vector<TableReader> service_tables = reader.NamedTables("service");
+  for (TableReader& table : service_tables) {
     config->services.push_back(ReadServiceSection(table, references));
   }
   if (const toml::node* node = reader.Node("pair")) {
@@ -91,6 +92,9 @@ void ReadSections(const toml::table& root, ProbeKindReaders kinds, ErrorList* er
   }
   for (TableReader& table : reader.NamedTables("peer")) {
     config->peers.push_back(ReadPeerSection(table));
+  }
+  for (size_t i = 0; i < service_tables.size(); ++i) {
+    CheckMaxDown(service_tables[i], config->services[i], config->peers.size());
   }
   if (const toml::node* node = reader.Node("second_chance")) {
     if (const toml::table* table = node->as_table()) {

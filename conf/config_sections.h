@@ -31,7 +31,12 @@ struct ServiceReferences {
   std::map<std::string, const ProbeKindReader*> probe_kinds;
   const std::vector<IpAddress>* vips = nullptr;  // null when [vip] had errors
 };
+// [peer.NAME] tables at most (SC_MAX_PEERS of netsetup/second_chance_maps.h).
+inline constexpr size_t kMaxPeers = 8;
+
 ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& references);
+// After the peers are read: max_down must leave someone to hold UP.
+void CheckMaxDown(TableReader& table, const ServiceConfig& service, size_t peers);
 
 // After the services: [pair] names one of them and its mysql probe (a probe
 // whose kind has a pair_server).

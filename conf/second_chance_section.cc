@@ -7,8 +7,6 @@
 namespace rsagent::conf {
 namespace {
 
-constexpr size_t kMaxPeers = 8;  // SC_MAX_PEERS of netsetup/second_chance_maps.h
-
 Result<std::array<uint8_t, 6>> ParseMac(std::string_view text) {
   std::array<unsigned, 6> parts{};
   char tail = 0;
@@ -31,8 +29,11 @@ PeerConfig ReadPeerSection(TableReader& table) {
   if (table.Require("agent", "the peer agent's health listener as \"IP:PORT\"")) {
     if (auto v = table.Parsed<Endpoint>("agent", Endpoint::Parse)) peer.agent = *v;
   }
-  if (table.Require("mac", "the peer's MAC address on the interface facing the directors")) {
-    if (auto v = table.Parsed<std::array<uint8_t, 6>>("mac", ParseMac)) peer.mac = *v;
+  if (table.Has("mac")) {
+    // A bad MAC is reported here; the placeholder only keeps [second_chance]
+    // from reporting it missing too (the config is rejected either way).
+    peer.mac =
+        table.Parsed<std::array<uint8_t, 6>>("mac", ParseMac).value_or(std::array<uint8_t, 6>{});
   }
   table.ReportUnknownKeys();
   return peer;
@@ -76,6 +77,13 @@ SecondChanceConfig ReadSecondChanceSection(TableReader& table, const Config& con
   if (sc.timeout > sc.poll) {
     table.ErrorAt(table.Node(table.Has("timeout") ? "timeout" : "poll")->source(),
                   table.KeyPath("timeout"), "must not exceed poll (one read at a time)");
+  }
+  for (const PeerConfig& peer : config.peers) {
+    if (!peer.mac) {
+      table.ErrorAtTable("[peer." + peer.name +
+                         "] has no `mac`: second chance hands packets to a peer's MAC address "
+                         "on the interface facing the directors");
+    }
   }
   if (config.peers.empty()) {
     table.ErrorAtTable("no [peer.NAME] table: second chance needs at least one peer to hand to");

@@ -120,8 +120,22 @@ ServiceConfig ReadServiceSection(TableReader& table, const ServiceReferences& re
   }
   ReadRole(table, references, &service);
   ReadWeight(table, &service.weight);
+  if (auto v = table.Integer("max_down", 1, kMaxPeers)) service.max_down = static_cast<int>(*v);
   table.ReportUnknownKeys();
   return service;
+}
+
+void CheckMaxDown(TableReader& table, const ServiceConfig& service, size_t peers) {
+  if (!service.max_down) return;
+  const toml::source_region where = table.Node("max_down")->source();
+  if (peers == 0) {
+    table.ErrorAt(where, table.KeyPath("max_down"),
+                  "needs [peer.NAME] tables: the group is this node and its peers");
+  } else if (static_cast<size_t>(*service.max_down) > peers) {
+    table.ErrorAt(where, table.KeyPath("max_down"),
+                  "must be less than the group's size (this node and " + std::to_string(peers) +
+                      (peers == 1 ? " peer" : " peers") + "), or nothing is ever held UP");
+  }
 }
 
 }  // namespace rsagent::conf

@@ -110,7 +110,7 @@ void HealthModel::FailNow(const std::string& probe, const std::string& reason, S
   ProbeState& state = it->second;
   state.failed_now_at = now;
   state.has_result = true;
-  state.last = probes::ProbeResult{.outcome = {.ok = false, .reason = reason}};
+  state.last = probes::ProbeResult{.outcome = {.ok = false, .reason = reason, .gone = true}};
   state.last_at = now;
   for (auto& verdict : state.verdicts) {
     if (verdict.hysteresis.ForceDown()) {
@@ -170,6 +170,23 @@ void HealthModel::SetLoad(LoadSample load, SteadyTime now) {
 void HealthModel::SetSecondChance(SecondChanceView view, SteadyTime now) {
   std::unique_lock lock(mu_);
   second_chance_ = std::move(view);
+  PublishLocked(now);
+  lock.unlock();
+  EmitPending();
+}
+
+void HealthModel::SetPeerReads(const std::vector<std::string>& services,
+                               const std::vector<PeerRead>& reads, std::chrono::milliseconds fresh,
+                               SteadyTime now) {
+  std::unique_lock lock(mu_);
+  pool_fresh_ = fresh;
+  for (size_t i = 0; i < services.size(); ++i) {
+    std::vector<PeerStanding>& peers = pool_peers_[services[i]];
+    peers.clear();
+    for (const PeerRead& read : reads) {
+      peers.push_back(i < read.services.size() ? read.services[i] : PeerStanding{});
+    }
+  }
   PublishLocked(now);
   lock.unlock();
   EmitPending();
@@ -264,6 +281,11 @@ void HealthModel::PublishLocked(SteadyTime now) {
     for (auto& verdict : state.verdicts) {
       VerdictView cv{.role = verdict.role, .up = verdict.hysteresis.up() && !stale, .stale = stale,
                    .transitions = verdict.transitions};
+      if (!cv.up && !stale && state.has_result) {
+        const auto role = state.last.roles.find(verdict.role);
+        cv.gone = verdict.role.empty() ? state.last.outcome.gone
+                                       : role != state.last.roles.end() && role->second.gone;
+      }
       // Since when the verdict shown is what it is: a flip of the hysteresis,
       // or staleness turning it DOWN (and a fresh result back UP).
       if (cv.up != verdict.shown_up) {
@@ -310,6 +332,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
     // Not the pair's writer: DOWN, and not healthy either (no override to lift).
     const bool pair_gated = config_.pair && config_.pair->service == service.name && !pair_writer_;
     if (pair_gated) add("pair: " + (pair_ ? pair_->reason : std::string("no round yet")), "pair");
+    view.causes.pair = pair_gated;
     if (auto it = overrides_.find(service.name); it != overrides_.end()) {
       view.admin = it->second;
       add(AdminStateName(it->second.state), AdminStateName(it->second.state));
@@ -329,6 +352,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
         add(what + ": " + (verdict ? verdict->reason : "unknown"),
             what + (verdict && verdict->stale ? " stale" : " down"));
         view.causes.probe = true;
+        if (!verdict || verdict->gone) view.causes.gone = true;
       }
     }
     if (service.vip) {
@@ -353,6 +377,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
     view.cause = causes;
 
     ServiceState& state = services_[service.name];
+    ApplyPool(service, view, state, now);
     if (state.since == WallTime{}) state.since = started_;
     if (state.up != view.up) {
       state.up = view.up;
@@ -378,6 +403,50 @@ void HealthModel::PublishLocked(SteadyTime now) {
     for (auto& event : changes_.Between(*current_, *snap)) pending_.push_back(std::move(event));
   }
   current_ = std::move(snap);
+}
+
+void HealthModel::ApplyPool(const conf::ServiceConfig& service, ServiceView& view,
+                            ServiceState& state, SteadyTime now) {
+  // Failing only when it comes from ok: a node that never passed (no result
+  // yet, a broken config) or was down for another reason is not held UP.
+  const bool failing =
+      !view.up && view.causes.OnlyFailingProbes() && state.pool != PoolState::kDown;
+  if (failing && state.pool != PoolState::kFailing) {
+    // The clock now, not `now` (a probe's finish, maybe earlier): readers
+    // get snapshots under mu_, so no GET begun after this can see the node
+    // ok any more; the threshold's safety rests on that (panic_threshold.h).
+    state.failing_since = Clock::now();
+    state.pool_down = false;
+  }
+  state.pool = view.up ? PoolState::kOk : failing ? PoolState::kFailing : PoolState::kDown;
+  view.pool = state.pool;
+  if (!failing || !service.max_down) return;
+
+  std::vector<PeerStanding> peers = pool_peers_[service.name];
+  peers.resize(config_.peers.size());  // unread peers: down, no evidence
+  const PanicDecision decision = DecidePanic({.max_down = *service.max_down,
+                                              .failing_since = state.failing_since,
+                                              .down = state.pool_down,
+                                              .now = now,
+                                              .fresh = pool_fresh_,
+                                              .peers = std::move(peers)});
+  const std::string group = std::to_string(config_.peers.size() + 1);
+  if (decision.hold) {
+    view.reason = "held UP by max_down " + std::to_string(*service.max_down) + " of " + group +
+                  ": " + std::to_string(decision.counted) + " of the " +
+                  std::to_string(decision.needed) + " peers needed " +
+                  (state.pool_down ? "serving" : "healthy") + " (" + view.reason + ")";
+    view.up = true;
+    view.held = true;
+    view.cause.clear();
+    view.causes = DownCauses{};
+    state.pool_down = false;
+  } else {
+    view.reason += "; max_down " + std::to_string(*service.max_down) + " of " + group +
+                   " allows it: " + std::to_string(decision.counted) + " peers " +
+                   (state.pool_down ? "serving" : "healthy");
+    state.pool_down = true;
+  }
 }
 
 }  // namespace rsagent::agent

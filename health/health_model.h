@@ -12,6 +12,7 @@
 
 #include "health/event.h"
 #include "health/hysteresis.h"
+#include "health/peer_reader.h"
 #include "health/snapshot.h"
 #include "health/state_changes.h"
 
@@ -43,6 +44,11 @@ class HealthModel {
   void SetLoad(LoadSample load, SteadyTime now);
   // With [second_chance]: the peers and counters for /status and /metrics.
   void SetSecondChance(SecondChanceView view, SteadyTime now);
+  // The peers' standings for the services with max_down (health/peer_reader.h):
+  // `reads[p].services[i]` is peer p's for `services[i]`; a read older than
+  // `fresh` is no evidence.
+  void SetPeerReads(const std::vector<std::string>& services, const std::vector<PeerRead>& reads,
+                    std::chrono::milliseconds fresh, SteadyTime now);
   // Re-evaluates time-dependent state (staleness) and republishes, with
   // every result recorded since the last publish.
   void Refresh(SteadyTime now);
@@ -80,6 +86,9 @@ class HealthModel {
     bool up = false;
     WallTime since;
     uint64_t transitions = 0;
+    PoolState pool = PoolState::kDown;  // as last published
+    SteadyTime failing_since{};         // of the current kFailing episode
+    bool pool_down = false;             // that episode went DOWN (max_down allowed it)
   };
 
   WallTime ToWall(SteadyTime t) const;
@@ -88,6 +97,10 @@ class HealthModel {
   void EmitPending();
   // Rebuilds the snapshot and queues the changes it shows; caller holds mu_.
   void PublishLocked(SteadyTime now);
+  // The pool's standing of a service just evaluated, and the panic
+  // threshold's hold (health/panic_threshold.h); caller holds mu_.
+  void ApplyPool(const conf::ServiceConfig& service, ServiceView& view, ServiceState& state,
+                 SteadyTime now);
 
   EventSink* events_;
   std::mutex emit_mu_;
@@ -108,6 +121,8 @@ class HealthModel {
   pair::PeerView pair_peer_;
   LoadSample load_;
   std::optional<SecondChanceView> second_chance_;
+  std::map<std::string, std::vector<PeerStanding>> pool_peers_;  // by service, per peer
+  std::chrono::milliseconds pool_fresh_{0};
   std::shared_ptr<const Snapshot> current_;
 };
 

@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "conf/config.h"
+#include "health/panic_threshold.h"
 #include "health/service_weight.h"
 #include "netsetup/dr_status.h"
 #include "pair/writer_report.h"
@@ -36,6 +37,7 @@ struct VerdictView {
   std::string role;
   bool up = false;
   bool stale = false;       // no result for too long: counts as DOWN
+  bool gone = false;        // DOWN because what it checks is not running (Outcome::gone)
   WallTime since;           // current state since
   uint64_t transitions = 0;
   std::string reason;       // of the last result (or why it is stale)
@@ -77,7 +79,14 @@ struct ProbeView {
 struct DownCauses {
   bool shutdown = false, drain = false, maint = false;  // intended
   bool probe = false, vip = false, arp = false;         // faults
+  bool gone = false;  // among the probe causes, a service that is not running
+  bool pair = false;  // not the [pair]'s writer
   bool Fault() const { return probe || vip || arp; }
+  // Failing probes and nothing else, none of them a dead service: what the
+  // pool's panic threshold may hold UP.
+  bool OnlyFailingProbes() const {
+    return probe && !gone && !pair && !shutdown && !drain && !maint && !vip && !arp;
+  }
 };
 
 struct ServiceView {
@@ -101,6 +110,11 @@ struct ServiceView {
   bool healthy = false;
   std::optional<uint64_t> connections;  // served connections on VIP:port; unset: not sampled
   Weight weight;                        // what the directors are asked for
+  // With max_down: how it stands for its peers (X-Rsagent-Pool), and whether
+  // the panic threshold holds it UP although its probes fail (`reason` says
+  // so and why they fail).
+  PoolState pool = PoolState::kDown;
+  bool held = false;
 };
 
 // The node's load as the daemon last sampled it (health/load_sampler.h).

@@ -40,7 +40,20 @@ void StateChanges::Services(const Snapshot& before, const Snapshot& after,
   for (size_t i = 0; i < after.services.size(); ++i) {
     const ServiceView& now = after.services[i];
     const ServiceView* was = FindBy(before.services, now.name, &ServiceView::name, i);
-    if (!was || was->up == now.up) continue;  // new (reload) or unchanged
+    if (!was) continue;  // new (reload)
+    if (was->held != now.held) {
+      // The panic threshold at work: a shared cause may be failing the pool.
+      out.push_back(Event{.level = now.held ? spdlog::level::warn : spdlog::level::info,
+                          .action = "service-held",
+                          .subject = "service " + now.name,
+                          .service = now.name,
+                          .vip = now.vip ? now.vip->ToString() : "",
+                          .from = was->held ? "held" : "not held",
+                          .to = now.held ? "held" : "not held",
+                          .reason = now.held ? now.reason : "max_down no longer holds it UP",
+                          .flood_bounded = true});
+    }
+    if (was->up == now.up) continue;
     // A DOWN that the operator asked for (drain, maint, stop) is news, not a
     // fault: info. A fault is a warning.
     const bool fault = !now.up && now.causes.Fault();

@@ -68,6 +68,8 @@ HttpResponse Route(const HttpRequest& request, const IpAddress& peer, const Snap
     // agent-check), and the weight to set (rsagent-check for keepalived's
     // misc_dynamic; 0 while drained, so the server stays in the pool).
     r.headers.emplace_back("X-Rsagent-Health", s->healthy ? "UP" : "DOWN");
+    // The peers' input to the panic threshold (health/panic_threshold.h).
+    r.headers.emplace_back("X-Rsagent-Pool", PoolStateName(s->pool));
     if (s->up) {
       r.headers.emplace_back("X-Rsagent-Weight", std::to_string(s->weight.absolute));
     } else if (s->healthy && s->admin.state == AdminState::kDrain) {

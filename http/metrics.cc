@@ -132,6 +132,10 @@ void AddServices(Exposition& e, const Snapshot& snap) {
             "1 for each kind of cause holding the service DOWN (full reason: /status, the log).",
             With(l, "cause", cause), on ? 1 : 0);
     }
+    e.Add("rsagent_service_held", "gauge",
+          "1 while the pool's panic threshold (max_down) holds the service UP although its "
+          "probes fail.",
+          l, s.held ? 1 : 0);
     e.Add("rsagent_service_weight", "gauge",
           "Weight the service asks its directors for (0 when not UP).", l, s.weight.absolute);
     e.Add("rsagent_service_weight_percent", "gauge",

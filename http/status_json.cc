@@ -74,6 +74,8 @@ nlohmann::json StatusJson(const Snapshot& snapshot, const std::string& version) 
          {"since", FormatWallTime(s.since)},
          {"transitions", s.transitions},
          {"healthy", s.healthy},
+         {"pool", PoolStateName(s.pool)},
+         {"held", s.held},
          {"connections", s.connections ? nlohmann::json(*s.connections) : nlohmann::json()},
          {"weight",
           {{"value", s.weight.absolute},

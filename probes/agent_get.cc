@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <memory>
+#include <string_view>
 
 #include "common/clock.h"
 
@@ -17,6 +19,24 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   const size_t n = size * count;
   if (body->size() + n > kMaxBody) return 0;  // aborts the transfer
   body->append(data, n);
+  return n;
+}
+
+// "Name: value\r\n" lines; a few dozen at most, each short.
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  const size_t n = size * count;
+  const std::string_view line(data, n);
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos || headers->size() >= 64) return n;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  (*headers)[name] = std::string(value);
   return n;
 }
 
@@ -42,6 +62,8 @@ Result<AgentAnswer> GetFromAgent(const std::string& url, SteadyTime deadline,
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &answer.headers);
   const CURLcode code = curl_easy_perform(c);
   if (code == CURLE_OPERATION_TIMEDOUT) return Error{"GET " + url + ": timed out"};
   if (code != CURLE_OK) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "common/clock.h"
@@ -14,6 +15,7 @@ namespace rsagent::probes {
 struct AgentAnswer {
   long status = 0;
   std::string body;
+  std::map<std::string, std::string> headers;  // names in lower case; the last of a name wins
 };
 
 Result<AgentAnswer> GetFromAgent(const std::string& url, SteadyTime deadline,

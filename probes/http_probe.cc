@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <mutex>
 
 #include "common/ip_address.h"
@@ -220,8 +221,11 @@ ProbeResult HttpProbe::Attempt(Clock::time_point deadline) {
   if (code == CURLE_COULDNT_CONNECT) {
     long os_error = 0;
     curl_easy_getinfo(t.curl, CURLINFO_OS_ERRNO, &os_error);
-    return Failed(start, "connect " + t.endpoint.ToString() + ": " +
-                             (os_error ? ErrnoText(static_cast<int>(os_error)) : t.error));
+    ProbeResult failed =
+        Failed(start, "connect " + t.endpoint.ToString() + ": " +
+                          (os_error ? ErrnoText(static_cast<int>(os_error)) : t.error));
+    failed.outcome.gone = os_error == ECONNREFUSED;
+    return failed;
   }
   if (code == CURLE_PEER_FAILED_VERIFICATION) {
     return Failed(start, std::string("TLS: certificate verify failed: ") + t.error);

@@ -26,6 +26,10 @@ struct Sample {
 struct Outcome {
   bool ok = false;
   std::string reason;  // one line; why it failed, or a short note when it passed
+  // Failed because what it checks is not running (connection refused, its
+  // listener destroyed): a dead service, never a shared cause that the
+  // pool's panic threshold (max_down) would hold UP.
+  bool gone = false;
 };
 
 struct ProbeResult {

@@ -19,6 +19,7 @@ struct TargetConnect {
   UniqueFd fd;
   bool connected = false;
   std::optional<std::string> error;
+  bool refused = false;  // nothing listens: the service is not running
 };
 
 }  // namespace
@@ -61,12 +62,16 @@ ProbeResult TcpProbe::Attempt(Clock::time_point deadline) {
         attempt.connected = true;
       } else {
         attempt.error = done.error();
+        attempt.refused = done.error() == ErrnoText(ECONNREFUSED);
       }
     }
   }
 
   for (size_t i = 0; i < attempts.size(); ++i) {
-    if (attempts[i].error) return Failed(start, targets_[i].ToString() + ": " + *attempts[i].error);
+    if (!attempts[i].error) continue;
+    ProbeResult failed = Failed(start, targets_[i].ToString() + ": " + *attempts[i].error);
+    failed.outcome.gone = attempts[i].refused;
+    return failed;
   }
   return Passed(start, std::to_string(targets_.size()) + " ports open");
 }

@@ -937,6 +937,37 @@ timeout = "1s"
                           HasSubstr("second_chance.timeout: must not exceed poll")));
 }
 
+TEST(LoadConfig, MaxDownCountsThisNodeAndItsPeers) {
+  const std::string peers = R"(
+[peer.D]
+agent = "192.168.1.11:9480"
+[peer.E]
+agent = "192.168.1.12:9480"
+)";
+  Config c = Load(std::string(kWebService) + "max_down = 2\n" + peers);
+  EXPECT_EQ(c.services[1].max_down, 2);  // [service.local], the last table before it
+  EXPECT_FALSE(c.services[0].max_down);
+  EXPECT_FALSE(c.peers[0].mac);  // a MAC only second chance needs
+  EXPECT_THAT(Errors(std::string(kWebService) + "max_down = 3\n" + peers),
+              ElementsAre(HasSubstr(":14:12: service.local.max_down: must be less than the "
+                                    "group's size (this node and 2 peers)")));
+  EXPECT_THAT(Errors(std::string(kWebService) + "max_down = 1\n"),
+              ElementsAre(HasSubstr("service.local.max_down: needs [peer.NAME] tables")));
+  EXPECT_THAT(Errors(std::string(kWebService) + "max_down = 0\n" + peers),
+              ElementsAre(HasSubstr("service.local.max_down:")));
+}
+
+TEST(LoadConfig, SecondChanceNeedsPeersWithMacs) {
+  EXPECT_THAT(Errors(std::string(kWebService) + R"(
+[peer.D]
+agent = "192.168.1.11:9480"
+[second_chance]
+interface = "eth0"
+services = ["web"]
+)"),
+              ElementsAre(HasSubstr("[peer.D] has no `mac`")));
+}
+
 TEST(LoadConfig, SecondChanceNeedsAPeer) {
   EXPECT_THAT(Errors(std::string(kWebService) + R"(
 [second_chance]

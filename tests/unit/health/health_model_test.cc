@@ -340,5 +340,96 @@ TEST_F(HealthModelTest, FailNowOfAnUnknownProbeChangesNothing) {
   EXPECT_EQ(Svc(m, "web").reason, "probe a: no result yet; probe b: no result yet");
 }
 
+// max_down: the pool's panic threshold (health/panic_threshold.h), three
+// nodes (this one and two peers), at most one DOWN for failing probes.
+class HealthModelPoolTest : public HealthModelTest {
+ protected:
+  HealthModelPoolTest() {
+    config_.probes = {TcpProbe("a", 1, 1)};
+    config_.services = {Service("web", {"a"})};
+    config_.services[0].max_down = 1;
+    config_.peers = {conf::PeerConfig{.name = "p1"}, conf::PeerConfig{.name = "p2"}};
+  }
+  // Both peers read now (after anything recorded so far), in these states.
+  void Peers(HealthModel& m, PoolState p1, PoolState p2, int at_ms) {
+    const SteadyTime read = std::chrono::steady_clock::now();
+    auto standing = [&](PoolState state) {
+      return PeerStanding{.state = state, .serving = state != PoolState::kDown,
+                          .read_started = read, .read_done = read};
+    };
+    m.SetPeerReads({"web"}, {{.services = {standing(p1)}}, {.services = {standing(p2)}}},
+                   milliseconds(60'000), At(at_ms));
+  }
+};
+
+TEST_F(HealthModelPoolTest, AFailingNodeIsHeldUpUntilEnoughPeersAreHealthy) {
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));
+  ASSERT_TRUE(Svc(m, "web").up);
+  EXPECT_EQ(Svc(m, "web").pool, PoolState::kOk);
+  m.Record("a", Fail("timed out after 500ms"), At(200));
+  // No read of the peers since the failure: no evidence they are healthy.
+  EXPECT_TRUE(Svc(m, "web").up);
+  EXPECT_TRUE(Svc(m, "web").held);
+  EXPECT_EQ(Svc(m, "web").pool, PoolState::kFailing);
+  EXPECT_EQ(Svc(m, "web").reason,
+            "held UP by max_down 1 of 3: 0 of the 2 peers needed healthy (probe a: timed out "
+            "after 500ms)");
+  EXPECT_EQ(Svc(m, "web").weight.absolute, 100);
+  Peers(m, PoolState::kOk, PoolState::kFailing, 250);  // one failing too: still held
+  EXPECT_TRUE(Svc(m, "web").held);
+  Peers(m, PoolState::kOk, PoolState::kOk, 300);
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_FALSE(Svc(m, "web").held);
+  EXPECT_EQ(Svc(m, "web").cause, "probe a down");
+  EXPECT_EQ(Svc(m, "web").reason,
+            "probe a: timed out after 500ms; max_down 1 of 3 allows it: 2 peers healthy");
+  // The peers fail after it and are held UP: it stays DOWN, the pool keeps two.
+  Peers(m, PoolState::kFailing, PoolState::kFailing, 350);
+  EXPECT_FALSE(Svc(m, "web").up);
+  // One of them is drained: too few would be left, back UP.
+  Peers(m, PoolState::kFailing, PoolState::kDown, 400);
+  EXPECT_TRUE(Svc(m, "web").held);
+  m.Record("a", Pass(), At(500));
+  EXPECT_TRUE(Svc(m, "web").up);
+  EXPECT_FALSE(Svc(m, "web").held);
+  EXPECT_EQ(Svc(m, "web").pool, PoolState::kOk);
+}
+
+TEST_F(HealthModelPoolTest, ADeadServiceAnOverrideOrNoResultYetIsNeverHeld) {
+  HealthModel m(config_, At(0));
+  EXPECT_FALSE(Svc(m, "web").up);  // no result yet: it never was ok
+  EXPECT_EQ(Svc(m, "web").pool, PoolState::kDown);
+  m.Record("a", Fail("timed out after 500ms"), At(50));
+  EXPECT_FALSE(Svc(m, "web").up);  // failing, but not from ok
+  m.Record("a", Pass(), At(100));
+  ASSERT_TRUE(Svc(m, "web").up);
+  probes::ProbeResult refused = Fail("127.0.0.1:80: connection refused");
+  refused.outcome.gone = true;
+  m.Record("a", refused, At(200));
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_EQ(Svc(m, "web").pool, PoolState::kDown);
+  m.Record("a", Pass(), At(300));
+  m.FailNow("a", "no listener on 127.0.0.1:80", At(400));
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_TRUE(Svc(m, "web").causes.gone);
+  m.Record("a", Pass(), At(500));
+  m.SetOverride("web", {.state = AdminState::kDrain}, At(600));
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_EQ(Svc(m, "web").pool, PoolState::kDown);
+  m.Record("a", Fail("timed out after 500ms"), At(700));  // drained and failing: still down
+  EXPECT_FALSE(Svc(m, "web").held);
+}
+
+TEST_F(HealthModelPoolTest, WithoutMaxDownNothingIsHeldButThePoolIsStillPublished) {
+  config_.services[0].max_down.reset();
+  HealthModel m(config_, At(0));
+  m.Record("a", Pass(), At(100));
+  m.Record("a", Fail("timed out after 500ms"), At(200));
+  EXPECT_FALSE(Svc(m, "web").up);
+  EXPECT_FALSE(Svc(m, "web").held);
+  EXPECT_EQ(Svc(m, "web").pool, PoolState::kFailing);
+}
+
 }  // namespace
 }  // namespace rsagent::agent

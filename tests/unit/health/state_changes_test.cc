@@ -152,5 +152,26 @@ TEST_F(StateChangesTest, AReloadThatKeepsAProbeKeepsItsStateSilently) {
   EXPECT_TRUE(rec_.Messages().empty());  // new ones start DOWN: not a change
 }
 
+TEST_F(StateChangesTest, BeingHeldUpByMaxDownIsOneWarningAndItsEndOneLine) {
+  config_.probes = {TcpProbe("nginx", 1, 1)};
+  config_.services[0].max_down = 1;
+  config_.peers = {conf::PeerConfig{.name = "d"}};
+  HealthModel m(config_, At(0), &rec_);
+  m.Record("nginx", Pass(), At(1000));
+  rec_.Messages();
+  m.Record("nginx", {.outcome = {false, "timed out after 500ms"}}, At(2000));
+  ASSERT_EQ(rec_.events.size(), 2u);
+  EXPECT_EQ(rec_.events[1].action, "service-held");
+  EXPECT_EQ(rec_.events[1].level, spdlog::level::warn);
+  EXPECT_THAT(rec_.Messages(),
+              ElementsAre("probe nginx UP -> DOWN (was UP for 1.0s): timed out after 500ms",
+                          "service web not held -> held: held UP by max_down 1 of 2: 0 of the "
+                          "1 peers needed healthy (probe nginx: timed out after 500ms)"));
+  m.Record("nginx", Pass(), At(3000));
+  EXPECT_THAT(rec_.Messages(),
+              ElementsAre("probe nginx DOWN -> UP (was DOWN for 1.0s): HTTP 200",
+                          "service web held -> not held: max_down no longer holds it UP"));
+}
+
 }  // namespace
 }  // namespace rsagent::agent

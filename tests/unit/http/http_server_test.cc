@@ -129,8 +129,11 @@ TEST_F(HttpServerTest, HaproxyStyleHttpCheck) {
 TEST_F(HttpServerTest, ServiceAnswersCarryHealthApartFromOverridesAndTheWeight) {
   auto snap = std::make_shared<Snapshot>();
   snap->services = {
-      ServiceView{
-          .name = "up", .up = true, .healthy = true, .weight = {.percent = 40, .absolute = 8}},
+      ServiceView{.name = "up",
+                  .up = true,
+                  .healthy = true,
+                  .weight = {.percent = 40, .absolute = 8},
+                  .pool = PoolState::kOk},
       ServiceView{.name = "drained",
                   .up = false,
                   .reason = "drain",
@@ -160,6 +163,8 @@ TEST_F(HttpServerTest, ServiceAnswersCarryHealthApartFromOverridesAndTheWeight) 
   const std::string maint = get("maint");
   EXPECT_NE(maint.find("X-Rsagent-Health: UP\r\n"), std::string::npos) << maint;
   EXPECT_EQ(maint.find("X-Rsagent-Weight"), std::string::npos) << maint;
+  EXPECT_NE(up.find("X-Rsagent-Pool: ok\r\n"), std::string::npos) << up;
+  EXPECT_NE(drained.find("X-Rsagent-Pool: down\r\n"), std::string::npos) << drained;
   const std::string broken = get("broken");
   EXPECT_NE(broken.find("X-Rsagent-Health: DOWN\r\n"), std::string::npos) << broken;
   EXPECT_EQ(broken.find("X-Rsagent-Weight"), std::string::npos) << broken;
