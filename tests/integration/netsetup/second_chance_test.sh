@@ -183,16 +183,24 @@ restore() {  # N...: nginx back on these, wait for the director to see all
   wait_until 20 director_has "1 2 3" || fail "the director did not get all servers back"
 }
 
+# The director keeps its pool as it is from here (a poll in progress ends
+# first) until thaw_director: new connections keep going to web1 whatever
+# happens to it.
+freeze_director() {
+  touch "$TMP/freeze"
+  sleep 1.2
+}
+thaw_director() { rm -f "$TMP/freeze"; }
+
 # CMD... with the director frozen from before it until 1 s after: one check
 # interval (keepalived's delay_loop) in which new connections still go to
 # web1, the same for both runs — else a poll right after the kill could leave
 # the run without a single connection sent to the dead server.
 with_director_lag() {
-  touch "$TMP/freeze"
-  sleep 1.2 # a poll in progress ends
+  freeze_director
   "$@"
   sleep 1
-  rm -f "$TMP/freeze"
+  thaw_director
 }
 
 # ---- off: plain DR ------------------------------------------------------
@@ -248,8 +256,7 @@ restore 1 2
 # ---- the agent killed -9 while its node forwards ------------------------
 start_stream agent 300
 sleep 2
-touch "$TMP/freeze"  # from here the director keeps sending to web1, whatever happens
-sleep 1.2            # a poll in progress ends
+freeze_director # for the whole phase: web1 keeps getting connections
 kill_web 1
 sleep 0.5
 t_agent=$(now_ms)
@@ -267,7 +274,7 @@ log "agent on web1 killed -9: after the heartbeat aged out $late_refused request
 lab_exec web1 tc filter show dev lp0 ingress | grep -q second_chance ||
   fail "the filter vanished with the agent (it should stay and step aside)"
 pass "agent killed -9 while forwarding: the program stepped aside (refused fast, none hung)"
-rm -f "$TMP/freeze"
+thaw_director
 start_agent 1
 wait_until 10 bash -c "ip netns exec ${LAB_NS[web1]} curl -s http://127.0.0.1:9480/status | grep -q connections_handed_over" ||
   fail "a new agent did not take over: $(tail -5 "$TMP/web1/agent.log")"
