@@ -8,6 +8,7 @@
 # (SO_REUSEPORT) changes nothing; coming back UP still takes `rise` passes.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/nginx.sh"
+source "$(dirname "$0")/../lib/agent.sh"
 require_root
 require_cmd nginx curl python3
 make_tmp
@@ -17,11 +18,7 @@ WATCH="$(dirname "$0")/kill_watch.py"
 
 write_config() {  # WATCH_LISTENER
   cat >"$TMP/rsagent.toml" <<CONF
-[agent]
-listen = "127.0.0.1:9480"
-shutdown_grace = "0s"
-state_dir = "$TMP/state"
-control_socket = "$TMP/control.sock"
+$(agent_table 127.0.0.1:9480 "$TMP")
 
 [probe.nginx]
 type = "http"

@@ -11,6 +11,7 @@
 # 127.0.0.1; a watcher samples the three /health/web every 20 ms.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/nginx.sh"
+source "$(dirname "$0")/../lib/agent.sh"
 require_root
 require_cmd nginx curl python3
 make_tmp
@@ -43,12 +44,9 @@ write_config() {  # NODE MAX_DOWN_LINE
   for p in "${NODES[@]}"; do
     [[ $p == "$n" ]] || peers+=$'\n'"[peer.$p]"$'\n'"agent = \"127.0.0.1:${AGENT_PORT[$p]}\""
   done
+  mkdir -p "$TMP/node-$n"
   cat >"$TMP/$n.toml" <<CONF
-[agent]
-listen = "127.0.0.1:${AGENT_PORT[$n]}"
-shutdown_grace = "0s"
-state_dir = "$TMP/state-$n"
-control_socket = "$TMP/control-$n.sock"
+$(agent_table "127.0.0.1:${AGENT_PORT[$n]}" "$TMP/node-$n")
 
 [probe.nginx]
 type = "http"

@@ -9,6 +9,7 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/nginx.sh"
 source "$(dirname "$0")/../lib/mariadb.sh"
+source "$(dirname "$0")/../lib/agent.sh"
 require_root
 require_cmd nginx mariadbd curl python3 stress-ng ionice
 make_tmp
@@ -26,11 +27,7 @@ ioprio=$(sed -n 's/^IOSchedulingPriority=//p' "$unit")
 # conf/examples: web-node's http probe (1s/500ms, rise 2, fall 2) and
 # db-node's mysql probe (1s/800ms, rise 3, fall 2).
 cat >"$TMP/rsagent.toml" <<CONF
-[agent]
-listen = "127.0.0.1:9480"
-shutdown_grace = "0s"
-state_dir = "$TMP/state"
-control_socket = "$TMP/control.sock"
+$(agent_table 127.0.0.1:9480 "$TMP")
 
 [probe.nginx]
 type = "http"
@@ -58,10 +55,8 @@ probes = ["mysql"]
 role = "writer"
 CONF
 mkdir -p "$TMP/state"
-start_bg "$NS" "$TMP/agent.log" nice -n "$nice" ionice -c 2 -n "$ioprio" "$RSAGENT" run -c "$TMP/rsagent.toml"
-AGENT_PID=$BG_PID
-wait_until 30 http_is "$NS" "http://127.0.0.1:9480/health" 200 ||
-  fail "never healthy: $(ip netns exec "$NS" curl -s http://127.0.0.1:9480/status | head -c 800)"
+run_agent "$NS" "$TMP/rsagent.toml" "$TMP/agent.log" http://127.0.0.1:9480/health \
+  nice -n "$nice" ionice -c 2 -n "$ioprio"
 
 status() { ip netns exec "$NS" curl -s -m 5 http://127.0.0.1:9480/status; }
 # Every DOWN verdict between two /status documents (probes, roles, services).

@@ -12,6 +12,30 @@ while True: s.accept()[0].close()
 ' "$2"
 }
 
+# agent_table LISTEN DIR: the [agent] table of a test agent listening on
+# LISTEN (IP:PORT), its state_dir and control socket under DIR, no
+# shutdown grace.
+agent_table() {
+  cat <<CONF
+[agent]
+listen = "$1"
+shutdown_grace = "0s"
+state_dir = "$2/state"
+control_socket = "$2/control.sock"
+CONF
+}
+
+# run_agent NS CONFIG LOG URL [PREFIX...] -> AGENT_PID: the agent started in
+# NS (behind PREFIX, e.g. nice), its kill registered, and URL answering 200.
+run_agent() {
+  local ns="$1" config="$2" logf="$3" url="$4"
+  shift 4
+  start_bg "$ns" "$logf" "$@" "$RSAGENT" run -c "$config"
+  AGENT_PID=$BG_PID
+  wait_until 30 http_is "$ns" "$url" 200 ||
+    fail "agent not UP at $url: $(tail -5 "$logf")"
+}
+
 # write_agent_config FILE STATE_DIR SOCKET SERVICE [EXTRA_TOML]: an agent on
 # 127.0.0.1:9480 whose one service SERVICE rests on a fast tcp probe of
 # 127.0.0.1:8080 (start_tcp_acceptor NS 8080).
