@@ -11,6 +11,7 @@
 #   mdb_stop NAME / mdb_kill NAME          graceful / SIGKILL
 #   mdb_restart NAME                       start again on the same datadir
 #   mdb_pair A B                           master-master, GTID + semi-sync
+#   MDB_EXTRA_CNF                          lines appended to every my.cnf written
 
 # Per-instance state, keyed by NAME.
 declare -A MDB_NS MDB_PID MDB_ADDR
@@ -49,6 +50,7 @@ relay_log_recovery = ON
 innodb_buffer_pool_size = 8M
 innodb_log_file_size = 4M
 performance_schema = OFF
+${MDB_EXTRA_CNF:-}
 EOF
 }
 

@@ -63,6 +63,13 @@ start_web() {  # NODE
 kill_web() { NGINX_PID="${WEB_PID[$1]}" kill_nginx; }
 
 start_dbs() {
+  # A director failover orphans the connections in flight: the client's
+  # next packets go to the new director, which has no flow for them, and
+  # the real server keeps its side ESTABLISHED and idle until wait_timeout
+  # (8 h by default) — long enough to hold every later switchover (the lab
+  # saw one from director_A_cut 108 s later). 30 s: every lab client is
+  # done with its connection in 15 s; the agents use theirs every second.
+  MDB_EXTRA_CNF="wait_timeout = 30"
   mdb_start E "${LAB_NS[E]}" 1 0.0.0.0
   mdb_start F "${LAB_NS[F]}" 2 0.0.0.0
   # They listen on every address (the VIP too, for DR) but replicate from
