@@ -1,5 +1,6 @@
 #include "agent/daemon.h"
 
+#include <algorithm>
 #include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -32,8 +33,12 @@ namespace {
 
 // Staleness is re-evaluated this often even when no probe reports.
 constexpr auto kRefreshEvery = std::chrono::milliseconds(250);
-// Connections and CPU pressure, for weights and rsagent_service_connections.
+// Connections and CPU pressure: every second while a weight depends on them,
+// else every 10 s for rsagent_service_connections and /status. A sock_diag
+// dump walks the kernel's whole TCP hash table (~3 ms here, however few
+// sockets match): once a second that alone cost 0.3 % of a core.
 constexpr int kLoadEveryRefreshes = 4;
+constexpr int kLoadIdleEveryRefreshes = 40;
 // Every 10 s the free pages inside the heap go back to the kernel: the
 // snapshot rebuilt at every refresh leaves freed blocks between live ones,
 // which malloc keeps resident (issue 16: RSS at 1,000 probes).
@@ -235,11 +240,15 @@ int RunDaemon(conf::Config config, const DaemonOptions& options) {
     std::string last_error;
     for (int tick = 0; !stop.stop_requested(); ++tick) {
       std::this_thread::sleep_for(kRefreshEvery);
-      if (tick % kLoadEveryRefreshes != 0) {
+      const auto current = model.Current();
+      const bool weights_need_load =
+          std::any_of(current->services.begin(), current->services.end(),
+                      [](const ServiceView& s) { return s.weighs_by_load; });
+      if (tick % (weights_need_load ? kLoadEveryRefreshes : kLoadIdleEveryRefreshes) != 0) {
         model.Refresh(Clock::now());
       } else {
         std::string error;
-        LoadSample load = SampleLoad(*model.Current(), kLoadTimeout, &error);
+        LoadSample load = SampleLoad(*current, kLoadTimeout, &error);
         if (!error.empty() && error != last_error) spdlog::warn("connection count: {}", error);
         last_error = error;
         model.SetLoad(std::move(load), Clock::now());

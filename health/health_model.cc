@@ -389,6 +389,7 @@ void HealthModel::PublishLocked(SteadyTime now) {
     if (auto it = load_.connections.find(service.name); it != load_.connections.end()) {
       view.connections = it->second;
     }
+    view.weighs_by_load = service.weight.by != conf::WeightBy::kNone;
     view.weight = ComputeWeight(
         service.weight,
         {.up = view.up,

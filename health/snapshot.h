@@ -109,6 +109,9 @@ struct ServiceView {
   // elsewhere (HAProxy's agent-check) checks over HTTP.
   bool healthy = false;
   std::optional<uint64_t> connections;  // served connections on VIP:port; unset: not sampled
+  // Its weight follows the node's load (weight_by): sampled every second,
+  // else every 10 s (the count in /status and /metrics).
+  bool weighs_by_load = false;
   Weight weight;                        // what the directors are asked for
   // With max_down: how it stands for its peers (X-Rsagent-Pool), and whether
   // the panic threshold holds it UP although its probes fail (`reason` says

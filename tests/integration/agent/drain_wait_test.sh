@@ -87,7 +87,8 @@ agent() { lab_exec web1 "$RSAGENT" "$@" -c "$d/rsagent.toml"; }
 # 1. The wait returns after the last of three connections closes.
 start_bg "${LAB_NS[client]}" "$TMP/hold1.out" python3 "$TMP/hold.py" 3 "$TMP/go1" 1.0 "$TMP/hold1.log"
 wait_until 10 grep -q '^open 3' "$TMP/hold1.log" || fail "holder did not connect: $(cat "$TMP/hold1.out")"
-wait_until 5 bash -c "[[ \$(ip netns exec ${LAB_NS[client]} curl -s -m 2 http://192.168.1.11:9480/metrics | grep -c '^rsagent_service_connections{service=\"web\"} 3') == 1 ]]" ||
+# The count is sampled every 10 s unless a weight follows the load (agent/daemon.cc).
+wait_until 15 bash -c "[[ \$(ip netns exec ${LAB_NS[client]} curl -s -m 2 http://192.168.1.11:9480/metrics | grep -c '^rsagent_service_connections{service=\"web\"} 3') == 1 ]]" ||
   fail "metrics do not count 3 connections: $(metric)"
 agent status | grep -E '^web +DOWN|^web +UP' | grep -q ' 3 ' || fail "status shows no count of 3: $(agent status)"
 pass "/metrics and status count the 3 held connections"
@@ -108,7 +109,7 @@ log "drain --wait returned $((t_return - t0)) ms after the drain, $late ms after
 ((late < 3000)) || fail "returned $late ms after the last close"
 grep -q 'web: 3 connections on 192.168.1.100:80' "$TMP/wait1.out" || fail "no progress line"
 grep -q 'drained: no connection left' "$TMP/wait1.out" || fail "no final line"
-wait_until 5 bash -c "[[ \$(ip netns exec ${LAB_NS[client]} curl -s -m 2 http://192.168.1.11:9480/metrics | grep -c '^rsagent_service_connections{service=\"web\"} 0') == 1 ]]" ||
+wait_until 15 bash -c "[[ \$(ip netns exec ${LAB_NS[client]} curl -s -m 2 http://192.168.1.11:9480/metrics | grep -c '^rsagent_service_connections{service=\"web\"} 0') == 1 ]]" ||
   fail "metrics still count connections: $(metric)"
 pass "drain --wait returned after the last of 3 connections closed ($late ms later)"
 echo "drain_wait_late_ms $late" >>"${RSAGENT_BENCH_OUT:-/dev/null}"
