@@ -101,6 +101,15 @@ std::string Octal(mode_t mode) {
   return buf;
 }
 
+// A directive's name as an error quotes it, bounded: the line may be
+// anything (fuzz.credentials found a 4 KiB one quoted whole).
+std::string DirectiveName(const std::string& line) {
+  constexpr size_t kShown = 40;
+  std::string name = line.substr(0, line.find_first_of(kSpace));
+  if (name.size() > kShown) name = name.substr(0, kShown) + "...";
+  return name;
+}
+
 }  // namespace
 
 Result<MysqlCredentials> ParseMysqlOptionFile(const std::string& text) {
@@ -116,11 +125,11 @@ Result<MysqlCredentials> ParseMysqlOptionFile(const std::string& text) {
       // mysys reads the named files; following them here would need the
       // same ownership and mode checks for each, so it is refused instead.
       if (line.starts_with("!include")) {
-        return Error{where + line.substr(0, line.find_first_of(kSpace)) +
+        return Error{where + DirectiveName(line) +
                      " is not supported in a credentials file: put user= and password= in "
                      "this file"};
       }
-      return Error{where + "unknown directive " + line.substr(0, line.find_first_of(kSpace))};
+      return Error{where + "unknown directive " + DirectiveName(line)};
     }
     if (line[0] == '[') {
       const size_t end = line.find(']');

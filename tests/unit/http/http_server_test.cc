@@ -408,6 +408,7 @@ TEST(HttpServerLoopTest, AnEpollErrorStopsTheAgentLoudly) {
 }
 
 TEST(HttpServerLoopTest, OutOfDescriptorsWithNothingToEvictPausesInsteadOfSpinning) {
+  RSAGENT_SKIP_WHEN_SANITIZED();
   // accept4 failing with EMFILE leaves the connection queued and the
   // listener readable: with no connection of its own to close, the loop
   // must not call accept4 again at once, over and over.

@@ -31,6 +31,12 @@ TEST(MysqlOptionFileTest, WithoutUserIsAnError) {
   EXPECT_EQ(c.error(), "no user= in its [client] (or [client-server], [client-mariadb]) group");
 }
 
+TEST(MysqlOptionFileTest, AnUnknownDirectiveIsQuotedBounded) {
+  auto c = ParseMysqlOptionFile("[client]\n!i" + std::string(4000, 'x') + "\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error(), "line 2: unknown directive !i" + std::string(38, 'x') + "...");
+}
+
 class MysqlCredentialsFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
