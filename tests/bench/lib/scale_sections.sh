@@ -218,26 +218,7 @@ CONF
 # down_count BEFORE AFTER -> DOWN verdicts between two /status documents
 # (probes, roles and services: each DOWN flip of a verdict that was UP).
 down_count() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-def verdicts(doc):
-    out = {}
-    for p in doc["probes"]:
-        out["probe " + p["name"]] = (p["up"], p["transitions"])
-        for role, r in p.get("roles", {}).items():
-            out["probe %s (%s)" % (p["name"], role)] = (r["up"], r["transitions"])
-    for s in doc["services"]:
-        out["service " + s["name"]] = (s["up"], s["transitions"])
-    return out
-before, after = verdicts(json.load(open(sys.argv[1]))), verdicts(json.load(open(sys.argv[2])))
-downs = 0
-for name, (up, t) in after.items():
-    was_up, t0 = before.get(name, (True, t))
-    flips = t - t0
-    # From UP, odd flips end DOWN: every second flip is a DOWN.
-    downs += (flips + 1) // 2 if was_up else flips // 2
-print(downs)
-PY
+  python3 "$SOURCE_DIR/tests/integration/lib/down_verdicts.py" "$1" "$2"
 }
 
 # max_delay_poll FILE: polls /status every 500 ms until killed, keeping the

@@ -60,28 +60,7 @@ run_agent "$NS" "$TMP/rsagent.toml" "$TMP/agent.log" http://127.0.0.1:9480/healt
 
 status() { ip netns exec "$NS" curl -s -m 5 http://127.0.0.1:9480/status; }
 # Every DOWN verdict between two /status documents (probes, roles, services).
-downs() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-def verdicts(doc):
-    out = {}
-    for p in doc["probes"]:
-        out["probe " + p["name"]] = (p["up"], p["transitions"])
-        for role, r in p.get("roles", {}).items():
-            out["probe %s (%s)" % (p["name"], role)] = (r["up"], r["transitions"])
-    for s in doc["services"]:
-        out["service " + s["name"]] = (s["up"], s["transitions"])
-    return out
-before, after = verdicts(json.load(open(sys.argv[1]))), verdicts(json.load(open(sys.argv[2])))
-n = 0
-for name, (up, t) in after.items():
-    flips = t - before[name][1]
-    if flips:
-        print(name, "flipped", flips, "time(s)", file=sys.stderr)
-    n += (flips + 1) // 2
-print(n)
-PY
-}
+downs() { python3 "$(dirname "$0")/../lib/down_verdicts.py" "$1" "$2"; }
 
 status >"$TMP/before.json"
 cores=$(nproc)
