@@ -49,38 +49,22 @@ bench_start_clustercheck() {
     fail "clustercheck responder did not answer 200: $(cat "$TMP/clustercheck.log")"
 }
 
-# bench_agent_config FILE PROFILE: the agent the director checks, watching
-# nginx (web) and db1 (writer and reader). PROFILE default keeps every probe
-# timing at its default; fast checks five times a second.
+# bench_agent_config FILE: the agent the director checks, watching nginx
+# (web) and db1 (writer and reader), every probe timing at its default.
+# The detection section starts agents of its own (lib/detection.sh).
 bench_agent_config() {
-  local file="$1" timing="" watch="watch_listener = false"
-  if [[ $2 == fast ]]; then
-    timing=$'interval = "200ms"\ntimeout = "150ms"\nrise = 2\nfall = 2'
-  fi
-  # event: default timings, nginx's listener watched (event-driven DOWN);
-  # the other profiles measure the probe schedule alone.
-  [[ $2 == event ]] && watch=""
+  local file="$1"
   cat >"$file" <<CONF
-[agent]
-listen = "127.0.0.1:$BENCH_AGENT_PORT"
-agent_check_listen = "127.0.0.1:$BENCH_AGENT_CHECK_PORT"
-allow = ["127.0.0.0/8"]
-state_dir = "$TMP/state"
-control_socket = "$TMP/control.sock"
-shutdown_grace = "0s"
-log_level = "warn"
+$(bench_agent_table)
 
 [probe.nginx]
 type = "http"
 url = "http://127.0.0.1:$BENCH_NGINX_PORT/"
-$timing
-$watch
 
 [probe.mysql]
 type = "mysql"
 socket = "$(mdb_sock db1)"
 replication_required = true
-$timing
 
 [service.web]
 port = 80
@@ -98,10 +82,30 @@ role = "reader"
 CONF
 }
 
+# bench_agent_table: the [agent] table of every agent the bench runs on the
+# health port.
+bench_agent_table() {
+  cat <<CONF
+[agent]
+listen = "127.0.0.1:$BENCH_AGENT_PORT"
+agent_check_listen = "127.0.0.1:$BENCH_AGENT_CHECK_PORT"
+allow = ["127.0.0.0/8"]
+state_dir = "$TMP/state"
+control_socket = "$TMP/control.sock"
+shutdown_grace = "0s"
+log_level = "warn"
+CONF
+}
+
 # bench_start_agent CONFIG: starts rsagent, waits for its first answer of
 # any kind; sets AGENT_PID and AGENT_FIRST_ANSWER_MS (start to first answer).
+# The port must be free before, and the answer must come from this process:
+# an agent left running would otherwise answer for it (and measure its own
+# config in place of CONFIG).
 bench_start_agent() {
   local t0 seen
+  [[ -z $(bench_port_owner) ]] ||
+    fail "port $BENCH_AGENT_PORT is already served ($(bench_port_owner)): stop that agent first"
   t0=$(now_ns)
   start_bg "$BENCH_NS" "$TMP/agent.log" "$RSAGENT" run -c "$1"
   AGENT_PID=$BG_PID
@@ -109,6 +113,14 @@ bench_start_agent() {
     --target "127.0.0.1:$BENCH_AGENT_PORT" --until any --interval-ms 1 --timeout-s 10) ||
     fail "rsagent did not answer: $(tail -5 "$TMP/agent.log")"
   AGENT_FIRST_ANSWER_MS=$(awk -v a="$(kv "$seen" seen_ns)" -v b="$t0" 'BEGIN { printf "%.1f", (a - b) / 1e6 }')
+  [[ $(bench_port_owner) == "$AGENT_PID" ]] ||
+    fail "port $BENCH_AGENT_PORT is served by pid $(bench_port_owner), not the agent just started ($AGENT_PID): $(tail -3 "$TMP/agent.log")"
+}
+
+# bench_port_owner -> the pid listening on BENCH_AGENT_PORT in the namespace.
+bench_port_owner() {
+  ip netns exec "$BENCH_NS" ss -Hltnp "sport = :$BENCH_AGENT_PORT" |
+    sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -1
 }
 
 bench_stop_agent() {
