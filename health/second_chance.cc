@@ -24,16 +24,16 @@ Result<std::unique_ptr<SecondChance>> SecondChance::Start(const conf::Config& co
                                                           HealthModel& model,
                                                           const PeerReader& peers) {
   const conf::SecondChanceConfig& sc = *config.second_chance;
-  auto program = netsetup::SecondChanceProgram::Attach(
-      {.interface = sc.interface, .max_flows = sc.max_flows, .max_age = sc.heartbeat_timeout});
-  if (!program) return Error{program.error()};
+  ASSIGN_OR_RETURN(
+      auto program,
+      netsetup::SecondChanceProgram::Attach(
+          {.interface = sc.interface, .max_flows = sc.max_flows, .max_age = sc.heartbeat_timeout}));
   for (size_t i = 0; i < config.peers.size(); ++i) {
-    if (Status s = (*program)->SetPeer(static_cast<int>(i), *config.peers[i].mac); !s) {
+    if (Status s = program->SetPeer(static_cast<int>(i), *config.peers[i].mac); !s) {
       return Error{"second chance: peer " + config.peers[i].name + ": " + s.error()};
     }
   }
-  std::unique_ptr<SecondChance> self(
-      new SecondChance(config, model, peers, std::move(program).value()));
+  std::unique_ptr<SecondChance> self(new SecondChance(config, model, peers, std::move(program)));
   self->thread_ = std::jthread([s = self.get()](std::stop_token stop) { s->Maintain(stop); });
   return self;
 }
@@ -68,7 +68,7 @@ void SecondChance::Maintain(std::stop_token stop) {
     }
     SecondChanceView view{.interface = sc.interface};
     auto counters = program_->Counters();
-    if (status.ok() && !counters) status = Error{counters.error()};
+    if (status.ok()) status = counters.status();
     for (size_t p = 0; p < peers.size(); ++p) {
       SecondChancePeerView pv{.name = config_.peers[p].name,
                               .agent = config_.peers[p].agent.ToString(),
