@@ -2,6 +2,7 @@
 
 #include <map>
 #include <ostream>
+#include <set>
 #include <thread>
 
 #include "cli/text_table.h"
@@ -55,9 +56,11 @@ int WaitForDrain(const std::vector<DrainTarget>& targets, const DrainWaitOptions
   // counted from when this wait first saw it ("≥" for those open at the start).
   std::map<uint64_t, Clock::time_point> first_seen;
   std::map<std::string, size_t> last_count;
+  std::set<uint64_t> named_silent;
   for (bool first = true;; first = false) {
     const Clock::time_point now = first ? start : Clock::now();
     std::vector<std::pair<const DrainTarget*, netsetup::TcpSocket>> open;
+    size_t silent = 0;  // open, but their clients stopped answering
     for (const DrainTarget& t : targets) {
       auto sockets =
           list({.states = netsetup::kServedStates, .local_address = t.vip, .local_port = t.port});
@@ -65,21 +68,38 @@ int WaitForDrain(const std::vector<DrainTarget>& targets, const DrainWaitOptions
         err << "rsagent drain: " << t.service << ": " << sockets.error() << "\n";
         return 1;
       }
+      // A client that stopped answering cannot write: named once, not waited for.
+      std::vector<netsetup::TcpSocket> served = *sockets;
+      std::erase_if(served, [&](const netsetup::TcpSocket& s) {
+        if (!netsetup::PeerStoppedAnswering(s, options.unanswered)) return false;
+        ++silent;
+        if (named_silent.insert(s.cookie).second) {
+          out << t.service << ": not waiting for " << s.peer.ToString() << " ("
+              << netsetup::TcpStateName(s.state) << "): the client stopped answering ("
+              << netsetup::Unanswered(s) << ", nothing from it for " << Human(s.unheard) << ")\n"
+              << std::flush;
+        }
+        return true;
+      });
       auto it = last_count.find(t.service);
-      if (it == last_count.end() || it->second != sockets->size()) {
-        out << t.service << ": " << sockets->size() << " connection"
-            << (sockets->size() == 1 ? "" : "s") << " on " << Describe(t) << " after "
+      if (it == last_count.end() || it->second != served.size()) {
+        out << t.service << ": " << served.size() << " connection"
+            << (served.size() == 1 ? "" : "s") << " on " << Describe(t) << " after "
             << Human(Since(start, now)) << "\n"
             << std::flush;
-        last_count[t.service] = sockets->size();
+        last_count[t.service] = served.size();
       }
-      for (const netsetup::TcpSocket& s : *sockets) {
+      for (const netsetup::TcpSocket& s : served) {
         first_seen.try_emplace(s.cookie, now);
         open.emplace_back(&t, s);
       }
     }
     if (open.empty()) {
-      out << "drained: no connection left after " << Human(Since(start, now)) << "\n";
+      out << "drained: no connection left after " << Human(Since(start, now));
+      if (silent > 0) {
+        out << " but " << silent << " whose client stopped answering";
+      }
+      out << "\n";
       return 0;
     }
     if (now - start >= options.timeout) {

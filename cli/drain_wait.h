@@ -25,6 +25,10 @@ struct DrainTarget {
 struct DrainWaitOptions {
   std::chrono::milliseconds timeout{5 * 60 * 1000};
   std::chrono::milliseconds poll{100};
+  // A connection whose client stopped answering (this side retransmits, and
+  // nothing came back for this long) does not hold the wait: that client
+  // cannot write. It is named in the output once.
+  std::chrono::milliseconds unanswered{5000};
 };
 
 // The sock_diag query, replaceable in tests.
@@ -32,8 +36,9 @@ using SocketLister =
     std::function<Result<std::vector<netsetup::TcpSocket>>(const netsetup::TcpSocketFilter&)>;
 SocketLister SockDiagLister();
 
-// 0: no target has a connection left; 1: the timeout passed (each remaining
-// connection listed: peer, age, idle, bytes) or a query failed.
+// 0: no target has a connection left but ones whose client stopped
+// answering; 1: the timeout passed (each remaining connection listed: peer,
+// age, idle, bytes) or a query failed.
 int WaitForDrain(const std::vector<DrainTarget>& targets, const DrainWaitOptions& options,
                  const SocketLister& list, std::ostream& out, std::ostream& err);
 

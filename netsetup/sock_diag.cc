@@ -82,6 +82,24 @@ IpAddress KernelAddress(int family, const uint32_t* words) {
 
 }  // namespace
 
+bool PeerStoppedAnswering(const TcpSocket& socket, std::chrono::milliseconds silent_for) {
+  return socket.has_info && (socket.retransmits > 0 || socket.probes > 0) &&
+         socket.unheard >= silent_for;
+}
+
+std::string Unanswered(const TcpSocket& socket) {
+  std::string text;
+  if (socket.retransmits > 0) {
+    text = std::to_string(socket.retransmits) + " retransmission timeout" +
+           (socket.retransmits == 1 ? "" : "s");
+  }
+  if (socket.probes > 0) {
+    text += (text.empty() ? "" : " and ") + std::to_string(socket.probes) +
+            " window/keepalive probe" + (socket.probes == 1 ? "" : "s");
+  }
+  return text;
+}
+
 TcpSocket ParseTcpSocket(const nlmsghdr* nlh) {
   const auto* msg = reinterpret_cast<const inet_diag_msg*>(NLMSG_DATA(nlh));
   TcpSocket s;
@@ -112,6 +130,7 @@ TcpSocket ParseTcpSocket(const nlmsghdr* nlh) {
     s.bytes_acked = info.tcpi_bytes_acked;
     s.idle = milliseconds(std::min(info.tcpi_last_data_recv, info.tcpi_last_data_sent));
     s.retransmits = info.tcpi_retransmits;
+    s.probes = info.tcpi_probes;
     s.unheard = milliseconds(info.tcpi_last_ack_recv);
   }
   return s;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/ip_address.h"
@@ -66,13 +67,29 @@ struct TcpSocket {
   uint64_t bytes_received = 0;
   uint64_t bytes_acked = 0;           // sent and acknowledged by the peer
   std::chrono::milliseconds idle{0};  // since data last moved either way
-  // Timeouts in a row the peer answered nothing to (tcpi_retransmits), and
-  // the time since it last sent anything, an ACK included: a peer that stays
-  // silent while this side retransmits cannot be reached (e.g. a director
-  // that dropped the flow: in DR the real server never learns of it).
+  // Timeouts in a row the peer answered nothing to (tcpi_retransmits), probes
+  // it left unanswered (tcpi_probes: of its closed receive window, or
+  // keepalive), and the time since it last sent anything, an ACK included: a
+  // peer that stays silent while this side retransmits or probes cannot be
+  // reached (e.g. a director that dropped the flow: in DR the real server
+  // never learns of it).
   uint8_t retransmits = 0;
+  uint8_t probes = 0;
   std::chrono::milliseconds unheard{0};
 };
+
+// Whether this side has been retransmitting or probing while the peer sent
+// nothing, not even an ACK, for at least `silent_for`: the peer cannot be
+// reached, so it cannot write either (in DR, a flow the director dropped or a
+// client that vanished: the server keeps it for up to tcp_retries2, ~15
+// min). An idle connection with nothing unacknowledged is never one, nor a
+// slow reader (it acknowledges the probes of its closed window): they may
+// still write.
+bool PeerStoppedAnswering(const TcpSocket& socket, std::chrono::milliseconds silent_for);
+
+// What went unanswered, for messages: "6 retransmission timeouts",
+// "3 window/keepalive probes", or both joined by "and".
+std::string Unanswered(const TcpSocket& socket);
 
 // One SOCK_DIAG_BY_FAMILY message (a dump's answer or a destroy report;
 // nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) as a socket.

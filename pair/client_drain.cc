@@ -33,16 +33,6 @@ std::string Connections(const std::vector<netsetup::TcpSocket>& open) {
   return text;
 }
 
-// A connection this server has been retransmitting on while its client
-// sent nothing for `quiet`: the client cannot be reached, so it cannot write
-// either. In DR this is what a flow the director dropped (e.g. rescheduled
-// by expire_nodest_conn) leaves behind: the server keeps it ESTABLISHED,
-// retransmitting, for up to tcp_retries2 (~15 min), and waiting for it would
-// refuse every switchover meanwhile.
-bool Unreachable(const netsetup::TcpSocket& s, milliseconds quiet) {
-  return s.has_info && s.retransmits > 0 && s.unheard >= quiet;
-}
-
 }  // namespace
 
 ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clients,
@@ -61,7 +51,7 @@ ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clie
     }
     std::vector<netsetup::TcpSocket> live = *open;
     std::erase_if(live, [&](const netsetup::TcpSocket& s) {
-      if (!Unreachable(s, quiet)) return false;
+      if (!netsetup::PeerStoppedAnswering(s, quiet)) return false;
       unreachable = s;
       return true;
     });
@@ -77,9 +67,10 @@ ClientDrain WaitForClientsGone(const ClientDrainWait& wait, const Endpoint& clie
                   Ms(last_seen - start) + " in)";
       }
       if (unreachable) {
-        detail += "; ignored a connection whose client stopped answering: " +
-                  Describe(*unreachable) + ", " + std::to_string(unreachable->retransmits) +
-                  " retransmission timeouts, nothing from it for " + Ms(unreachable->unheard);
+        detail +=
+            "; ignored a connection whose client stopped answering: " + Describe(*unreachable) +
+            ", " + netsetup::Unanswered(*unreachable) + ", nothing from it for " +
+            Ms(unreachable->unheard);
       }
       return {true, detail};
     }

@@ -3,6 +3,8 @@
 # VIP on a real nginx; the wait returns only after the last one has closed
 # (exit 0), and with --timeout it lists the ones still open (exit 1). The
 # agent's status and /metrics show the live count (rsagent_service_connections).
+# A client that vanishes mid-download (nginx retransmitting to it, nothing
+# heard back) does not hold the wait: it is named, and the wait returns.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/nginx.sh"
@@ -22,7 +24,11 @@ write_nginx_conf "$d" "
     listen 80;
     keepalive_timeout 300s;
     keepalive_requests 1000;
-    location = / { return 200 \"web1\\n\"; }"
+    location = / { return 200 \"web1\\n\"; }
+    location = /big { root $d/www; }"
+# A sparse file: a download that lasts, for the client that vanishes (4.).
+mkdir -p "$d/www"
+truncate -s 1G "$d/www/big"
 start_bg "${LAB_NS[web1]}" "$d/stdout" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
 cat >"$d/rsagent.toml" <<CONF
 [agent]
@@ -139,3 +145,44 @@ rc=0
 agent drain web --timeout 5s >/dev/null 2>&1 || rc=$?
 ((rc == 2)) || fail "--timeout without --wait exited $rc, not 2 (usage)"
 pass "--wait with undrain and --timeout without --wait are usage errors"
+
+# 4. A client that vanished mid-download: nginx retransmits to it and hears
+# nothing back; it cannot write, so it does not hold the wait, which names it.
+agent undrain web >/dev/null || fail "undrain failed"
+wait_until 5 http_is "${LAB_NS[client]}" "http://192.168.1.11:9480/health/web" 200 || fail "web not UP again"
+# Reads slower than nginx sends (16 KiB every 2 ms): when the client
+# vanishes nginx has data in flight (retransmitted) or a closed window to
+# probe, and either goes unanswered. Bounded to 60 s.
+cat >"$TMP/download.py" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("192.168.1.100", 80), timeout=5)
+s.sendall(b"GET /big HTTP/1.1\r\nHost: vip\r\n\r\n")
+got, deadline = 0, time.time() + 60
+s.settimeout(1)
+while time.time() < deadline:
+    try:
+        chunk = s.recv(16384)
+    except socket.timeout:
+        continue
+    if not chunk:
+        break
+    if got < 1 << 20 <= got + len(chunk):
+        open(sys.argv[1], "a").write("reading\n")
+    got += len(chunk)
+    time.sleep(0.002)
+PY
+start_bg "${LAB_NS[client]}" "$TMP/download.out" python3 "$TMP/download.py" "$TMP/download.log"
+wait_until 10 grep -q reading "$TMP/download.log" || fail "the download did not start: $(cat "$TMP/download.out")"
+# The client vanishes: its link goes down, nothing it sends or receives moves.
+ip -n "${LAB_NS[client]}" link set "$LAB_IFACE" down
+rc=0
+agent drain web --wait --timeout 30s >"$TMP/wait4.out" 2>&1 || rc=$?
+cat "$TMP/wait4.out" >&2
+((rc == 0)) || fail "drain --wait exited $rc with only a vanished client left"
+grep -qE '^web: not waiting for 192\.168\.1\.50:[0-9]+ \(ESTABLISHED\): the client stopped answering \([0-9]+ (retransmission timeouts?|window/keepalive probes?)( and [0-9]+ window/keepalive probes?)?, nothing from it for [0-9.]+s\)$' "$TMP/wait4.out" ||
+  fail "the vanished client is not named"
+grep -q 'drained: no connection left after .* but 1 whose client stopped answering' "$TMP/wait4.out" ||
+  fail "the final line does not say one was left"
+ss_out=$(lab_exec web1 ss -tnH state established "( sport = :80 )")
+grep -q '192.168.1.50:' <<<"$ss_out" || fail "the vanished client's connection had closed: not what was tested"
+pass "a client that vanished mid-download is named and does not hold drain --wait"

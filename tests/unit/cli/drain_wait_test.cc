@@ -93,5 +93,96 @@ TEST(WaitForDrainTest, EveryTargetMustBeEmpty) {
   EXPECT_NE(out.str().find("db: 1 connection on *:3306"), std::string::npos) << out.str();
 }
 
+// What a client that vanished leaves: the server retransmits to it and has
+// heard nothing, not even an ACK, for `unheard`.
+TcpSocket Silent(uint64_t cookie, const char* peer, milliseconds unheard) {
+  TcpSocket s = Conn(cookie, peer);
+  s.retransmits = 5;
+  s.unheard = unheard;
+  return s;
+}
+
+struct WaitRun {
+  int exit_code = -1;
+  std::string out;
+  size_t queries = 0;
+};
+
+// WaitForDrain on web against a lister answering `script` round by round
+// (the last round repeats).
+WaitRun WaitOn(const std::vector<std::vector<TcpSocket>>& script, milliseconds timeout) {
+  WaitRun run;
+  auto lister = [&](const TcpSocketFilter&) -> Result<std::vector<TcpSocket>> {
+    return script[std::min(run.queries++, script.size() - 1)];
+  };
+  std::ostringstream out, err;
+  run.exit_code =
+      WaitForDrain({kWeb}, {.timeout = timeout, .poll = milliseconds(1)}, lister, out, err);
+  run.out = out.str();
+  EXPECT_EQ(err.str(), "");
+  return run;
+}
+
+TEST(WaitForDrainTest, AClientThatStoppedAnsweringDoesNotHoldTheWait) {
+  const WaitRun run =
+      WaitOn({{Silent(1, "10.0.0.1:5000", milliseconds(12300)), Conn(2, "10.0.0.2:5001")},
+              {Silent(1, "10.0.0.1:5000", milliseconds(12400)), Conn(2, "10.0.0.2:5001")},
+              {Silent(1, "10.0.0.1:5000", milliseconds(12500))}},
+             milliseconds(5000));
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.queries, 3u);
+  const std::string named =
+      "web: not waiting for 10.0.0.1:5000 (ESTABLISHED): the client stopped answering (5 "
+      "retransmission timeouts, nothing from it for 12.3s)";
+  EXPECT_NE(run.out.find(named), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find(named), run.out.rfind(named)) << "named once\n" << run.out;
+  EXPECT_NE(run.out.find("web: 1 connection on 192.168.1.100:80"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("drained: no connection left after"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("but 1 whose client stopped answering"), std::string::npos) << run.out;
+}
+
+TEST(WaitForDrainTest, AClientThatLeftItsWindowClosedDoesNotHoldTheWait) {
+  // It stopped reading and then vanished: the server's probes of its closed
+  // window go unanswered.
+  TcpSocket gone = Conn(1, "10.0.0.1:5000");
+  gone.probes = 4;
+  gone.unheard = milliseconds(9000);
+  const WaitRun run = WaitOn({{gone}}, milliseconds(5000));
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("stopped answering (4 window/keepalive probes, nothing from it for 9.0s)"),
+            std::string::npos)
+      << run.out;
+}
+
+TEST(WaitForDrainTest, ASlowOrIdleClientStillHoldsTheWait) {
+  // Retransmitting but heard from recently (a lossy path), silent but with
+  // nothing to acknowledge (an idle keep-alive), no tcp_info, and a slow
+  // reader acknowledging the probes of its closed window: all may still write.
+  TcpSocket lossy = Silent(1, "10.0.0.1:5000", milliseconds(4000));
+  TcpSocket idle = Conn(2, "10.0.0.2:5001");
+  idle.unheard = milliseconds(60000);
+  TcpSocket no_info = Silent(3, "10.0.0.3:5002", milliseconds(60000));
+  no_info.has_info = false;
+  TcpSocket slow_reader = Conn(4, "10.0.0.4:5003");
+  slow_reader.probes = 1;
+  slow_reader.unheard = milliseconds(200);
+  const WaitRun run = WaitOn({{lossy, idle, no_info, slow_reader}}, milliseconds(30));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.out.find("not waiting for"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("4 connections still open"), std::string::npos) << run.out;
+}
+
+TEST(WaitForDrainTest, AClientThatAnswersAgainHoldsTheWaitAgain) {
+  TcpSocket back = Conn(1, "10.0.0.1:5000");  // its ACK arrived: retransmits reset
+  const WaitRun run =
+      WaitOn({{Silent(1, "10.0.0.1:5000", milliseconds(6000)), Conn(2, "10.0.0.2:5001")}, {back}},
+             milliseconds(30));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.out.find("web: not waiting for 10.0.0.1:5000"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("1 connection still open"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("10.0.0.1:5000", run.out.find("still open")), std::string::npos)
+      << run.out;
+}
+
 }  // namespace
 }  // namespace rsagent::agent

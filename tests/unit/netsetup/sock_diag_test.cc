@@ -177,5 +177,23 @@ TEST(SockDiagTest, AnyAddressListsBothFamilies) {
   EXPECT_EQ(List({Bit(TcpState::kListen), Ip("::1"), port6}).size(), 1u);
 }
 
+TEST(SockDiagTest, APeerStoppedAnsweringOnlyWhileRetransmittingUnheard) {
+  TcpSocket s;
+  s.has_info = true;
+  s.retransmits = 3;
+  s.unheard = milliseconds(5000);
+  EXPECT_TRUE(PeerStoppedAnswering(s, milliseconds(5000)));
+  EXPECT_FALSE(PeerStoppedAnswering(s, milliseconds(5001))) << "heard from too recently";
+  s.retransmits = 0;  // an idle connection: nothing waits for the peer's ACK
+  EXPECT_FALSE(PeerStoppedAnswering(s, milliseconds(1000)));
+  s.probes = 2;  // probes of a closed window or keepalives, unanswered
+  EXPECT_TRUE(PeerStoppedAnswering(s, milliseconds(1000)));
+  EXPECT_EQ(Unanswered(s), "2 window/keepalive probes");
+  s.retransmits = 1;
+  EXPECT_EQ(Unanswered(s), "1 retransmission timeout and 2 window/keepalive probes");
+  s.has_info = false;  // no tcp_info: nothing known, so it counts
+  EXPECT_FALSE(PeerStoppedAnswering(s, milliseconds(1000)));
+}
+
 }  // namespace
 }  // namespace rsagent::netsetup
