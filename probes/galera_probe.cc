@@ -33,9 +33,11 @@ GaleraProbeSpec GaleraProbeSpec::Read(conf::TableReader& table) {
 }
 
 GaleraProbe::GaleraProbe(GaleraProbeSpec spec)
-    : spec_(std::move(spec)),
-      connection_(MysqlTarget{spec_.socket, spec_.address}, std::nullopt,
-                  ProbeReconnectBackoff()) {}
+    : GaleraProbe(spec, MakeMysqlSession(MysqlTarget{spec.socket, spec.address}, spec.credentials,
+                                         ProbeReconnectBackoff())) {}
+
+GaleraProbe::GaleraProbe(GaleraProbeSpec spec, std::unique_ptr<MysqlSession> session)
+    : spec_(std::move(spec)), session_(std::move(session)) {}
 
 ProbeResult GaleraProbe::Attempt(Clock::time_point deadline) {
   const Clock::time_point start = Clock::now();
@@ -45,24 +47,24 @@ ProbeResult GaleraProbe::Attempt(Clock::time_point deadline) {
   result.roles["writer"] = EvaluateGaleraWriter(facts, spec_);
   result.roles["reader"] = reader;
   ReportGaleraFacts(facts, &result);
-  result.details["connects"] = std::to_string(connection_.connects());
+  result.details["connects"] = std::to_string(session_->connects());
   return result;
 }
 
 GaleraFacts GaleraProbe::Gather(Clock::time_point deadline) {
   GaleraFacts facts;
-  if (Status alive = EnsureAnswering(connection_, spec_.credentials, deadline); !alive.ok()) {
+  if (Status alive = session_->EnsureAnswering(deadline); !alive.ok()) {
     facts.error = alive.error();
     return facts;
   }
   facts.answers = true;
-  facts.version = connection_.server_version();
-  auto status = connection_.Query(kStatusStatement, deadline);
+  facts.version = session_->server_version();
+  auto status = session_->Query(kStatusStatement, deadline);
   if (!status.ok()) {
     facts.error = status.error();
     return facts;
   }
-  auto variables = connection_.Query(kVariablesStatement, deadline);
+  auto variables = session_->Query(kVariablesStatement, deadline);
   if (!variables.ok()) {
     facts.error = variables.error();
     return facts;

@@ -1,17 +1,17 @@
 // The galera probe: a Galera node's wsrep status and settings from one
-// persistent connection (the mysql probe's, mysql_connection.h), turned into
-// the "writer"/"reader" verdicts of galera_roles.h. Two statements per run,
-// no privilege needed beyond USAGE.
+// persistent connection (a MysqlSession, mysql_session.h), turned into the
+// "writer"/"reader" verdicts of galera_roles.h. Two statements per run, no
+// privilege needed beyond USAGE.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "common/result.h"
 #include "common/ip_address.h"
+#include "common/result.h"
 #include "probes/galera_facts.h"
-#include "probes/mysql_connection.h"
+#include "probes/mysql_session.h"
 #include "probes/probe.h"
 
 namespace rsagent::conf {
@@ -34,7 +34,8 @@ struct GaleraProbeSpec {
 
 class GaleraProbe : public Probe {
  public:
-  explicit GaleraProbe(GaleraProbeSpec spec);
+  explicit GaleraProbe(GaleraProbeSpec spec);  // on a real connection to spec's server
+  GaleraProbe(GaleraProbeSpec spec, std::unique_ptr<MysqlSession> session);
 
   ProbeResult Attempt(Clock::time_point deadline) override;
 
@@ -42,7 +43,7 @@ class GaleraProbe : public Probe {
   GaleraFacts Gather(Clock::time_point deadline);
 
   GaleraProbeSpec spec_;
-  MysqlConnection connection_;
+  std::unique_ptr<MysqlSession> session_;
 };
 
 }  // namespace rsagent::probes

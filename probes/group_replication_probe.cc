@@ -40,9 +40,12 @@ GroupReplicationProbeSpec GroupReplicationProbeSpec::Read(conf::TableReader& tab
 }
 
 GroupReplicationProbe::GroupReplicationProbe(GroupReplicationProbeSpec spec)
-    : spec_(std::move(spec)),
-      connection_(MysqlTarget{spec_.socket, spec_.address}, std::nullopt,
-                  ProbeReconnectBackoff()) {}
+    : GroupReplicationProbe(spec, MakeMysqlSession(MysqlTarget{spec.socket, spec.address},
+                                                   spec.credentials, ProbeReconnectBackoff())) {}
+
+GroupReplicationProbe::GroupReplicationProbe(GroupReplicationProbeSpec spec,
+                                             std::unique_ptr<MysqlSession> session)
+    : spec_(std::move(spec)), session_(std::move(session)) {}
 
 ProbeResult GroupReplicationProbe::Attempt(Clock::time_point deadline) {
   const Clock::time_point start = Clock::now();
@@ -52,18 +55,18 @@ ProbeResult GroupReplicationProbe::Attempt(Clock::time_point deadline) {
   result.roles["writer"] = EvaluateGroupWriter(facts);
   result.roles["reader"] = EvaluateGroupReader(facts, spec_);
   ReportGroupReplicationFacts(facts, &result);
-  result.details["connects"] = std::to_string(connection_.connects());
+  result.details["connects"] = std::to_string(session_->connects());
   return result;
 }
 
 GroupReplicationFacts GroupReplicationProbe::Gather(Clock::time_point deadline) {
   GroupReplicationFacts facts;
-  if (Status alive = EnsureAnswering(connection_, spec_.credentials, deadline); !alive.ok()) {
+  if (Status alive = session_->EnsureAnswering(deadline); !alive.ok()) {
     facts.error = alive.error();
     return facts;
   }
   facts.answers = true;
-  facts.version = connection_.server_version();
+  facts.version = session_->server_version();
   if (Status read = ReadGroup(deadline, &facts); !read.ok()) facts.error = read.error();
   return facts;
 }
@@ -77,8 +80,8 @@ Status GroupReplicationProbe::ReadGroup(Clock::time_point deadline, GroupReplica
 
 Result<std::vector<MysqlRow>> GroupReplicationProbe::Query(const char* sql, std::string_view table,
                                                            Clock::time_point deadline) {
-  auto rows = connection_.Query(sql, deadline);
-  if (!rows.ok() && !table.empty() && IsPrivilegeError(connection_.last_error_code())) {
+  auto rows = session_->Query(sql, deadline);
+  if (!rows.ok() && !table.empty() && IsPrivilegeError(session_->last_error_code())) {
     // Unknown, not "not a member": the user may not look.
     return Error{"group state unknown: " + rows.error() + " (GRANT SELECT ON performance_schema." +
                  std::string(table) + " TO the probe's user; docs/mysql.md \"Minimal grants\")"};

@@ -1,11 +1,12 @@
 // The group_replication probe: a MySQL Group Replication member (InnoDB
 // Cluster) judged from performance_schema — the group as this member sees it
-// and its own queues — over one persistent connection (the mysql probe's,
-// mysql_connection.h), turned into the "writer"/"reader" verdicts of
+// and its own queues — over one persistent connection (a MysqlSession,
+// mysql_session.h), turned into the "writer"/"reader" verdicts of
 // group_replication_roles.h. Three statements per run.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +15,7 @@
 #include "common/ip_address.h"
 #include "common/result.h"
 #include "probes/group_replication_facts.h"
-#include "probes/mysql_connection.h"
+#include "probes/mysql_session.h"
 #include "probes/probe.h"
 
 namespace rsagent::conf {
@@ -39,7 +40,8 @@ struct GroupReplicationProbeSpec {
 
 class GroupReplicationProbe : public Probe {
  public:
-  explicit GroupReplicationProbe(GroupReplicationProbeSpec spec);
+  explicit GroupReplicationProbe(GroupReplicationProbeSpec spec);  // on a real connection
+  GroupReplicationProbe(GroupReplicationProbeSpec spec, std::unique_ptr<MysqlSession> session);
 
   ProbeResult Attempt(Clock::time_point deadline) override;
 
@@ -51,7 +53,7 @@ class GroupReplicationProbe : public Probe {
                                       Clock::time_point deadline);
 
   GroupReplicationProbeSpec spec_;
-  MysqlConnection connection_;
+  std::unique_ptr<MysqlSession> session_;
 };
 
 }  // namespace rsagent::probes

@@ -14,61 +14,20 @@
 
 #include "common/clock.h"
 #include "probes/mysql_session.h"
+#include "tests/unit/probes/fake_mysql_session.h"
+#include "tests/unit/probes/fake_session_probe_fixture.h"
 
 namespace rsagent::probes {
 namespace {
 
-using Rows = std::vector<MysqlRow>;
+using testing::FakeSession;
+using testing::Rows;
+using testing::Variable;
 
-// Server error numbers (mysqld_error.h), as the server sends them.
-constexpr unsigned ER_PARSE_ERROR = 1064;
-constexpr unsigned ER_SPECIFIC_ACCESS_DENIED_ERROR = 1227;
+constexpr unsigned ER_PARSE_ERROR = testing::kParseError;
+constexpr unsigned ER_SPECIFIC_ACCESS_DENIED_ERROR = testing::kSpecificAccessDenied;
 
-constexpr const char* kMariaDb = "10.11.6-MariaDB-0+deb12u1";
 constexpr const char* kMysql8 = "8.0.36";
-
-// Replies by statement prefix; every statement sent is recorded.
-class FakeSession : public MysqlSession {
- public:
-  struct Reply {
-    Result<Rows> rows = Rows{};
-    unsigned code = 0;  // the server's error number with a failed reply
-  };
-
-  Status answering = Status::Ok();  // what SELECT 1 gives
-  std::string version = kMariaDb;
-  int connect_count = 1;
-  std::vector<std::pair<std::string, Reply>> replies;  // first matching prefix wins
-  std::vector<std::string> sent;
-
-  void On(std::string prefix, Reply reply) { replies.emplace_back(std::move(prefix), reply); }
-
-  Status EnsureAnswering(Clock::time_point) override {
-    sent.push_back("SELECT 1");
-    return answering;
-  }
-  Result<Rows> Query(std::string_view sql, Clock::time_point) override {
-    sent.emplace_back(sql);
-    for (const auto& [prefix, reply] : replies) {
-      if (sql.substr(0, prefix.size()) != prefix) continue;
-      last_code_ = reply.code;
-      return reply.rows;
-    }
-    ADD_FAILURE() << "unexpected statement: " << sql;
-    last_code_ = ER_PARSE_ERROR;
-    return Error{"unexpected statement"};
-  }
-  unsigned last_error_code() const override { return last_code_; }
-  std::string server_version() const override { return version; }
-  int connects() const override { return connect_count; }
-
- private:
-  unsigned last_code_ = 0;
-};
-
-MysqlRow Variable(std::string name, std::string value) {
-  return {{"Variable_name", std::move(name)}, {"Value", std::move(value)}};
-}
 
 // One default channel as SHOW ALL SLAVES STATUS prints it.
 MysqlRow Channel(std::string io, std::string sql, MysqlValue lag, uint64_t read = 100,
@@ -88,7 +47,7 @@ MysqlRow Channel(std::string io, std::string sql, MysqlValue lag, uint64_t read 
           {"Last_SQL_Error", ""}};
 }
 
-class MysqlProbeTest : public ::testing::Test {
+class MysqlProbeTest : public testing::FakeSessionProbeTest<MysqlProbe, MysqlProbeSpec> {
  protected:
   MysqlProbeTest() {
     spec_.socket = "/run/mysqld/mysqld.sock";
@@ -101,19 +60,6 @@ class MysqlProbeTest : public ::testing::Test {
     session().On("SHOW GLOBAL STATUS", {});
     session().On("SHOW ALL SLAVES STATUS", {.rows = std::move(channels)});
   }
-  FakeSession& session() { return *session_; }
-
-  // The first attempt builds the probe on the session scripted so far.
-  ProbeResult Attempt() {
-    if (!probe_) probe_ = std::make_unique<MysqlProbe>(spec_, std::move(owned_));
-    return probe_->Attempt(Clock::now() + std::chrono::seconds(1));
-  }
-  static const Outcome& Role(const ProbeResult& r, const char* role) { return r.roles.at(role); }
-
-  MysqlProbeSpec spec_;
-  std::unique_ptr<FakeSession> owned_ = std::make_unique<FakeSession>();
-  FakeSession* session_ = owned_.get();  // owned by probe_ once it exists
-  std::unique_ptr<MysqlProbe> probe_;
 };
 
 TEST_F(MysqlProbeTest, NotAnsweringTurnsTheProbeAndBothRolesDown) {
