@@ -19,6 +19,9 @@
 #   gr_member_role NAME [OF]
 #   gr_primary NAME                 the primary's MEMBER_HOST as NAME sees it
 #   gr_partition NAME / gr_heal NAME   lab_cut / lab_uncut (netns.sh): NAME alone
+#   gr_block_xcom NAME / gr_unblock_xcom NAME   nftables in NAME drops / stops dropping
+#                                   its group communication (port 33061) only: mysqld
+#                                   and the agent stay reachable
 #
 # Uses mysql_root.sh's maps (MY_NS, MY_PID), so my, my_value, my_sock and
 # my_kill work on members.
@@ -164,3 +167,13 @@ gr_primary() {
 
 gr_partition() { lab_cut "$1"; }
 gr_heal() { lab_uncut "$1"; }
+
+gr_block_xcom() {
+  lab_exec "$1" nft -f - <<EOF
+table inet rsagent_xcom {
+  chain input { type filter hook input priority 0; policy accept; tcp dport 33061 drop; tcp sport 33061 drop; }
+  chain output { type filter hook output priority 0; policy accept; tcp dport 33061 drop; tcp sport 33061 drop; }
+}
+EOF
+}
+gr_unblock_xcom() { lab_exec "$1" nft delete table inet rsagent_xcom; }

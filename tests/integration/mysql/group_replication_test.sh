@@ -6,6 +6,9 @@
 # MEMBER_ROLE; kill -9 of the primary -> the group elects a new one and
 # exactly one agent says writer (timed); the killed member restarts and
 # rejoins: RECOVERING is neither role, ONLINE SECONDARY is reader; a member
+# whose group communication alone is blocked is expelled while its mysqld and
+# agent stay reachable: neither role (minority, then ERROR/offline mode), and
+# back through RECOVERING to reader once it rejoins (both timed); a member
 # partitioned into a minority (nftables) is neither while the majority serves,
 # then leaves the group by itself (ERROR, offline mode) and stays neither
 # when the partition heals.
@@ -40,7 +43,7 @@ for x in "${NODES[@]}"; do
   mkdir -p "$TMP/state-$x"
   cat >"$TMP/$x.toml" <<TOML
 [agent]
-listen = "127.0.0.1:9480"
+listen = "0.0.0.0:9480"
 state_dir = "$TMP/state-$x"
 control_socket = "$TMP/run-$x/control.sock"
 shutdown_grace = "0s"
@@ -158,39 +161,96 @@ expect_reason m1 writer "not answering"
 log "primary m1 killed: its writer 503 after $old_503 ms, m2's writer 200 after $new_200 ms"
 pass "failover: exactly one writer, the new primary m2 (old 503 in $old_503 ms, new 200 in $new_200 ms)"
 
-# 3. m1 restarts and rejoins. Transactions it missed are on m2 and m3; with a
-# wrong recovery password it finds no donor and stays RECOVERING (neither
-# role), then with the right one it recovers and is an ONLINE SECONDARY
-# (reader).
+# NODE starts group replication again and rejoins: with a wrong recovery
+# password it finds no donor it may copy the transactions it missed from and
+# stays RECOVERING, neither role for 3 s of agent answers; with the right one
+# it recovers and is an ONLINE SECONDARY: reader. Sets RECOVERING_REASON and
+# REJOIN_MS (the last START GROUP_REPLICATION to reader 200).
+rejoin_through_recovering() {  # NODE
+  local x="$1" start since
+  gr_recovery_password "$x" wrong-pw
+  start=$(now_ms)
+  my "$x" "START GROUP_REPLICATION" || true  # returns once the member has joined, before recovery
+  log "START GROUP_REPLICATION on $x with a wrong recovery password returned after $(($(now_ms) - start)) ms"
+  wait_until 30 _gr_state_is "$x" "$x" RECOVERING || fail "$x not RECOVERING: $(gr_member_state "$x")"
+  since=$(now_ms)
+  expect_reason "$x" reader "member state RECOVERING, not ONLINE" 5
+  RECOVERING_REASON=$(role_reason "$x" reader)
+  while (($(now_ms) - since < 3000)); do
+    [[ $(gr_member_state "$x") == RECOVERING ]] ||
+      fail "$x left RECOVERING by itself: $(gr_member_state "$x")"
+    health_is "$x" writer 503 && health_is "$x" reader 503 ||
+      fail "RECOVERING $x: writer $(health "$x" writer), reader $(health "$x" reader)"
+    sleep 0.2
+  done
+  my "$x" "STOP GROUP_REPLICATION" || fail "stop group replication on $x"
+  gr_recovery_password "$x" repl-pw
+  start=$(now_ms)
+  gr_join "$x"
+  expect_health "$x" reader 200 10 "rejoined"
+  REJOIN_MS=$(($(now_ms) - start))
+  expect_health "$x" writer 503 1 "rejoined"
+}
+
+# 3. m1 restarts and rejoins the transactions it missed (on m2 and m3):
+# RECOVERING is neither role, ONLINE SECONDARY is reader.
 for i in $(seq 1 50); do echo "INSERT INTO t.x (v) VALUES ($i);"; done >"$TMP/rows.sql"
 my m2 "$(cat "$TMP/rows.sql")" || fail "writes on the new primary"
 gr_start_mysqld m1
-gr_recovery_password m1 wrong-pw
-start=$(now_ms)
-my m1 "START GROUP_REPLICATION" || true  # returns once the member has joined, before recovery
-log "START GROUP_REPLICATION with a wrong recovery password returned after $(($(now_ms) - start)) ms"
-wait_until 30 _gr_state_is m1 m1 RECOVERING || fail "m1 not RECOVERING: $(gr_member_state m1)"
-recovering_since=$(now_ms)
-expect_reason m1 reader "member state RECOVERING, not ONLINE" 5
-recovering_reason=$(role_reason m1 reader)
-# Neither role for as long as it recovers (3 s of agent answers).
-while (($(now_ms) - recovering_since < 3000)); do
-  [[ $(gr_member_state m1) == RECOVERING ]] || fail "m1 left RECOVERING by itself: $(gr_member_state m1)"
-  health_is m1 writer 503 && health_is m1 reader 503 ||
-    fail "RECOVERING m1: writer $(health m1 writer), reader $(health m1 reader)"
-  sleep 0.2
-done
-pass "RECOVERING member: neither writer nor reader ($recovering_reason)"
-my m1 "STOP GROUP_REPLICATION" || fail "stop group replication on m1"
-gr_recovery_password m1 repl-pw
-gr_join m1
-expect_health m1 reader 200 10 "rejoined"
-expect_health m1 writer 503 1 "rejoined"
+rejoin_through_recovering m1
+pass "RECOVERING member: neither writer nor reader ($RECOVERING_REASON)"
 [[ $(my_value m1 "SELECT COUNT(*) FROM t.x") == 50 ]] || fail "m1 did not recover the 50 rows"
 verdicts_match_roles "${NODES[@]}" || fail "verdicts after the rejoin do not match roles"
 pass "m1 rejoined: ONLINE SECONDARY, reader, with the 50 rows it missed"
 
-# 4. m3 cut off from the others: after XCom's 5 s it sees m1 and m2
+# 4. m1 expelled while reachable: only its group communication (XCom, port
+# 33061) is dropped, its mysqld and its agent answer on the bridge as before.
+# After XCom's 5 s m1 sees m2 and m3 UNREACHABLE (a minority: neither role)
+# and the majority expels it; 20 s later (unreachable_majority_timeout) m1
+# leaves by itself: ERROR, offline mode, still neither. A director on the
+# bridge gets the agent's 503 all along, never a timeout. Unblocked, m1
+# rejoins through RECOVERING (neither) to ONLINE SECONDARY (reader).
+director_view() {  # NODE ROLE: the code a director on the bridge gets from NODE's agent
+  http_code "${MY_NS[m2]}" "http://${GR_ADDR[$1]}:9480/health/db-$2"
+}
+expel_at=$(now_ms)
+gr_block_xcom m1
+expect_health m1 reader 503 30 "group communication blocked"
+expel_ms=$(($(now_ms) - expel_at))
+expect_reason m1 reader "no quorum: this member sees 2 of 3 members UNREACHABLE"
+minority_reason=$(role_reason m1 reader)
+expect_health m1 writer 503 1 "group communication blocked"
+wait_until 30 eval '[[ -z $(gr_member_state m2 m1) ]]' ||
+  fail "the majority did not expel m1: m2 sees it $(gr_member_state m2 m1)"
+majority_ms=$(($(now_ms) - expel_at))
+expect_health m2 writer 200 5 "majority after m1's expulsion"
+expect_health m3 reader 200 5 "majority after m1's expulsion"
+my m2 "INSERT INTO t.x (v) VALUES (77)" || fail "the majority cannot commit"
+ip netns exec "${MY_NS[m2]}" timeout 2 bash -c "exec 3<>/dev/tcp/${GR_ADDR[m1]}/3306" ||
+  fail "m1's mysqld is not reachable on the bridge: the drill is a partition, not an expulsion"
+# The member leaves its minority by itself; its agent answers 503 throughout.
+while ! _gr_state_is m1 m1 ERROR; do
+  (($(now_ms) - expel_at < 60000)) || fail "m1 not ERROR 60 s after its expulsion: $(gr_member_state m1)"
+  [[ $(director_view m1 reader) == 503 && $(director_view m1 writer) == 503 ]] ||
+    fail "expelled m1 to a director: writer $(director_view m1 writer), reader $(director_view m1 reader) ($(role_reason m1 reader))"
+  sleep 0.2
+done
+error_ms=$(($(now_ms) - expel_at))
+expect_reason m1 reader "offline mode" 5
+expect_reason m1 writer "(GR) leave group on failure" 1
+[[ $(director_view m1 reader) == 503 ]] || fail "m1 in ERROR to a director: $(director_view m1 reader)"
+log "m1 expelled: its agent neither after $expel_ms ms (minority), the majority expelled it after $majority_ms ms, ERROR after $error_ms ms"
+pass "expelled, reachable m1: neither role ($minority_reason; then $(role_reason m1 reader))"
+gr_unblock_xcom m1
+my m1 "SET GLOBAL offline_mode = OFF; STOP GROUP_REPLICATION" || fail "reset m1 after its expulsion"
+rejoin_through_recovering m1
+[[ $(my_value m1 "SELECT COUNT(*) FROM t.x WHERE v = 77") == 1 ]] ||
+  fail "m1 did not recover the row committed while it was expelled"
+verdicts_match_roles "${NODES[@]}" || fail "verdicts after m1's rejoin do not match roles"
+log "m1 rejoined after its expulsion: reader 200 $REJOIN_MS ms after START GROUP_REPLICATION"
+pass "expelled m1 rejoined: RECOVERING neither ($RECOVERING_REASON), then ONLINE SECONDARY reader in $REJOIN_MS ms"
+
+# 5. m3 cut off from the others: after XCom's 5 s it sees m1 and m2
 # UNREACHABLE (2 of 3, a minority) and is neither role; the majority expels
 # it and keeps its writer and reader.
 cut_at=$(now_ms)
@@ -206,7 +266,7 @@ my m2 "INSERT INTO t.x (v) VALUES (99)" || fail "the majority cannot commit"
 log "m3 partitioned: its reader 503 after $cut_ms ms"
 pass "minority member m3: neither role ($(role_reason m3 reader)); the majority serves"
 
-# 5. After group_replication_unreachable_majority_timeout (20 s) m3 leaves
+# 6. After group_replication_unreachable_majority_timeout (20 s) m3 leaves
 # the group by itself: ERROR, and MySQL 8.4+'s exit_state_action
 # (OFFLINE_MODE) refuses every login without CONNECTION_ADMIN, the probe's
 # too. Then the partition heals: m3 never turns writer or reader (polled).
