@@ -31,9 +31,10 @@ constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 
 Result<std::unique_ptr<HttpEventLoop>> HttpEventLoop::Create(int listen_fd, int stop_fd,
                                                              const LoopLimits& limits,
-                                                             RequestHandler handler) {
+                                                             RequestHandler handler,
+                                                             uint32_t last_generation) {
   std::unique_ptr<HttpEventLoop> loop(
-      new HttpEventLoop(listen_fd, stop_fd, limits, std::move(handler)));
+      new HttpEventLoop(listen_fd, stop_fd, limits, std::move(handler), last_generation));
   loop->epoll_.Reset(epoll_create1(EPOLL_CLOEXEC));
   if (!loop->epoll_.valid()) return Error{"epoll_create1: " + ErrnoText(errno)};
   epoll_event stop_event{.events = EPOLLIN, .data = {.u64 = static_cast<uint32_t>(stop_fd)}};

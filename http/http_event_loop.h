@@ -34,9 +34,12 @@ using RequestHandler =
 class HttpEventLoop {
  public:
   // Neither fd is owned; `stop_fd` turns readable when the loop must return.
+  // `last_generation`: the generation the connection before the first one
+  // had; the first gets the next. Tests start just below 2^32 to cross the wrap.
   static Result<std::unique_ptr<HttpEventLoop>> Create(int listen_fd, int stop_fd,
                                                        const LoopLimits& limits,
-                                                       RequestHandler handler);
+                                                       RequestHandler handler,
+                                                       uint32_t last_generation = 0);
   void Run();
 
  private:
@@ -57,8 +60,13 @@ class HttpEventLoop {
     Clock::time_point deadline;
   };
 
-  HttpEventLoop(int listen_fd, int stop_fd, const LoopLimits& limits, RequestHandler handler)
-      : listen_fd_(listen_fd), stop_fd_(stop_fd), limits_(limits), handler_(std::move(handler)) {}
+  HttpEventLoop(int listen_fd, int stop_fd, const LoopLimits& limits, RequestHandler handler,
+                uint32_t last_generation)
+      : listen_fd_(listen_fd),
+        stop_fd_(stop_fd),
+        limits_(limits),
+        handler_(std::move(handler)),
+        accepted_(last_generation) {}
 
   void AcceptAll();
   bool WatchListener();            // adds the listener to this loop's epoll set
@@ -82,7 +90,7 @@ class HttpEventLoop {
   RequestHandler handler_;
   std::unordered_map<int, Connection> connections_;
   Clock::time_point next_sweep_;
-  uint32_t accepted_ = 0;
+  uint32_t accepted_;            // the last generation given
   bool accept_paused_ = false;   // the listener is out of the epoll set
   bool accept_starved_ = false;  // paused since the last accepted connection (logged once)
   Clock::time_point accept_resume_;
