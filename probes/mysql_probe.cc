@@ -3,6 +3,8 @@
 #include <mysqld_error.h>
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 
 #include "conf/toml_reader.h"
 #include "conf/value_checks.h"
@@ -54,6 +56,23 @@ std::string HeartbeatStatement(const std::string& table) {
   return std::string("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) / 1000000 AS ") +
          kHeartbeatColumn + " FROM `" + table.substr(0, dot) + "`.`" + table.substr(dot + 1) +
          "` WHERE server_id <> @@server_id";
+}
+
+// The heartbeat query's lag: a decimal number of seconds, whole or not a lag
+// at all (strtod read "0.4xyz" as 0.4, and "nan" compared below any max_lag).
+std::optional<double> ParseLagSeconds(const std::string& text) {
+  double seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds)) {
+    return std::nullopt;
+  }
+  return seconds;
+}
+
+// Why a query failed, never empty: the roles read an empty error as "no
+// failure", and a server (or the client library) may give no message.
+std::string FailureText(const std::string& error, const char* what) {
+  return error.empty() ? std::string(what) + " failed (no error message)" : error;
 }
 
 MysqlTarget TargetOf(const MysqlProbeSpec& spec) { return {spec.socket, spec.address}; }
@@ -110,34 +129,45 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
 
   auto variables = session_->Query(kVariablesStatement, deadline);
   if (!variables.ok()) {
-    facts.error = variables.error();
+    facts.error = FailureText(variables.error(), "SHOW GLOBAL VARIABLES");
     return facts;
   }
   auto status = session_->Query(kStatusStatement, deadline);
   if (!status.ok()) {
-    facts.error = status.error();
+    facts.error = FailureText(status.error(), "SHOW GLOBAL STATUS");
     return facts;
   }
   NameValueMap variable_map = ToNameValueMap(*variables);
-  facts.read_only = IsReadOnly(variable_map["read_only"]);
+  // Every server has read_only: a reply without it (NULL, empty) is not one
+  // we understand, and an unknown read_only must not read as OFF (writable).
+  const auto read_only = variable_map.find("read_only");
+  if (read_only == variable_map.end() || read_only->second.empty()) {
+    facts.error = "read_only unknown: SHOW GLOBAL VARIABLES returned no read_only value";
+    return facts;
+  }
+  facts.read_only = IsReadOnly(read_only->second);
   if (auto it = variable_map.find("super_read_only"); it != variable_map.end()) {
     facts.super_read_only = IsOn(it->second);
   }
   facts.semi_sync = ParseSemiSync(variable_map, ToNameValueMap(*status));
 
   if (Status s = ReadReplicaStatus(deadline, &facts); !s.ok()) {
-    facts.error = s.error();
+    facts.error = FailureText(s.error(), "the replica status query");
     return facts;
   }
   if (!heartbeat_sql_.empty()) {
     auto rows = session_->Query(heartbeat_sql_, deadline);
     MysqlValue lag =
         rows.ok() && !rows->empty() ? FindColumn(rows->front(), {kHeartbeatColumn}) : std::nullopt;
-    if (lag) {
-      facts.heartbeat_lag_seconds = std::strtod(lag->c_str(), nullptr);
+    if (!rows.ok()) {
+      facts.heartbeat_error = rows.error();
+    } else if (!lag) {
+      facts.heartbeat_error = "no row from another server in " + spec_.heartbeat_table;
+    } else if (auto seconds = ParseLagSeconds(*lag)) {
+      facts.heartbeat_lag_seconds = *seconds;
     } else {
-      facts.heartbeat_error =
-          rows.ok() ? "no row from another server in " + spec_.heartbeat_table : rows.error();
+      facts.heartbeat_error = "lag \"" + lag->substr(0, 40) + "\" from " + spec_.heartbeat_table +
+                              " is not a number of seconds";
     }
   }
   return facts;

@@ -15,6 +15,17 @@ std::optional<int64_t> ToInt(const MysqlValue& value) {
   return n;
 }
 
+// A binlog offset: a non-negative integer, else the row is not understood.
+Result<uint64_t> ToPosition(const std::string& value, const char* column) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
+    return Error{"replica status column " + std::string(column) + " is not a log position: \"" +
+                 value.substr(0, 40) + "\""};
+  }
+  return n;
+}
+
 struct Required {
   std::initializer_list<std::string_view> names;
   std::string* out;
@@ -48,8 +59,10 @@ Result<ReplicaChannel> ParseReplicaRow(const MysqlRow& row) {
       FindColumn(row, {"Seconds_Behind_Master", "Seconds_Behind_Source"}, &lag_present);
   if (!lag_present) return Error{"replica status has no column Seconds_Behind_Master"};
   c.seconds_behind = ToInt(lag);
-  c.received.offset = static_cast<uint64_t>(ToInt(read_pos).value_or(0));
-  c.applied.offset = static_cast<uint64_t>(ToInt(exec_pos).value_or(0));
+  // An unreadable position must not read as 0: two of them would compare
+  // equal and call the channel caught up.
+  ASSIGN_OR_RETURN(c.received.offset, ToPosition(read_pos, "Read_Master_Log_Pos"));
+  ASSIGN_OR_RETURN(c.applied.offset, ToPosition(exec_pos, "Exec_Master_Log_Pos"));
 
   c.name = FindColumn(row, {"Connection_name", "Channel_Name"}).value_or("");
   c.source_host = FindColumn(row, {"Master_Host", "Source_Host"}).value_or("");

@@ -1,6 +1,10 @@
 #include "probes/mysql_semi_sync.h"
 
 #include <charconv>
+#include <cstdint>
+#include <cstdio>
+
+#include "probes/mysql_variables.h"
 
 namespace rsagent::probes {
 
@@ -20,21 +24,27 @@ std::optional<bool> Flag(const NameValueMap& map, std::string_view old_name,
                          std::string_view new_name) {
   const std::string* value = Find(map, old_name, new_name);
   if (value == nullptr) return std::nullopt;
-  return *value == "ON" || *value == "1";
+  return IsOn(*value);  // the spelling every other boolean setting gets
 }
 
+// Counters and client counts are non-negative integers on every server;
+// anything else ("1e23", "-1", "nan") is unknown, not a number to export.
 std::optional<double> Number(const NameValueMap& map, std::string_view old_name,
                              std::string_view new_name) {
   const std::string* value = Find(map, old_name, new_name);
   if (value == nullptr) return std::nullopt;
-  double n = 0;
+  uint64_t n = 0;
   auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
   if (ec != std::errc() || end != value->data() + value->size()) return std::nullopt;
-  return n;
+  return static_cast<double>(n);
 }
 
+// Whole numbers as the server printed them (up to 2^53 exactly), "?" unknown.
 std::string Count(std::optional<double> n) {
-  return n ? std::to_string(static_cast<long long>(*n)) : "?";
+  if (!n) return "?";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f", *n);
+  return text;
 }
 
 }  // namespace

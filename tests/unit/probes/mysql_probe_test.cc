@@ -202,6 +202,42 @@ TEST_F(MysqlProbeTest, AFailedVariablesQueryAnswersButHoldsBothRolesDown) {
   EXPECT_EQ(Role(r, "reader").reason, "Lost connection to server during query");
 }
 
+TEST_F(MysqlProbeTest, AnUnknownReadOnlyHoldsBothRolesDownInsteadOfReadingAsOff) {
+  // Found by fuzz.mysql_replies: a variables reply without read_only (no
+  // row, NULL, or an empty value) made the writer UP ("writable").
+  for (Rows variables : {Rows{}, Rows{{{"Variable_name", "read_only"}, {"Value", std::nullopt}}},
+                         Rows{Variable("read_only", "")}}) {
+    session().replies.clear();
+    session().On("SHOW GLOBAL VARIABLES", {.rows = variables});
+    session().On("SHOW GLOBAL STATUS", {});
+    session().On("SHOW ALL SLAVES STATUS", {});
+    const ProbeResult r = Attempt();
+    EXPECT_TRUE(r.outcome.ok) << "SELECT 1 came back";
+    EXPECT_EQ(Role(r, "writer").reason,
+              "read_only unknown: SHOW GLOBAL VARIABLES returned no read_only value");
+    EXPECT_FALSE(Role(r, "reader").ok);
+  }
+}
+
+TEST_F(MysqlProbeTest, AFailedQueryWithoutAMessageStillHoldsBothRolesDown) {
+  // Found by fuzz.mysql_replies: an error with an empty text left facts.error
+  // empty, which the roles read as "no failure": writer UP.
+  session().On("SHOW GLOBAL VARIABLES", {.rows = Error{""}, .code = 2013});
+  const ProbeResult r = Attempt();
+  EXPECT_EQ(Role(r, "writer").reason, "SHOW GLOBAL VARIABLES failed (no error message)");
+  EXPECT_FALSE(Role(r, "reader").ok);
+
+  session().replies.clear();
+  session().On("SHOW GLOBAL VARIABLES", {.rows = Rows{Variable("read_only", "OFF")}});
+  session().On("SHOW GLOBAL STATUS", {.rows = Error{""}, .code = 2013});
+  EXPECT_EQ(Role(Attempt(), "writer").reason, "SHOW GLOBAL STATUS failed (no error message)");
+
+  session().replies.clear();
+  Server("OFF");
+  session().replies.back().second = {.rows = Error{""}, .code = 2013};
+  EXPECT_EQ(Role(Attempt(), "writer").reason, "the replica status query failed (no error message)");
+}
+
 TEST_F(MysqlProbeTest, AFailedStatusQueryHoldsBothRolesDown) {
   session().On("SHOW GLOBAL VARIABLES", {.rows = Rows{Variable("read_only", "OFF")}});
   session().On("SHOW GLOBAL STATUS", {.rows = Error{"query timed out after 1000 ms"}, .code = 0});
@@ -290,6 +326,23 @@ TEST_F(MysqlProbeTest, HeartbeatLagDecidesTheReader) {
   session().replies.back().second.rows = Error{"Table 'percona.heartbeat' doesn't exist"};
   EXPECT_EQ(Role(Attempt(), "reader").reason,
             "lag unknown: heartbeat Table 'percona.heartbeat' doesn't exist");
+}
+
+TEST_F(MysqlProbeTest, AHeartbeatLagThatIsNotANumberIsUnknown) {
+  // Found by fuzz.mysql_replies: strtod read "0.42" and ignored what followed,
+  // and "nan" compared below every max_lag: the reader stayed UP.
+  spec_.heartbeat_table = "percona.heartbeat";
+  Server("ON", Rows{Channel("Yes", "Yes", "0")});
+  session().On("SELECT TIMESTAMPDIFF", {.rows = Rows{{{"lag_seconds", "0.42"}}}});
+  EXPECT_TRUE(Role(Attempt(), "reader").ok);
+  for (const char* bad : {"0.42\xff\xff", "nan", "inf", "", "1e999", " 1"}) {
+    session().replies.back().second.rows = Rows{{{"lag_seconds", bad}}};
+    const ProbeResult r = Attempt();
+    EXPECT_FALSE(Role(r, "reader").ok) << bad;
+    EXPECT_EQ(Role(r, "reader").reason, std::string("lag unknown: heartbeat lag \"") + bad +
+                                            "\" from percona.heartbeat is not a number of seconds");
+    EXPECT_EQ(r.details.count("heartbeat_lag"), 1u);
+  }
 }
 
 }  // namespace

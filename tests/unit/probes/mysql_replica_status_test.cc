@@ -416,6 +416,27 @@ TEST(MysqlReplicaStatusTest, RowWithoutReplicationColumnsIsAnError) {
   EXPECT_EQ(channel.error(), "replica status has no column Slave_IO_Running");
 }
 
+TEST(MysqlReplicaStatusTest, AnUnreadablePositionIsAnErrorNotZero) {
+  // Found by fuzz.mysql_replies: both positions empty (or NULL, or junk) read
+  // as 0 == 0, a channel "caught up" whatever it had applied.
+  for (const char* column : {"Read_Master_Log_Pos", "Exec_Master_Log_Pos"}) {
+    for (MysqlValue bad : {MysqlValue(""), MysqlValue(), MysqlValue("-1"), MysqlValue("12x"),
+                           MysqlValue("99999999999999999999")}) {
+      MysqlRow row = RowFromVertical(kMariadbDefault);
+      row[column] = bad;
+      auto channel = ParseReplicaRow(row);
+      ASSERT_FALSE(channel.ok()) << column << " = " << bad.value_or("NULL");
+      EXPECT_EQ(channel.error().find(std::string("replica status column ") + column +
+                                     " is not a log position: \""),
+                0u)
+          << channel.error();
+    }
+  }
+  MysqlRow row = RowFromVertical(kMariadbDefault);
+  row["Read_Master_Log_Pos"] = std::string(1000, '7');
+  EXPECT_LT(ParseReplicaRow(row).error().size(), 120u) << "the value is quoted short";
+}
+
 TEST(MysqlReplicaStatusTest, NoRowsIsNotAReplica) {
   auto channels = ParseReplicaRows({});
   ASSERT_TRUE(channels.ok());

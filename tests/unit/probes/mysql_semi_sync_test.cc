@@ -48,6 +48,36 @@ TEST(MysqlSemiSyncTest, NoPluginIsDisabledNotFallenBack) {
   EXPECT_EQ(s.Describe(), "source side disabled");
 }
 
+TEST(MysqlSemiSyncTest, CountsThatAreNotWholeNumbersAreUnknown) {
+  // Found by fuzz.mysql_replies: "1e23" parsed as a double and Describe()
+  // cast it to long long (undefined behaviour); "nan" and "-1" were exported.
+  for (const char* bad : {"1e23", "nan", "inf", "-1", "1.5", "", "12 "}) {
+    NameValueMap variables{{"rpl_semi_sync_master_enabled", "ON"}};
+    NameValueMap status{{"rpl_semi_sync_master_status", "OFF"},
+                        {"rpl_semi_sync_master_clients", bad},
+                        {"rpl_semi_sync_master_no_tx", bad}};
+    SemiSyncState s = ParseSemiSync(variables, status);
+    EXPECT_FALSE(s.clients.has_value()) << bad;
+    EXPECT_FALSE(s.no_tx.has_value()) << bad;
+    EXPECT_EQ(s.Describe(), "fell back to async (? commits without ack)") << bad;
+  }
+  NameValueMap status{{"rpl_semi_sync_master_no_tx", "18446744073709551615"}};
+  SemiSyncState s = ParseSemiSync({{"rpl_semi_sync_master_enabled", "ON"}}, status);
+  EXPECT_EQ(s.Describe(), "fell back to async (18446744073709551616 commits without ack)")
+      << "the largest counter (as a double) printed without a cast";
+}
+
+TEST(MysqlSemiSyncTest, FlagsReadEverySpellingOfOnAsTheOtherSettingsDo) {
+  NameValueMap variables{{"rpl_semi_sync_master_enabled", "on"},
+                         {"rpl_semi_sync_slave_enabled", "YES"}};
+  NameValueMap status{{"rpl_semi_sync_master_status", "Off"}};
+  SemiSyncState s = ParseSemiSync(variables, status);
+  EXPECT_EQ(s.source_enabled, true);
+  EXPECT_EQ(s.replica_enabled, true);
+  EXPECT_EQ(s.source_active, false);
+  EXPECT_TRUE(s.FellBackToAsync());
+}
+
 TEST(MysqlSemiSyncTest, ShowStatusRowsMeetVariablesInLowerCase) {
   NameValueMap status =
       ToNameValueMap({{{"Variable_name", "Rpl_semi_sync_master_status"}, {"Value", "OFF"}},
