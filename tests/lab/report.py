@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The lab's verdicts, report and timeline, from the guest's raw results.
 
-  report.py OUT   reads OUT/{drills,http,sql,sql-pair,meta}.csv,
-                  OUT/rows-{E,F}.csv, OUT/rows-pair-{E,F}.csv and
-                  OUT/pair-*.txt (written by tests/lab/guest/drills.sh), and
+  report.py OUT   reads OUT/{drills,http,sql,sql-pair,meta,kills}.csv,
+                  OUT/rows-{E,F}.csv, OUT/rows-pair-{E,F}.csv,
+                  OUT/pair-*.txt, OUT/status-C-*.json and
+                  OUT/second-chance-C-*.txt (written by tests/lab/guest/drills.sh), and
                   OUT/prom.json, OUT/prom-pair-panels.txt (tests/lab/host/prometheus.sh),
                   writes OUT/report.md, OUT/timeline.svg and OUT/prometheus.svg,
                   prints the report.
@@ -13,6 +14,7 @@ a node not evicted, a VIP not moved, a write lost, a request failed during a
 drain. Times are measured and printed, never judged.
 """
 import csv
+import datetime
 import json
 import os
 import sys
@@ -25,6 +27,8 @@ WHAT = {
     "mysql_E_killed": "MariaDB on E killed → E evicted, F takes the writes",
     "mysql_E_restarted": "E restarted → no writes before it has caught up",
     "director_A_cut": "director A cut off (link down) → B takes both VIPs",
+    "nginx_C_killed_second_chance": "nginx on C killed, second chance on (C, D peers) → "
+                                    "no failed request",
 }
 # The pair's drills (agents with [pair] on E and F), after the seed's.
 PAIR_WHAT = {
@@ -83,6 +87,43 @@ class Lab:
                 self.prom = json.load(f)
         with open(f"{out}/rc") as f:
             self.guest_rc = int(f.read().strip() or 1)
+        self.kills = {r["name"]: int(r["t"])
+                      for r in read_csv(f"{out}/kills.csv", ["name", "t"]) if r.get("t")}
+
+    def kill_time(self, d):
+        """The kill's instant (kills.csv), else the fault's end."""
+        return self.kills.get(d["name"], d["t_fault"])
+
+    def kill_to_down_ms(self, d):
+        """C's web service DOWN since (its /status at the end of the hold)
+        minus the kill's instant; None when not measured or not DOWN then."""
+        path = f"{self.out}/status-C-{d['name']}.json"
+        if d["name"] not in self.kills or not os.path.exists(path):
+            return None
+        try:
+            with open(path) as f:
+                web = next(s for s in json.load(f)["services"] if s["name"] == "web")
+            since = datetime.datetime.strptime(web["since"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        except (ValueError, KeyError, StopIteration):
+            return None
+        if web["up"]:
+            return None
+        since_ms = int(since.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+        return since_ms - self.kills[d["name"]]
+
+    def handed_over(self, d):
+        """{peer: (connections, packets)} from C's second chance metrics."""
+        counts = {}
+        for line in self.text(f"second-chance-C-{d['name']}.txt").splitlines():
+            name, _, value = line.rpartition(" ")
+            metric, _, labels = name.partition("{")
+            peer = labels.partition('peer="')[2].partition('"')[0]
+            conns, packets = counts.get(peer, (0, 0))
+            if metric == "rsagent_second_chance_connections_total":
+                counts[peer] = (int(float(value)), packets)
+            elif metric == "rsagent_second_chance_packets_total":
+                counts[peer] = (conns, int(float(value)))
+        return counts
 
     def restart_catch_up(self):
         """What E had when it took its first write after its restart."""
@@ -161,13 +202,21 @@ def judge(lab, d):
         fails.append("the director did not act within 30 s")
     if d["recovered"] == 0:
         fails.append("the cluster was not whole again within 60 s of the restore")
-    if name == "nginx_C_killed":
+    if name.startswith("nginx_C_killed"):
         if any(r["ok"] and r["web"] == "C" for r in http_after):
             fails.append("C still served after eviction")
         if any(not r["ok"] for r in http_after):
             fails.append("requests failed after C was evicted")
         if not any(r["ok"] and r["web"] == "D" for r in http_after):
             fails.append("D served nothing")
+    if name == "nginx_C_killed_second_chance":
+        # What the dead nginx held (accepted or queued) the kernel resets:
+        # no one can hand that over. Everything that started later must succeed.
+        late = [r for r in lab.window(lab.http, lab.kill_time(d), t_restore) if not r["ok"]]
+        if late:
+            fails.append(f"{len(late)} requests started after the kill failed")
+        if sum(c for c, _ in lab.handed_over(d).values()) == 0:
+            fails.append("no connection handed over (the drill proved nothing)")
     elif name == "app_G_killed":
         after = lab.window(lab.http, t_fault + SETTLE_MS, t_restore)
         if any(r["ok"] and r["app"] == "G" for r in after):
@@ -224,6 +273,47 @@ def judge_pair(lab, d):
         if "cannot confirm I hold the peer's commits" not in lab.text("pair-E-reason.txt"):
             fails.append("E's reason while cut off: " + (lab.text("pair-E-reason.txt") or "none"))
     return fails
+
+
+def second_chance_report(lab):
+    """nginx on C killed, second chance off and on, side by side (judged in
+    the drill table above)."""
+    runs = [(label, next((d for d in lab.drills if d["name"] == name), None))
+            for label, name in (("off", "nginx_C_killed"),
+                                ("on", "nginx_C_killed_second_chance"))]
+    lines = ["## Unplanned failure: nginx on C killed, second chance off and on\n",
+             "The same kill -9 of nginx on C under the same load, first with the seed's "
+             "agents, then with C's and D's agents restarted with web-node.toml's second "
+             "chance section (each other's peer): packets IPVS still sends to C that C "
+             "cannot serve go to D at L2, and D answers the client from the VIP "
+             "(docs/second-chance.md).\n",
+             "| second chance | HTTP failed / sent | failed, started after the kill | "
+             "kill → C's agent DOWN | director acted | handed to D: connections / packets |",
+             "|---|---|---|---|---|---|"]
+    for label, d in runs:
+        if d is None:
+            lines.append(f"| {label} | did not run | | | | |")
+            continue
+        http = lab.window(lab.http, d["t_begin"], d["t_end"])
+        late = lab.window(lab.http, lab.kill_time(d), d["t_restore"])
+        down = lab.kill_to_down_ms(d)
+        acted = None if d["t_act"] is None else d["t_act"] - d["t_fault"]
+        handed = lab.handed_over(d)
+        handed_txt = ("—" if not handed else
+                      "; ".join(f"{c} / {p}" + (f" ({peer})" if peer != "D" else "")
+                                for peer, (c, p) in sorted(handed.items())))
+        lines.append(f"| {label} | {sum(not r['ok'] for r in http)} / {len(http)} | "
+                     f"{sum(not r['ok'] for r in late)} | "
+                     f"{'not measured' if down is None else f'{down} ms'} | "
+                     f"{fmt_s(acted) if acted is not None else 'never (30 s)'} | {handed_txt} |")
+    lines.append("")
+    lines.append("*Kill → DOWN*: C's `/status` `since` of the web service minus the instant of "
+                 "the kill (both the guest's clock; event-driven DOWN is on in both runs). "
+                 "*Handed to D*: C's `rsagent_second_chance_connections_total` and "
+                 "`_packets_total` at the end of the hold. A request in flight on C at the kill "
+                 "(accepted or queued by nginx) is reset by the kernel and cannot be handed "
+                 "over; the drill fails on any request that started after the kill and failed.")
+    return lines
 
 
 def pair_report(lab):
@@ -371,6 +461,8 @@ def report(lab):
                 reasons[key] = reasons.get(key, 0) + 1
         text = "; ".join(f"{n}× {k}" for k, n in sorted(reasons.items())) or "none"
         lines.append(f"- {d['name']}: {text}")
+    lines.append("")
+    lines.extend(second_chance_report(lab))
     lines.append("")
     pair_lines, pair_ok = pair_report(lab)
     lines.extend(pair_lines)

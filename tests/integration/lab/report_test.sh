@@ -5,12 +5,14 @@
 # did not act, a cluster not whole again; for the pair's drills a write failed
 # during the switchover, a write on E after it returned cut off, E's reason
 # not saying why; the Prometheus section's seconds DOWN per drill, and a
-# dashboard [pair] panel without series. Synthetic results, no VM.
+# dashboard [pair] panel without series; with second chance, a request
+# started after the kill that failed, or nothing handed over. Synthetic
+# results, no VM.
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 make_tmp
 report="$RSAGENT_SOURCE_DIR/tests/lab/report.py"
 
-# Six drills of 10 s each; in each: fault at +2 s, director acts at +3 s,
+# Seven drills of 10 s each; in each: fault at +2 s, director acts at +3 s,
 # restore at +6 s; HTTP every 0.5 s served by D from H; one write at +5 s
 # (on F while E is out, else on E) and every write sees all earlier ones.
 make_clean_run() {  # DIR
@@ -19,7 +21,7 @@ make_clean_run() {  # DIR
 import sys
 out = sys.argv[1]
 names = ["nginx_C_killed", "app_G_killed", "drain_C", "mysql_E_killed",
-         "mysql_E_restarted", "director_A_cut"]
+         "mysql_E_restarted", "director_A_cut", "nginx_C_killed_second_chance"]
 with open(f"{out}/drills.csv", "w") as d, open(f"{out}/http.csv", "w") as h, \
      open(f"{out}/sql.csv", "w") as s, open(f"{out}/rows-E.csv", "w") as e, \
      open(f"{out}/rows-F.csv", "w") as f:
@@ -35,6 +37,21 @@ with open(f"{out}/drills.csv", "w") as d, open(f"{out}/http.csv", "w") as h, \
         s.write(f"{t + 5000},100,1,{seq},{srv},\n")
         e.write(f"{seq},{srv},{seq - 1}\n")
         f.write(f"{seq},{srv},{seq - 1}\n")
+# C's agent after each nginx kill (at +2 s - 1 ms): DOWN 12 ms after it; with
+# second chance 3 connections (9 packets) handed to D.
+import datetime, json
+with open(f"{out}/kills.csv", "w") as k:
+    for i, name in ((0, "nginx_C_killed"), (6, "nginx_C_killed_second_chance")):
+        t_kill = 1_000_000 + i * 10_000 + 1999
+        k.write(f"{name},{t_kill}\n")
+        since = datetime.datetime.fromtimestamp((t_kill + 12) / 1000, datetime.timezone.utc)
+        json.dump({"services": [{"name": "web", "up": False,
+                                 "since": since.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}]},
+                  open(f"{out}/status-C-{name}.json", "w"))
+open(f"{out}/second-chance-C-nginx_C_killed_second_chance.txt", "w").write(
+    'rsagent_second_chance_packets_total{peer="D"} 9\n'
+    'rsagent_second_chance_connections_total{peer="D"} 3\n'
+    'rsagent_peer_up{peer="D",service="web"} 1\n')
 # The pair's two drills after them, on table lab.p: the switchover (a write
 # on E before it, one on F after) and E cut off (one write on F).
 with open(f"{out}/drills.csv", "a") as d, open(f"{out}/sql-pair.csv", "w") as s, \
@@ -98,7 +115,20 @@ expect_verdict "cluster not whole again" "$TMP/not-whole" FAIL "not whole again"
 
 make_clean_run "$TMP/missing-drill"
 sed -i '/^director_A_cut,/d' "$TMP/missing-drill/drills.csv"
-expect_verdict "a drill did not run" "$TMP/missing-drill" FAIL "5 of 6 drills ran"
+expect_verdict "a drill did not run" "$TMP/missing-drill" FAIL "6 of 7 drills ran"
+
+make_clean_run "$TMP/sc"
+expect_verdict "second chance side by side" "$TMP/sc" PASS "| on | 0 / 18 | 0 | 12 ms | 1.0 s | 3 / 9 |"
+
+make_clean_run "$TMP/sc-failed"
+echo "1062500,3,0,-,ConnectionRefusedError" >>"$TMP/sc-failed/http.csv"
+expect_verdict "second chance: a request after the kill failed" "$TMP/sc-failed" FAIL \
+  "1 requests started after the kill failed"
+
+make_clean_run "$TMP/sc-nothing"
+: >"$TMP/sc-nothing/second-chance-C-nginx_C_killed_second_chance.txt"
+expect_verdict "second chance: nothing handed over" "$TMP/sc-nothing" FAIL \
+  "no connection handed over"
 
 make_clean_run "$TMP/switchover-failed-write"
 echo "1104000,5000,0,9,0,ERROR 2002" >>"$TMP/switchover-failed-write/sql-pair.csv"

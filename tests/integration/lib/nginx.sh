@@ -44,9 +44,12 @@ start_nginx() {
 
 # kill_nginx: SIGKILL to the master and its workers. Killing only the master
 # would leave the workers serving on the inherited listening socket.
+# NGINX_KILLED_US: the wall-clock instant of the kill in µs (bash's
+# EPOCHREALTIME, no fork between it and the kill), for kill -> DOWN latencies.
 kill_nginx() {
   local workers
   workers=$(pgrep -P "$NGINX_PID" || true)
+  NGINX_KILLED_US=${EPOCHREALTIME/./}
   kill -9 "$NGINX_PID" $workers 2>/dev/null || true
   wait "$NGINX_PID" 2>/dev/null || true
 }

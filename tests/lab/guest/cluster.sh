@@ -128,14 +128,46 @@ lab_agent_config() {  # NODE EXAMPLE [PAIR] -> $TMP/agent-NODE/rsagent.toml
 pair_peer() { [[ $1 == E ]] && echo F || echo E; }
 
 start_agent() {  # NODE EXAMPLE SERVICE [PAIR]
+  lab_agent_config "$1" "$2" "${4:-}"
+  launch_agent "$1" "$3"
+}
+
+launch_agent() {  # NODE SERVICE: run $TMP/agent-NODE/rsagent.toml, wait for SERVICE UP
   local n="$1" cfg="$TMP/agent-$1/rsagent.toml"
-  lab_agent_config "$n" "$2" "${4:-}"
   "$RSAGENT" check-config -c "$cfg" >/dev/null || fail "rsagent check-config $cfg"
   start_bg "${LAB_NS[$n]}" "$TMP/agent-$n/log" "$RSAGENT" run -c "$cfg"
   AGENT_PID[$n]=$BG_PID
-  wait_until 60 http_is "${LAB_NS[$n]}" "http://127.0.0.1:9480/health/$3" 200 ||
-    fail "rsagent on $n: /health/$3 not 200: $(tail -5 "$TMP/agent-$n/log")"
-  log "rsagent on $n: /health/$3 200 after ${WAITED_MS} ms"
+  wait_until 60 http_is "${LAB_NS[$n]}" "http://127.0.0.1:9480/health/$2" 200 ||
+    fail "rsagent on $n: /health/$2 not 200: $(tail -5 "$TMP/agent-$n/log")"
+  log "rsagent on $n: /health/$2 200 after ${WAITED_MS} ms"
+}
+
+# web-node.toml's commented second chance section (docs/second-chance.md),
+# uncommented, naming the other web node with its lab MAC. heartbeat_timeout
+# 3 s instead of 1 s: under TCG an agent thread can wait a second for a CPU,
+# and a heartbeat aging out makes the program step aside (as after kill -9).
+lab_second_chance_config() {  # NODE PEER -> appended to $TMP/agent-NODE/rsagent.toml
+  local n="$1" p="$2" cfg="$TMP/agent-$1/rsagent.toml"
+  sed -n '/^# \[peer\.D\]/,/^# services = /p' /lab/conf/web-node.toml |
+    sed -e 's/^# \{0,1\}//' -e 's/ *#.*//' \
+      -e "s/^\[peer\.D\]/[peer.$p]/" -e "s/${IP[D]//./\\.}:9480/${IP[$p]}:9480/" \
+      -e "s/^mac = .*/mac = \"${LAB_MAC[$p]}\"/" \
+      -e "s/^interface = .*/interface = \"$LAB_IFACE\"/" >>"$cfg"
+  echo 'heartbeat_timeout = "3s"' >>"$cfg"
+  grep -qx "agent = \"${IP[$p]}:9480\"" "$cfg" && grep -qx '\[second_chance\]' "$cfg" &&
+    grep -qx 'services = \["web"\]' "$cfg" ||
+    fail "lab_second_chance_config: web-node.toml's second chance section changed; adapt the edits"
+}
+
+# The web node's agent restarted with second chance (SIGTERM: it answers
+# DOWN for shutdown_grace first, so the director drains it without a failure).
+restart_agent_second_chance() {  # NODE PEER
+  local n="$1"
+  kill -TERM "${AGENT_PID[$n]}"
+  wait "${AGENT_PID[$n]}" 2>/dev/null || true
+  lab_agent_config "$n" /lab/conf/web-node.toml
+  lab_second_chance_config "$n" "$2"
+  launch_agent "$n" web
 }
 
 agent_cmd() {  # NODE ARGS...: an admin command against NODE's agent

@@ -11,6 +11,9 @@
 #   http.csv     load_http.py's requests; sql.csv load_sql.sh's writes
 #   rows-E.csv / rows-F.csv: seq,srv,seen at the end; logs/: every daemon's log
 #   metrics.om.gz  the four agents' /metrics every 2 s (scrape_metrics.py)
+#   kills.csv      drill,t_kill (ms) of each nginx kill; status-C-DRILL.json and
+#                  second-chance-C-DRILL.txt: C's /status and second chance
+#                  metrics at the end of that drill's hold
 # The verdicts are computed from these on the host (tests/lab/report.py).
 # The exit code is 0 when the cluster came up and every drill ran.
 LAB_OUT="${LAB_OUT:-/lab/out}"
@@ -83,7 +86,38 @@ weight_is() { [[ $(ipvs_weight A "$1" "$2") == "$3" ]]; }
 # 1. nginx on C killed -> C evicted, traffic on D.
 fault_nginx_c() { kill_web C; }
 acted_nginx_c() { weight_is "${IP[C]}" 80 0; }
-restore_nginx_c() { start_web C; }
+restore_nginx_c() { agent_c_after_kill nginx_C_killed; start_web C; }
+
+# What C's agent says at the end of a kill drill's hold, for the report's
+# kill -> DOWN latency (the service's `since` against the kill's instant) and
+# the connections and packets handed over (its /metrics).
+agent_c_after_kill() {  # DRILL
+  echo "$1,$((NGINX_KILLED_US / 1000))" >>"$LAB_OUT/kills.csv"
+  lab_exec C curl -s -m 5 http://127.0.0.1:9480/status >"$LAB_OUT/status-C-$1.json" || true
+  lab_exec C curl -s -m 5 http://127.0.0.1:9480/metrics >"$TMP/metrics-C" || true
+  grep -E '^rsagent_(second_chance_|peer_up)' "$TMP/metrics-C" >"$LAB_OUT/second-chance-C-$1.txt" ||
+    true
+}
+
+# 7. Drill 1 again with second chance on C and D (docs/second-chance.md):
+# what IPVS still sends to C until its next check is handed to D at L2.
+# Both agents restart with web-node.toml's second chance section, one at a
+# time (each drains first: no failed request, the pool never empty).
+second_chance_on() {
+  local n
+  for n in C D; do
+    restart_agent_second_chance "$n" "$([[ $n == C ]] && echo D || echo C)"
+    poll_until 60 a_healthy || fail "second chance: $n not back in rotation: $(lab_exec A ipvsadm -Ln)"
+  done
+  log "second chance on C and D: $(lab_exec C tc filter show dev "$LAB_IFACE" ingress | head -n 2 |
+    tr -s ' \n' ' ')"
+}
+restore_nginx_c_second_chance() {
+  agent_c_after_kill nginx_C_killed_second_chance
+  lab_exec D curl -s -m 5 http://127.0.0.1:9480/status >"$LAB_OUT/logs/status-D-second-chance.json" ||
+    true
+  start_web C
+}
 
 # 2. An app node killed -> nginx stops using it (nginx acts, not the director).
 fault_app_g() { kill_app G; }
@@ -225,6 +259,9 @@ main() {
   drill mysql_E_killed fault_mysql_e acted_mysql_e nothing e_down
   drill mysql_E_restarted fault_restart_e acted_restart_e nothing a_healthy
   drill director_A_cut fault_cut_a acted_cut_a restore_cut_a a_master_again
+  second_chance_on
+  drill nginx_C_killed_second_chance fault_nginx_c acted_nginx_c restore_nginx_c_second_chance \
+    a_healthy
 
   touch "$STOP"
   wait "$http_pid" "$sql_pid" || fail "a load generator failed"
