@@ -16,10 +16,9 @@ require_root
 require_cmd nginx curl python3
 make_tmp
 make_ns pool NS
-WATCH="$(dirname "$0")/pool_watch.py"
-NODES=(a b c)
-declare -A AGENT_PORT=([a]=9481 [b]=9482 [c]=9483) WEB_PORT=([a]=8081 [b]=8082 [c]=8083)
-declare -A AGENT_PID NGINX
+POOL_NODES=(a b c)
+POOL_READ_NS=$NS
+declare -A AGENT_PORT=([a]=9481 [b]=9482 [c]=9483) WEB_PORT=([a]=8081 [b]=8082 [c]=8083) NGINX
 
 # The shared backend: answers after the delay in $TMP/delay (seconds).
 echo 0 >"$TMP/delay"
@@ -33,88 +32,39 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.ThreadingHTTPServer(("127.0.0.1", 8090), H).serve_forever()
 ' "$TMP/delay"
-for n in "${NODES[@]}"; do
+for n in "${POOL_NODES[@]}"; do
   start_nginx "$NS" "$TMP/nginx-$n" "127.0.0.1:${WEB_PORT[$n]}" \
     'location / { proxy_pass http://127.0.0.1:8090; }'
   NGINX[$n]=$NGINX_PID
 done
 
-write_config() {  # NODE MAX_DOWN_LINE
-  local n=$1 peers="" p
-  for p in "${NODES[@]}"; do
-    [[ $p == "$n" ]] || peers+=$'\n'"[peer.$p]"$'\n'"agent = \"127.0.0.1:${AGENT_PORT[$p]}\""
-  done
-  mkdir -p "$TMP/node-$n"
-  cat >"$TMP/$n.toml" <<CONF
-$(agent_table "127.0.0.1:${AGENT_PORT[$n]}" "$TMP/node-$n")
-
-[probe.nginx]
-type = "http"
-url = "http://127.0.0.1:${WEB_PORT[$n]}/"
-interval = "300ms"
-timeout = "200ms"
-rise = 2
-fall = 2
-
-[service.web]
-port = 80
-probes = ["nginx"]
-$2
-$peers
-CONF
-}
-
-start_agents() {  # MAX_DOWN_LINE
-  local n
-  for n in "${NODES[@]}"; do
-    write_config "$n" "$1"
-    start_bg "$NS" "$TMP/agent-$n.log" "$RSAGENT" run -c "$TMP/$n.toml"
-    AGENT_PID[$n]=$BG_PID
-  done
-  for n in "${NODES[@]}"; do
-    wait_until 15 http_is "$NS" "http://127.0.0.1:${AGENT_PORT[$n]}/health/web" 200 ||
-      fail "agent $n not UP: $(tail -5 "$TMP/agent-$n.log")"
-  done
-}
-
-stop_agents() {
-  local n
-  for n in "${NODES[@]}"; do kill -TERM "${AGENT_PID[$n]}" 2>/dev/null || true; done
-  for n in "${NODES[@]}"; do wait "${AGENT_PID[$n]}" 2>/dev/null || true; done
-}
-
-AGENTS=()
-for n in "${NODES[@]}"; do AGENTS+=("127.0.0.1:${AGENT_PORT[$n]}"); done
+for n in "${POOL_NODES[@]}"; do
+  POOL_NS[$n]=$NS
+  POOL_AGENT[$n]=127.0.0.1:${AGENT_PORT[$n]}
+  POOL_URL[$n]=http://127.0.0.1:${WEB_PORT[$n]}/
+done
 
 # One shared slowness of SECONDS under the watcher -> EMPTY (rounds with no
 # agent UP), MOST_DOWN, ROUNDS.
 slow_backend() {  # NAME SECONDS LABEL
-  local out="$TMP/watch-$1.txt"
-  ip netns exec "$NS" python3 "$WATCH" web "$out" "${AGENTS[@]}" &
-  local watcher=$!
-  on_exit "kill -9 $watcher"
+  pool_watch_start "$TMP/watch-$1.txt"
   sleep 0.5
   echo 1 >"$TMP/delay"
   sleep "$2"
   echo 0 >"$TMP/delay"
   sleep 0.5
-  kill -TERM "$watcher"
-  wait "$watcher" || true
-  ROUNDS=$(wc -l <"$out")
-  EMPTY=$(awk '$1 == 0' "$out" | wc -l)
-  MOST_DOWN=$(awk 'BEGIN{m=0} {d=NF-1-$1; if (d>m) m=d} END{print m}' "$out")
-  log "$3: $ROUNDS rounds, $EMPTY with the pool empty, at most $MOST_DOWN of 3 DOWN"
+  pool_watch_stop "$3"
 }
 
 # 1. Without max_down: the shared cause empties the pool.
-start_agents ""
+pool_start_agents ""
 slow_backend plain 3 "without max_down"
 ((EMPTY > 0)) || fail "without max_down the pool was never empty: the cause was not shared"
 pass "without max_down a slow shared backend emptied the pool ($EMPTY of $ROUNDS rounds)"
-stop_agents
+pool_stop_agents
 
 # 2. max_down = 1: never empty, at least one agent held UP and saying so.
-start_agents "max_down = 1"
+pool_start_agents "max_down = 1"
 slow_backend max_down 4 "max_down = 1"
 ((EMPTY == 0)) || fail "with max_down = 1 the pool was empty in $EMPTY of $ROUNDS rounds"
 grep -q '"action":"service-held"\|service web .*held' "$TMP"/agent-*.log ||
@@ -128,7 +78,7 @@ pass "with max_down = 1 the pool was never empty ($ROUNDS rounds, at most $MOST_
 echo 1 >"$TMP/delay"
 held_status() {
   local n
-  for n in "${NODES[@]}"; do
+  for n in "${POOL_NODES[@]}"; do
     ip netns exec "$NS" curl -s -m 2 "http://127.0.0.1:${AGENT_PORT[$n]}/status" |
       python3 -c 'import json,sys; s=json.load(sys.stdin)["services"][0]; sys.exit(0 if s["held"] and s["up"] and s["pool"]=="failing" else 1)' &&
       ip netns exec "$NS" curl -s -m 2 "http://127.0.0.1:${AGENT_PORT[$n]}/metrics" |
@@ -138,7 +88,7 @@ held_status() {
 }
 wait_until 5 held_status || fail "no agent showed held in /status and /metrics"
 echo 0 >"$TMP/delay"
-for n in "${NODES[@]}"; do
+for n in "${POOL_NODES[@]}"; do
   wait_until 10 http_is "$NS" "http://127.0.0.1:${AGENT_PORT[$n]}/health/web" 200 ||
     fail "agent $n did not come back UP after the backend recovered"
 done
@@ -154,4 +104,4 @@ awk '$3 == 200 && $4 == 200 {ok++} END {exit ok == NR ? 0 : 1}' "$TMP/watch-dead
 grep -q 'max_down' <(ip netns exec "$NS" curl -s "http://127.0.0.1:${AGENT_PORT[a]}/status") &&
   fail "a dead nginx was treated as a shared cause on a"
 pass "nginx killed on a: DOWN at once, not held; the slow backend then took neither b nor c DOWN"
-stop_agents
+pool_stop_agents
