@@ -3,6 +3,9 @@
 // /health/SERVICE and exits with the weight + 2 (check_answer.h). No shell,
 // no config, no name resolution; a static PIE (check/CMakeLists.txt), so a
 // fork + exec per check loads nothing and costs as little as possible.
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -13,6 +16,20 @@
 namespace {
 
 constexpr int kDefaultTimeoutMs = 2000;
+
+// keepalived ends a check that runs past misc_timeout with SIGTERM (SIGKILL
+// 2 s later). Dying of it would corrupt the real server's weight for good:
+// keepalived 2.2.7 (check_misc.c, misc_check_child_thread, still so
+// upstream) forgets the check's dynamic weight on a signal without taking it
+// out of the server's effective weight, so every later weight is off by the
+// one asked at that moment (0 after a drain: the server stays at weight 0).
+// Exiting 1 instead takes keepalived's failure path, which does.
+void ExitOnTerm(int) {
+  static constexpr char kWhy[] =
+      "rsagent-check: SIGTERM (keepalived's misc_timeout): exit 1, DOWN\n";
+  (void)!write(STDERR_FILENO, kWhy, sizeof kWhy - 1);
+  _exit(1);
+}
 
 int Usage() {
   std::fputs(
@@ -27,6 +44,7 @@ int Usage() {
 
 int main(int argc, char** argv) {
   using rsagent::Clock;
+  std::signal(SIGTERM, ExitOnTerm);
   if (argc < 3 || argc > 4) return Usage();
   auto endpoint = rsagent::Endpoint::Parse(argv[1]);
   if (!endpoint) {

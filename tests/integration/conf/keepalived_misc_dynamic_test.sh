@@ -74,6 +74,30 @@ kill_nginx
 wait_until 5 exit_is web 1 || fail "nginx down: exit $(check web), not 1"
 grep -q 'DOWN 503' "$TMP/check.err" || fail "no reason on stderr: $(cat "$TMP/check.err")"
 exit_is nope 1 || fail "unknown service: exit $(check nope), not 1"
+# keepalived SIGTERMs a check past misc_timeout; rsagent-check must exit 1
+# then rather than die of it (keepalived 2.2.7 corrupts the weight of a
+# check killed by a signal: conf/examples/keepalived-web-misc-dynamic.conf).
+# A listener that never answers holds the check until the signal.
+start_bg "${LAB_NS[web1]}" "$TMP/mute.log" python3 -c '
+import socket, time
+s = socket.socket()
+s.bind(("0.0.0.0", 9481))
+s.listen(8)
+time.sleep(60)'
+MUTE=$BG_PID
+wait_until 5 bash -c "ip netns exec ${LAB_NS[web1]} ss -ltnH 'sport = :9481' | grep -q LISTEN" ||
+  fail "the mute listener did not start: $(cat "$TMP/mute.log")"
+ip netns exec "${LAB_NS[dir]}" "$CHECK" 192.168.1.10:9481 web 20000 2>"$TMP/term.err" &
+check_pid=$!
+sleep 0.5
+kill -TERM "$check_pid"
+rc=0
+wait "$check_pid" || rc=$?
+((rc == 1)) || fail "SIGTERM: exit $rc, not 1 (143 is death by the signal)"
+grep -q "SIGTERM (keepalived's misc_timeout): exit 1, DOWN" "$TMP/term.err" ||
+  fail "no reason on stderr: $(cat "$TMP/term.err")"
+kill -9 "$MUTE"
+pass "SIGTERM (keepalived's misc_timeout) mid-check: exit 1 with the reason, not death by the signal"
 kill -9 "$AGENT"
 wait "$AGENT" 2>/dev/null || true
 exit_is web 1 || fail "agent gone: exit $(check web), not 1"
