@@ -22,10 +22,6 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 SOURCE_DIR=$(cd "$BENCH_DIR/../.." && pwd)
-QUICK=0
-ONLY=""
-BUILD_DIR="$SOURCE_DIR/build"
-REPORT="$SOURCE_DIR/docs/bench-report.md"
 source "$BENCH_DIR/lib/cli.sh"
 bench_parse_args "$0 [--quick] [--build DIR] [--report FILE] [--only SECTION]" \
   --build --report --only -- "$@"

@@ -19,11 +19,7 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 SOURCE_DIR=$(cd "$BENCH_DIR/../.." && pwd)
-QUICK=0
 REFERENCE=d90b0fe
-BUILD_DIR="$SOURCE_DIR/build"
-REPORT="$SOURCE_DIR/docs/bench-report.md"
-ONLY=""
 source "$BENCH_DIR/lib/cli.sh"
 bench_parse_args "$0 [--quick] [--build DIR] [--reference REV] [--report FILE] [--only scale|starved]" \
   --build --reference --report --only -- "$@"
@@ -72,17 +68,7 @@ OUT="$TMP/scale.md"
 echo "<!-- scale:end -->" >>"$OUT"
 
 mkdir -p "$(dirname "$REPORT")"
-python3 - "$REPORT" "$OUT" <<'PY'
-import re, sys
-report, block = sys.argv[1], open(sys.argv[2]).read()
-try:
-    text = open(report).read()
-except FileNotFoundError:
-    text = ""
-pattern = re.compile(r"<!-- scale:begin.*?<!-- scale:end -->\n?", re.S)
-text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-open(report, "w").write(text)
-PY
+python3 "$BENCH_DIR/lib/replace_block.py" "$REPORT" "$OUT" scale
 cat "$OUT"
 log "tables written to $REPORT"
 ((BROKEN == 0)) || fail "$BROKEN broken behaviour(s), see above"

@@ -2,10 +2,12 @@
 // the expected status, and prints when (wall clock, so run.sh can subtract
 // the moment it injected a fault).
 //
-//   rsagent-bench-watch --target 127.0.0.1:9480 --path /health --until 503|any
-//                       [--interval-ms 5] [--timeout-s 30]
+//   rsagent-bench-watch --target 127.0.0.1:9480 [--target ...] --path /health
+//                       --until 503|any [--interval-ms 5] [--timeout-s 30]
 //                       [--signal KILL|STOP --pids PID,PID...]
 //
+// Several --target: each is polled in turn (same path) until every one has
+// answered; one output line per target, in the order given.
 // With --signal, the watcher injects the fault itself: it first checks that
 // the URL answers 200, then signals the PIDs and times from that moment, in
 // the same process (no fork or start-up in the measured interval); it also
@@ -25,7 +27,7 @@ namespace rsagent::bench {
 namespace {
 
 struct Options {
-  Endpoint target;
+  std::vector<Endpoint> targets;
   std::string path = "/health";
   int until = 0;  // 0 = any HTTP answer
   int interval_ms = 5;
@@ -62,7 +64,7 @@ Result<Options> ParseArgs(int argc, char** argv) {
     if (arg == "--target") {
       auto e = Endpoint::Parse(value);
       if (!e) return Error{e.error()};
-      o.target = *e;
+      o.targets.push_back(*e);
     } else if (arg == "--path") {
       o.path = value;
     } else if (arg == "--until") {
@@ -83,7 +85,7 @@ Result<Options> ParseArgs(int argc, char** argv) {
       return Error{"unknown option " + arg};
     }
   }
-  if (o.target.port == 0) return Error{"--target HOST:PORT is required"};
+  if (o.targets.empty()) return Error{"--target HOST:PORT is required"};
   if ((o.signal != 0) != !o.pids.empty()) return Error{"--signal and --pids go together"};
   return o;
 }
@@ -92,39 +94,55 @@ long long WallNs() {
   return std::chrono::nanoseconds(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+struct Seen {
+  long long wall_ns = 0;  // 0 = not yet
+  Clock::time_point at{};
+  long polls = 0;
+  int code = 0;
+};
+
 int Run(const Options& o) {
   Clock::time_point fault{};
   if (o.signal != 0) {
-    auto before = CheckOnNewConnection(o.target, o.path, Clock::now() + std::chrono::seconds(1));
-    if (!before || *before != 200) {
-      std::printf("seen_ns=0 polls=0 code=%d before_fault=1\n", before ? *before : 0);
-      return 3;
+    for (const Endpoint& target : o.targets) {
+      auto before = CheckOnNewConnection(target, o.path, Clock::now() + std::chrono::seconds(1));
+      if (!before || *before != 200) {
+        std::printf("seen_ns=0 polls=0 code=%d before_fault=1\n", before ? *before : 0);
+        return 3;
+      }
     }
     fault = Clock::now();
     for (pid_t pid : o.pids) kill(pid, o.signal);  // a pid already gone is no error here
   }
   const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(o.timeout_s));
-  long polls = 0;
-  while (Clock::now() < end) {
-    ++polls;
-    auto code = CheckOnNewConnection(o.target, o.path, Clock::now() + std::chrono::seconds(1));
-    if (code && (o.until == 0 || *code == o.until)) {
-      const auto seen = Clock::now();
-      std::printf("seen_ns=%lld polls=%ld code=%d", WallNs(), polls, *code);
-      if (o.signal != 0) {
-        std::printf(" elapsed_us=%lld",
-                    static_cast<long long>(
-                        std::chrono::duration_cast<std::chrono::microseconds>(seen - fault)
-                            .count()));
+  std::vector<Seen> seen(o.targets.size());
+  size_t left = seen.size();
+  while (left > 0 && Clock::now() < end) {
+    for (size_t i = 0; i < o.targets.size(); ++i) {
+      if (seen[i].wall_ns != 0) continue;
+      ++seen[i].polls;
+      auto code =
+          CheckOnNewConnection(o.targets[i], o.path, Clock::now() + std::chrono::seconds(1));
+      if (code && (o.until == 0 || *code == o.until)) {
+        seen[i].at = Clock::now();
+        seen[i].wall_ns = WallNs();
+        seen[i].code = *code;
+        --left;
       }
-      std::printf("\n");
-      return 0;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
+    if (left > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
   }
-  std::printf("seen_ns=0 polls=%ld code=0\n", polls);
-  return 1;
+  for (const Seen& s : seen) {
+    std::printf("seen_ns=%lld polls=%ld code=%d", s.wall_ns, s.polls, s.code);
+    if (o.signal != 0 && s.wall_ns != 0) {
+      std::printf(" elapsed_us=%lld",
+                  static_cast<long long>(
+                      std::chrono::duration_cast<std::chrono::microseconds>(s.at - fault).count()));
+    }
+    std::printf("\n");
+  }
+  return left == 0 ? 0 : 1;
 }
 
 }  // namespace

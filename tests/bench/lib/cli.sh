@@ -1,6 +1,11 @@
-# The command line and the build the bench scripts share (run.sh, scale.sh).
-# Source first, with SOURCE_DIR set; the defaults of QUICK, BUILD_DIR,
-# REPORT, ONLY (and REFERENCE where taken) are the script's own.
+# The command line and the build the bench scripts share (run.sh, scale.sh,
+# detection_clusters.sh). Source first, with SOURCE_DIR set: it sets the
+# defaults of QUICK, ONLY, BUILD_DIR and REPORT (REFERENCE, where taken, is
+# the script's own).
+QUICK=0
+ONLY=""
+BUILD_DIR="$SOURCE_DIR/build"
+REPORT="$SOURCE_DIR/docs/bench-report.md"
 
 # bench_parse_args USAGE OPTION... -- ARG...: --quick sets QUICK=1; each
 # OPTION (--build DIR, --report FILE, --only SECTION, --reference REV) the

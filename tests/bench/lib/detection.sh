@@ -184,7 +184,7 @@ CONF
 }
 
 section_detection() {
-  local row profile fault i rows="" current="" load_start load_end
+  local row profile fault i current="" load_start load_end
   local -A samples=()
   load_start=$(cut -d' ' -f1-3 /proc/loadavg)
   bench_stop_agent  # run.sh's agent (--only): this section starts its own
@@ -205,22 +205,11 @@ section_detection() {
   done
   bench_stop_agent
   load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-  local interval timeout fall watch bound p med ref x
+  DETECT_TABLE=""
   for row in $(detection_rows); do
     profile=${row%%_*} fault=${row#*_}
-    read -r interval timeout fall watch <<<"${DETECT_TIMING[$profile]}"
-    bound=$((fall * interval + timeout))
-    [[ $profile == event && -n ${DETECT_BY_EVENT[$fault]:-} ]] && bound=50
-    # shellcheck disable=SC2086  # samples hold words
-    read -r -a p <<<"$(stats ${samples[$row]:-})"
-    # shellcheck disable=SC2086
-    ref=$(median ${samples[default_$fault]:-})
-    x=$(awk -v m="${p[0]}" -v d="$ref" 'BEGIN { if (m == "-" || d == "-" || m <= 0) print "-";
-      else printf (d / m >= 10 ? "%.0f×" : "%.1f×"), d / m }')
-    rows+="| $profile | ${interval} ms / ${timeout} ms / $fall / $watch | ${DETECT_LABEL[$fault]} | ${DETECT_SERVICE[$fault]} | $(wc -w <<<"${samples[$row]:-}") | **${p[0]}** | ${p[1]}–${p[2]} | $x | $bound |"$'\n'
-    med=${p[0]}
-    target "detection p50, $profile config, $fault" "≤ $bound ms" "$med ms" \
-      "$(awk -v m="$med" -v b="$bound" 'BEGIN { print (m != "-" && m <= b) }')"
+    detection_row "$profile" "$fault" "${DETECT_LABEL[$fault]}" "${DETECT_SERVICE[$fault]}" \
+      "${samples[$row]:-}" "${samples[default_$fault]:-}" "${DETECT_BY_EVENT[$fault]:-}"
   done
   detection_sanity "$(median ${samples[event_nginx_kill]:-})" "$(median ${samples[default_nginx_kill]:-})"
   cat <<MD
@@ -250,9 +239,8 @@ for the schedule, 50 ms (issue 19's target) for the event. A freeze
 it, whatever the profile; a process exit with no listener change (pidfd) is
 not watched.
 
-| profile | timing | fault | service | trials | median ms | min–max ms | default ÷ row | bound ms |
-|---|---|---|---|---|---|---|---|---|
-${rows}
+${DETECT_TABLE_HEAD}
+${DETECT_TABLE}
 The seed's keepalived \`TCP_CHECK\` (\`delay_loop 3\`, \`connect_timeout 3\`,
 keepalived's defaults \`retry 1\`, \`delay_before_retry 1\`), computed (this
 kernel has no IPVS to run it):
@@ -265,6 +253,29 @@ kernel has no IPVS to run it):
 | replication SQL thread stopped | never: the port stays open |
 
 MD
+}
+
+DETECT_TABLE_HEAD="| profile | timing | fault | service | trials | median ms | min–max ms | default ÷ row | bound ms |
+|---|---|---|---|---|---|---|---|---|"
+# detection_row PROFILE FAULT LABEL SERVICE SAMPLES DEFAULT_SAMPLES BY_EVENT [EXTRA_MS]:
+# appends one table row to DETECT_TABLE and its target to TARGET_ROWS (so it
+# runs in this shell, never in $(...)); BY_EVENT non-empty when the event
+# path can see FAULT (its bound is then 50 ms under the event profile);
+# EXTRA_MS is added to a scheduled bound (a server's own time to notice).
+detection_row() {
+  local profile=$1 fault=$2 interval timeout fall watch bound p ref x
+  read -r interval timeout fall watch <<<"${DETECT_TIMING[$profile]}"
+  bound=$((fall * interval + timeout + ${8:-0}))
+  [[ $profile == event && -n $7 ]] && bound=50
+  # shellcheck disable=SC2086  # samples hold words
+  read -r -a p <<<"$(stats $5)"
+  # shellcheck disable=SC2086
+  ref=$(median $6)
+  x=$(awk -v m="${p[0]}" -v d="$ref" 'BEGIN { if (m == "-" || d == "-" || m <= 0) print "-";
+    else printf (d / m >= 10 ? "%.0f×" : "%.1f×"), d / m }')
+  DETECT_TABLE+="| $profile | ${interval} ms / ${timeout} ms / $fall / $watch | $3 | $4 | $(wc -w <<<"$5") | **${p[0]}** | ${p[1]}–${p[2]} | $x | $bound |"$'\n'
+  target "detection p50, $profile config, $fault" "≤ $bound ms" "${p[0]} ms" \
+    "$(awk -v m="${p[0]}" -v b="$bound" 'BEGIN { print (m != "-" && m <= b) }')"
 }
 
 # The CI slice's sanity bounds, generous (a loaded 2-core box), on the

@@ -46,3 +46,22 @@ status_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 
 # now_ns: wall clock, the same the watch tool prints.
 now_ns() { date +%s%N; }
+
+# "median [min–max]" of the values; the median alone.
+spread() {
+  local s
+  read -r -a s <<<"$(stats "$@")"
+  [[ ${s[0]} == - ]] && { echo "-"; return; }
+  if [[ ${s[1]} == "${s[2]}" ]]; then echo "${s[0]}"; else echo "${s[0]} [${s[1]}–${s[2]}]"; fi
+}
+median() { stats "$@" | cut -d' ' -f1; }
+
+# The report's targets and the count of broken behaviour (a wrong status, a
+# check that never answers, a row measuring another path than it claims).
+TARGET_ROWS=()
+BROKEN=0
+
+broken() { log "BROKEN: $*"; BROKEN=$((BROKEN + 1)); }
+
+# target NAME GOAL MEASURED MET(0|1)
+target() { TARGET_ROWS+=("| $1 | $2 | $3 | $( (($4)) && echo met || echo "**missed**") |"); }

@@ -1,14 +1,7 @@
-# The report's sections (source after setup.sh). Each prints markdown on
-# stdout, logs progress on stderr, adds its targets to TARGET_ROWS and counts
-# broken behaviour (a wrong status, a check that never answers) in BROKEN.
-
-TARGET_ROWS=()
-BROKEN=0
-
-broken() { log "BROKEN: $*"; BROKEN=$((BROKEN + 1)); }
-
-# target NAME GOAL MEASURED MET(0|1)
-target() { TARGET_ROWS+=("| $1 | $2 | $3 | $( (($4)) && echo met || echo "**missed**") |"); }
+# The report's sections (source after setup.sh and measure.sh). Each prints
+# markdown on stdout, logs progress on stderr, adds its targets to TARGET_ROWS
+# and counts broken behaviour (a wrong status, a check that never answers) in
+# BROKEN (measure.sh).
 
 load() { ip netns exec "$BENCH_NS" "$BENCH_BIN/rsagent-bench-load" "$@"; }
 
@@ -41,14 +34,6 @@ expect_all_ok() {  # CASE LINE [CODE]
   fi
 }
 
-# "median [min–max]" of the values.
-spread() {
-  local s
-  read -r -a s <<<"$(stats "$@")"
-  [[ ${s[0]} == - ]] && { echo "-"; return; }
-  if [[ ${s[1]} == "${s[2]}" ]]; then echo "${s[0]}"; else echo "${s[0]} [${s[1]}–${s[2]}]"; fi
-}
-median() { stats "$@" | cut -d' ' -f1; }
 us_to_ms() { awk '{ for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? " " : ""), $i / 1000 }' <<<"$*"; }
 
 section_throughput() {
