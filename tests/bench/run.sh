@@ -59,10 +59,11 @@ if [[ -n $ONLY ]]; then
   declare -F "section_$ONLY" >/dev/null && [[ $ONLY != targets ]] ||
     fail "--only $ONLY: no such section"
   [[ -f $REPORT ]] || fail "--only puts a section into an existing report; $REPORT is missing"
+  started=$(date -u +%Y-%m-%dT%H:%MZ) load_at_start=$(cut -d' ' -f1 /proc/loadavg)
   "section_$ONLY" >"$TMP/section.md"
   printf '%s\n' "${TARGET_ROWS[@]}" >"$TMP/targets.txt"
   heading=$(head -1 "$TMP/section.md")
-  note="*${heading#\#\# [0-9]. }* (section ${heading:3:1}) was measured alone by \`tests/bench/run.sh$( ((QUICK)) && echo " --quick") --only $ONLY\` on $(date -u +%Y-%m-%dT%H:%MZ), rsagent $("$RSAGENT" --version | awk '{print $NF}'), median of $REPS runs, load average $(cut -d' ' -f1 /proc/loadavg) at its start; the other sections come from the run above."
+  note="*${heading#\#\# [0-9]. }* (section ${heading:3:1}) was measured alone by \`tests/bench/run.sh$( ((QUICK)) && echo " --quick") --only $ONLY\` on $started, rsagent $("$RSAGENT" --version | awk '{print $NF}'), median of $([[ $ONLY == detection ]] && echo "$TRIALS trials per row" || echo "$REPS runs"), load average $load_at_start at its start; the other sections come from the run above."
   python3 "$BENCH_DIR/lib/splice_report.py" "$REPORT" "$TMP/section.md" "$TMP/targets.txt" "$note"
   cat "$TMP/section.md"
   log "section $ONLY put into $REPORT"

@@ -85,7 +85,7 @@ cluster_all_up() {  # NS
 # kill: a new "no listener" line in its log, read after the slowest agent,
 # when a scheduled attempt may already have replaced the reason in /status;
 # a failed attempt otherwise). Returns 1 (counted broken) on no 503.
-declare -gA CLUSTER_SAMPLES=()
+declare -gA CLUSTER_SAMPLES=() CLUSTER_RSS=()  # RSS (kB) of each killed mysqld
 cluster_trial() {
   local ns=$1 fault=$2 pids=$3
   shift 3
@@ -97,6 +97,7 @@ cluster_trial() {
     --path /health/db-writer --until 503 --interval-ms 1 --timeout-s 60)
   sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", r / 32768 }')"  # phase vs a 1 s schedule
   if [[ -n $pids ]]; then
+    CLUSTER_RSS[$fault]+=" $(rss_kb "$pids")"
     out=$("${watch[@]}" --signal KILL --pids "$pids") || { broken "$fault: no 503 from every agent: $out"; return 1; }
   else
     "${watch[@]}" >"$TMP/seen" &
@@ -129,9 +130,13 @@ cluster_trial() {
 }
 
 # cluster_rows FAULT LABEL [EXTRA_MS]: the rows of FAULT, one per profile,
-# appended to DETECT_TABLE (lib/detection.sh: call it in this shell).
+# appended to DETECT_TABLE (lib/detection.sh: call it in this shell); a kill's
+# label gets the median RSS of the killed mysqld (its exit frees that memory
+# before the kernel closes its listener: the event row waits for it).
 cluster_rows() {
   local fault=$1 label=$2 profile
+  # shellcheck disable=SC2086  # kB values
+  [[ -n ${CLUSTER_RSS[$fault]:-} ]] && label+=" (RSS $(mb "$(median ${CLUSTER_RSS[$fault]})") MB)"
   for profile in "${CLUSTER_PROFILES[@]}"; do
     detection_row "$profile" "$fault" "$label" db-writer \
       "${CLUSTER_SAMPLES[${profile}_$fault]:-}" "${CLUSTER_SAMPLES[default_$fault]:-}" \

@@ -233,8 +233,10 @@ MariaDB services a \`tcp\` probe on mysqld's port carries the watch (the
 \`mysql\` probe's target is its socket file). Each DOWN's reason in
 \`/status\` is checked to be the event (event rows of a kill) or a failed
 attempt (every other row). *default ÷ row*: the default row's median for the
-same fault over this row's, in the same run (how many times faster). Bound: fall × interval + timeout
-for the schedule, 50 ms (issue 19's target) for the event. A freeze
+same fault over this row's, in the same run (how many times faster). Bound:
+fall × interval + timeout for the schedule, 50 ms (issue 19's target) for
+the event. A SQL fault may be seen before its statement returns (the client
+takes tens of ms here), so its shortest trials can be under one interval. A freeze
 (SIGSTOP) keeps the listening socket, so only an attempt that times out sees
 it, whatever the profile; a process exit with no listener change (pidfd) is
 not watched.
