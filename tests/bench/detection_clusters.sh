@@ -147,10 +147,12 @@ the listener event cannot see it (mysqld keeps listening); its bound adds
 those 3 s to the schedule's. A killed process's listener is destroyed only
 after the kernel has freed its address space (exit_mm comes before
 exit_files), so the event rows grow with the RSS of the mysqld killed (in the
-fault's name): a 10 MB Python listener's is gone 15–19 ms after \`kill -9\`,
-a 400 MB one's after 126–230 ms, 1 GB after 306–406 ms (measured by hand on
-this host at load 13, polling /proc/net/tcp) — the event is still the first
-thing that can see the death, but not within 50 ms for a large server.
+fault's name): a 10 MB Python listener's is gone 1–19 ms after \`kill -9\`,
+a 400 MB one's after 53–230 ms, 1 GB after 180–406 ms (two runs by hand on
+this host at load 8 and 13, polling /proc/net/tcp). A pidfd on the process
+turned readable at the same moment or later in the same runs, so watching
+the process's exit instead would not be earlier: no event reaches 50 ms for
+a server that large.
 
 ${DETECT_TABLE_HEAD}
 ${DETECT_TABLE}
