@@ -27,6 +27,8 @@ WHAT = {
     "mysql_E_killed": "MariaDB on E killed → E evicted, F takes the writes",
     "mysql_E_restarted": "E restarted → no writes before it has caught up",
     "director_A_cut": "director A cut off (link down) → B takes both VIPs",
+    "weights_C": "C drained, then undrained → on W (misc_dynamic) C's IPVS weight 0, then its "
+                 "slow start back to 100",
     "nginx_C_killed_second_chance": "nginx on C killed, second chance on (C, D peers) → "
                                     "no failed request",
 }
@@ -37,6 +39,7 @@ PAIR_WHAT = {
 }
 # Requests in flight at the instant of a fault may fail; later ones may not.
 SETTLE_MS = 2000
+C_IP = "192.168.1.10"
 
 
 def read_csv(path, names):
@@ -79,6 +82,9 @@ class Lab:
         self.rows_pair = {n: ints(read_csv(f"{out}/rows-pair-{n}.csv", ["seq", "srv", "seen"]),
                                   ["seq", "srv", "seen"])
                           for n in "EF"}
+        # C's weight in W's IPVS table (misc_dynamic) at each change: (t, weight).
+        self.weights_c = [(int(r["t"]), int(r["w"]))
+                          for r in read_csv(f"{out}/weights-C.csv", ["t", "w"]) if r["w"]]
         # The lab's Prometheus (host/prometheus.sh): prom.json, and the
         # dashboard's [pair] panels run over the pair's drills.
         self.prom = None
@@ -236,6 +242,21 @@ def judge(lab, d):
         back = lab.window(lab.sql, after_act, d["t_end"])
         if not any(w["ok"] and w["node"] == "E" for w in back):
             fails.append("E took no writes after its return")
+    elif name == "weights_C":
+        # From the drill's start: W can see the drain before `rsagent drain` returns.
+        drained = [w for t, w in lab.weights_c if d["t_begin"] <= t < t_restore]
+        if 0 not in drained:
+            fails.append("C's weight on W never 0 while drained")
+        ramp = [w for t, w in lab.weights_c if t >= t_restore]
+        if len({w for w in ramp if 0 < w < 100}) < 2:
+            fails.append(f"no slow start in C's weights on W after the undrain ({ramp})")
+        # A check failing on the way (weight 0: keepalived's own verdict, e.g. a
+        # timeout under load) is shown, not judged; the weights asked must climb.
+        climb = [w for w in ramp if w > 0]
+        if climb and (climb[-1] != 100 or climb != sorted(climb)):
+            fails.append(f"C's weights on W after the undrain do not climb to 100 ({ramp})")
+        if any(not r["ok"] for r in lab.window(lab.http, d["t_begin"], d["t_end"])):
+            fails.append("requests failed during the drain")
     elif name == "director_A_cut":
         if not any(r["ok"] for r in http_after):
             fails.append("no HTTP through B")
@@ -365,6 +386,36 @@ def pair_report(lab):
     return lines, ok
 
 
+def weights_report(lab):
+    """Every weight W's IPVS table gave C through the weights_C drill, and
+    what W's keepalived logged about C (its weight changes, failed checks)."""
+    d = next((d for d in lab.drills if d["name"] == "weights_C"), None)
+    if d is None:
+        return []
+    def seen(start, end):
+        return ", ".join(f"{w} at +{fmt_s(t - start)}" for t, w in lab.weights_c
+                         if start <= t < end) or "none"
+    log = lab.text("logs/ka-W/log").splitlines()
+    rs = f"[{C_IP}]:tcp:80"
+    changes = [line for line in log if "Changing weight" in line and rs in line]
+    # A lost child names the script, not the real server.
+    failures = [line.split(": ", 1)[-1] for line in log
+                if (rs in line and ("timed out" in line or "failed" in line)) or
+                ("child (PID" in line and "lost" in line)]
+    lines = ["", "Weights the real server sets (drill weights_C): W runs keepalived with checkers "
+             "only (`-C`) and `conf/examples/keepalived-web-misc-dynamic.conf` as shipped "
+             "(MISC_CHECK `rsagent-check`, `misc_dynamic`); C's weight in W's IPVS table "
+             "(`/proc/net/ip_vs`, what `ipvsadm -Ln` shows, read every 200 ms), "
+             f"from the drill's start (`rsagent drain web` at +{fmt_s(d['t_fault'] - d['t_begin'])}, "
+             f"once it returned): {seen(d['t_begin'], d['t_restore'])}; "
+             f"after `rsagent undrain web` (C's slow start, 20 s): "
+             f"{seen(d['t_restore'], d['t_end'])}. "
+             f"W's keepalived logged {len(changes)} weight changes for C" +
+             (f" and these failed checks: {'; '.join(failures[:5])}" if failures
+              else " and no failed check") + "."]
+    return lines
+
+
 def disruption_ms(reqs, t_fault, t_end):
     """From the fault to the end of the last request that failed after it,
     one already in flight at the fault included (0: none failed)."""
@@ -437,6 +488,7 @@ def report(lab):
     lines.append(lab.restart_catch_up())
     for d in "AB":
         lines.append(f"IPVS on director {d} at the end: {lab.ipvs_stats(d)}.")
+    lines.extend(weights_report(lab))
     lines.append("")
     lines.append("*Director acted*: from the fault being in effect (the kill done, the drain "
                  "acknowledged, the restarted server answering, the link down) to the active "

@@ -2,7 +2,8 @@
 # tests/lab/report.py judges outcomes right: a clean run passes, and each
 # wrong outcome fails it — a committed write missing, a write taken by a
 # server that was behind, a request failed during the drain, a director that
-# did not act, a cluster not whole again; for the pair's drills a write failed
+# did not act, a cluster not whole again, C's misc_dynamic weight not 0 while
+# drained or not ramping back after it; for the pair's drills a write failed
 # during the switchover, a write on E after it returned cut off, E's reason
 # not saying why; the Prometheus section's seconds DOWN per drill, and a
 # dashboard [pair] panel without series; with second chance, a request
@@ -12,7 +13,7 @@ source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 make_tmp
 report="$RSAGENT_SOURCE_DIR/tests/lab/report.py"
 
-# Seven drills of 10 s each; in each: fault at +2 s, director acts at +3 s,
+# Eight drills of 10 s each; in each: fault at +2 s, director acts at +3 s,
 # restore at +6 s; HTTP every 0.5 s served by D from H; one write at +5 s
 # (on F while E is out, else on E) and every write sees all earlier ones.
 make_clean_run() {  # DIR
@@ -21,7 +22,7 @@ make_clean_run() {  # DIR
 import sys
 out = sys.argv[1]
 names = ["nginx_C_killed", "app_G_killed", "drain_C", "mysql_E_killed",
-         "mysql_E_restarted", "director_A_cut", "nginx_C_killed_second_chance"]
+         "mysql_E_restarted", "director_A_cut", "nginx_C_killed_second_chance", "weights_C"]
 with open(f"{out}/drills.csv", "w") as d, open(f"{out}/http.csv", "w") as h, \
      open(f"{out}/sql.csv", "w") as s, open(f"{out}/rows-E.csv", "w") as e, \
      open(f"{out}/rows-F.csv", "w") as f:
@@ -70,6 +71,17 @@ open(f"{out}/pair-switchover.txt", "w").write(
 open(f"{out}/pair-E-reason.txt", "w").write(
     "pair: cannot confirm I hold the peer's commits: cannot read the GTID position\n")
 open(f"{out}/meta.csv", "w").write("server_id_E,1\nserver_id_F,2\n")
+# weights_C (the eighth: fault at +2 s, restore at +6 s): C's weight in W's
+# IPVS table 100, 0 when drained, then a slow start back to 100.
+t = 1_000_000 + 7 * 10_000
+open(f"{out}/weights-C.csv", "w").write("".join(
+    f"{t + at},{w}\n" for at, w in [(0, 100), (2500, 0), (6500, 10), (7000, 40), (7500, 70),
+                                     (8000, 100)]))
+import os
+os.makedirs(f"{out}/logs/ka-W")
+open(f"{out}/logs/ka-W/log", "w").write(
+    "Tue Dec  1 18:28:05 2026: Changing weight from 100 to 0 for active service "
+    "[192.168.1.10]:tcp:80 of VS [192.168.1.100]:tcp:80\n")
 open(f"{out}/rc", "w").write("0\n")
 PY
 }
@@ -89,6 +101,10 @@ expect_verdict() {  # NAME DIR PASS|FAIL TEXT
 
 make_clean_run "$TMP/clean"
 expect_verdict "clean run" "$TMP/clean" PASS "Verdict: PASS"
+grep -qF "after \`rsagent undrain web\` (C's slow start, 20 s): 10 at +0.50 s, 40 at +1.0 s, 70 at +1.5 s, 100 at +2.0 s" \
+  "$TMP/clean/out.txt" || fail "the weights' line: $(grep -F 'drill weights_C' "$TMP/clean/out.txt")"
+grep -qF "W's keepalived logged 1 weight changes for C and no failed check" "$TMP/clean/out.txt" ||
+  fail "W's log not summed up: $(grep -F 'drill weights_C' "$TMP/clean/out.txt")"
 
 make_clean_run "$TMP/lost"
 sed -i '/^4,/d' "$TMP/lost/rows-F.csv"
@@ -115,7 +131,7 @@ expect_verdict "cluster not whole again" "$TMP/not-whole" FAIL "not whole again"
 
 make_clean_run "$TMP/missing-drill"
 sed -i '/^director_A_cut,/d' "$TMP/missing-drill/drills.csv"
-expect_verdict "a drill did not run" "$TMP/missing-drill" FAIL "6 of 7 drills ran"
+expect_verdict "a drill did not run" "$TMP/missing-drill" FAIL "7 of 8 drills ran"
 
 make_clean_run "$TMP/sc"
 expect_verdict "second chance side by side" "$TMP/sc" PASS "| on | 0 / 18 | 0 | 12 ms | 1.0 s | 3 / 9 |"
@@ -143,6 +159,28 @@ expect_verdict "E took a write after it returned" "$TMP/e-wrote" FAIL "E took wr
 make_clean_run "$TMP/e-reason"
 echo "pair: peer 192.168.1.21 is the writer (term 2)" >"$TMP/e-reason/pair-E-reason.txt"
 expect_verdict "E's reason while cut off" "$TMP/e-reason" FAIL "E's reason while cut off"
+
+make_clean_run "$TMP/stuck-at-0"
+sed -i '/,[1-9][0-9]*$/d' "$TMP/stuck-at-0/weights-C.csv"
+echo "Tue Dec  1 18:28:09 2026: Misc check for [[192.168.1.10]:tcp:80 VS [192.168.1.100]:tcp:80] by [/usr/bin/rsagent-check] timed out with retry disabled." \
+  >>"$TMP/stuck-at-0/logs/ka-W/log"
+expect_verdict "C's weight stuck at 0 after the undrain" "$TMP/stuck-at-0" FAIL \
+  "no slow start in C's weights on W after the undrain"
+grep -qF "timed out with retry disabled" "$TMP/stuck-at-0/out.txt" || fail "the failed check is not quoted"
+
+make_clean_run "$TMP/falls-back"
+sed -i 's/,40$/,5/' "$TMP/falls-back/weights-C.csv"
+expect_verdict "C's weight falling back during the ramp" "$TMP/falls-back" FAIL \
+  "do not climb to 100"
+
+make_clean_run "$TMP/check-failed-once"
+sed -i 's/,40$/,0/' "$TMP/check-failed-once/weights-C.csv"
+expect_verdict "one failed check during the ramp (weight 0), then the climb" \
+  "$TMP/check-failed-once" PASS "10 at +0.50 s, 0 at +1.0 s, 70 at +1.5 s"
+
+make_clean_run "$TMP/never-0"
+sed -i '/,0$/d' "$TMP/never-0/weights-C.csv"
+expect_verdict "C's weight not 0 while drained" "$TMP/never-0" FAIL "never 0 while drained"
 
 make_clean_run "$TMP/pair-missing"
 sed -i '/^pair_E_returns_cut_off,/d' "$TMP/pair-missing/drills.csv"

@@ -3,7 +3,10 @@
 #   client .50 ── br0 ── A .2, B .3     directors: stock keepalived, VRRP + IPVS DR
 #                   ├── C .10, D .11    web: nginx → app tier, rsagent
 #                   ├── E .20, F .21    db: MariaDB master-master, GTID, semi-sync, rsagent
-#                   └── G .30, H .31    app tier: python3 http.server (why: tests/lab/README.md)
+#                   ├── G .30, H .31    app tier: python3 http.server (why: tests/lab/README.md)
+#                   └── W .4            keepalived checkers only (-C), during the weights
+#                                       drill: MISC_CHECK rsagent-check misc_dynamic for C
+#                                       and D, in an IPVS table of its own (no traffic)
 #
 # Every daemon runs in its host's namespace with its files under $TMP; the
 # bridge has its own namespace and the VM has no NIC, so nothing leaves.
@@ -12,7 +15,7 @@
 
 VIP_WEB=192.168.1.100
 VIP_DB=192.168.1.101
-declare -A IP=([client]=192.168.1.50 [A]=192.168.1.2 [B]=192.168.1.3 [C]=192.168.1.10
+declare -A IP=([client]=192.168.1.50 [A]=192.168.1.2 [B]=192.168.1.3 [W]=192.168.1.4 [C]=192.168.1.10
   [D]=192.168.1.11 [E]=192.168.1.20 [F]=192.168.1.21 [G]=192.168.1.30 [H]=192.168.1.31)
 declare -A APP_PID WEB_PID AGENT_PID KA_PID
 # keepalived's configs name the directors' interface eth0.
@@ -21,7 +24,7 @@ LAB_IFACE=eth0
 lab_topology() {
   lab_switch
   local h
-  for h in client A B C D E F G H; do lab_host "$h" "${IP[$h]}"; done
+  for h in client A B W C D E F G H; do lab_host "$h" "${IP[$h]}"; done
 }
 
 start_app() {  # NODE: the app tier; its page names the node that served it
@@ -176,7 +179,7 @@ agent_cmd() {  # NODE ARGS...: an admin command against NODE's agent
   lab_exec "$n" "$RSAGENT" "$@" -c "$TMP/agent-$n/rsagent.toml"
 }
 
-start_director() {  # NODE CONFIG
+start_director() {  # NODE CONFIG [OPTION]: OPTION e.g. -C (checkers only, no VRRP)
   local n="$1" dir="$TMP/ka-$1"
   mkdir -p "$dir"
   # In its namespace: -t checks that the interfaces exist.
@@ -188,7 +191,7 @@ start_director() {  # NODE CONFIG
   # entry to its real server even at weight 0, and a dead one refuses it
   # (seen in the MySQL drill). This reschedules such a connection instead.
   lab_exec "$n" sysctl -qw net.ipv4.vs.expire_nodest_conn=1
-  start_bg "${LAB_NS[$n]}" "$dir/log" keepalived -n -l -D -f "$2" \
+  start_bg "${LAB_NS[$n]}" "$dir/log" keepalived -n -l -D ${3:-} -f "$2" \
     -p "$dir/keepalived.pid" -r "$dir/vrrp.pid" -c "$dir/checkers.pid"
   KA_PID[$n]=$BG_PID
 }

@@ -14,6 +14,7 @@
 #   kills.csv      drill,t_kill (ms) of each nginx kill; status-C-DRILL.json and
 #                  second-chance-C-DRILL.txt: C's /status and second chance
 #                  metrics at the end of that drill's hold
+#   weights-C.csv  t,weight: C's weight in W's IPVS table at each change (ipvs_weights.py)
 # The verdicts are computed from these on the host (tests/lab/report.py).
 # The exit code is 0 when the cluster came up and every drill ran.
 LAB_OUT="${LAB_OUT:-/lab/out}"
@@ -145,6 +146,34 @@ restore_cut_a() { ip -n "$LAB_SW" link set "p-A" up; }
 a_master_again() { owns_vip A "$VIP_WEB" && ! owns_vip B "$VIP_WEB" && ! owns_vip B "$VIP_DB"; }
 a_healthy() { cluster_healthy A; }
 
+# 7. Weights the real server sets: W, a third keepalived with checkers only
+# (-C) and conf/examples/keepalived-web-misc-dynamic.conf as shipped
+# (MISC_CHECK rsagent-check with misc_dynamic, an HTTP_GET beside it), runs
+# for this drill only: its forked checks cost the emulated CPUs. In W's own
+# IPVS table (no traffic goes through W) C's weight is 0 while C is drained
+# (rsagent-check exits 2: alive at weight 0), then follows C's slow start
+# (web-node.toml: 20 s) back to 100. ipvs_weights.py, in W's namespace,
+# records every weight W's table shows (weights-C.csv); report.py judges.
+WEIGHTS_CSV="$LAB_OUT/weights-C.csv"
+start_weights_director() {
+  start_director W /lab/conf/keepalived-web-misc-dynamic.conf -C
+  start_bg "${LAB_NS[W]}" "$TMP/ipvs_weights.log" python3 /lab/guest/ipvs_weights.py \
+    "${IP[C]}:80" "$WEIGHTS_CSV" "$TMP/stop-weights"
+  WEIGHTS_PID=$BG_PID
+  poll_until 60 c_weight_is 100 || log "W gave C no weight 100 in 60 s: $(lab_exec W ipvsadm -Ln)"
+}
+stop_weights_director() {
+  touch "$TMP/stop-weights"
+  wait "$WEIGHTS_PID" || log "ipvs_weights.py failed: $(tail -n 3 "$TMP/ipvs_weights.log")"
+  kill "${KA_PID[W]}"
+  wait "${KA_PID[W]}" 2>/dev/null || true
+}
+c_weight_is() { [[ $(tail -n 1 "$WEIGHTS_CSV" 2>/dev/null | cut -d, -f2) == "$1" ]]; }
+fault_weights_c() { agent_cmd C drain web >/dev/null; }
+acted_weights_c() { c_weight_is 0; }
+restore_weights_c() { agent_cmd C undrain web >/dev/null; }
+c_weight_full_again() { c_weight_is 100 && cluster_healthy A; }
+
 nothing() { :; }
 
 # The pair: E and F's agents with the example's [pair] decide the writer
@@ -259,6 +288,9 @@ main() {
   drill mysql_E_killed fault_mysql_e acted_mysql_e nothing e_down
   drill mysql_E_restarted fault_restart_e acted_restart_e nothing a_healthy
   drill director_A_cut fault_cut_a acted_cut_a restore_cut_a a_master_again
+  start_weights_director
+  drill weights_C fault_weights_c acted_weights_c restore_weights_c c_weight_full_again
+  stop_weights_director
   second_chance_on
   drill nginx_C_killed_second_chance fault_nginx_c acted_nginx_c restore_nginx_c_second_chance \
     a_healthy
