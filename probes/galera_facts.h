@@ -6,15 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "probes/database_facts.h"
 #include "probes/mysql_row.h"
 
 namespace rsagent::probes {
 
-struct GaleraFacts {
-  bool answers = false;  // SELECT 1 came back
-  std::string error;     // why not, or why a later query failed
-  std::string version;
-
+struct GaleraFacts : DatabaseFacts {
   bool provider_loaded = false;  // the server reports wsrep_ready at all
   bool wsrep_on = false;
   std::string ready;                // wsrep_ready: ON/OFF

@@ -3,8 +3,6 @@
 #include "conf/toml_reader.h"
 #include "probes/galera_report.h"
 #include "probes/galera_roles.h"
-#include "probes/mysql_session.h"
-#include "probes/probe_outcome.h"
 
 namespace rsagent::probes {
 
@@ -27,50 +25,26 @@ constexpr const char* kVariablesStatement =
 
 GaleraProbeSpec GaleraProbeSpec::Read(conf::TableReader& table) {
   GaleraProbeSpec spec;
-  ReadMysqlTarget(table, &spec.socket, &spec.address, &spec.credentials);
+  ReadDatabaseServer(table, &spec);
   if (auto v = table.Bool("available_when_donor")) spec.available_when_donor = *v;
   return spec;
 }
 
-GaleraProbe::GaleraProbe(GaleraProbeSpec spec)
-    : GaleraProbe(spec, MakeMysqlSession(MysqlTarget{spec.socket, spec.address}, spec.credentials,
-                                         ProbeReconnectBackoff())) {}
-
-GaleraProbe::GaleraProbe(GaleraProbeSpec spec, std::unique_ptr<MysqlSession> session)
-    : spec_(std::move(spec)), session_(std::move(session)) {}
-
-ProbeResult GaleraProbe::Attempt(Clock::time_point deadline) {
-  const Clock::time_point start = Clock::now();
-  GaleraFacts facts = Gather(deadline);
-  Outcome reader = EvaluateGaleraReader(facts, spec_);
-  ProbeResult result = reader.ok ? Passed(start, reader.reason) : Failed(start, reader.reason);
-  result.roles["writer"] = EvaluateGaleraWriter(facts, spec_);
-  result.roles["reader"] = reader;
-  ReportGaleraFacts(facts, &result);
-  result.details["connects"] = std::to_string(session_->connects());
-  return result;
+Status GaleraProbe::Read(DatabaseStatements& statements, GaleraFacts* facts) {
+  ASSIGN_OR_RETURN(auto status, statements.Run(kStatusStatement));
+  ASSIGN_OR_RETURN(auto variables, statements.Run(kVariablesStatement));
+  ParseGaleraFacts(ToNameValueMap(status), ToNameValueMap(variables), facts);
+  return Status::Ok();
 }
 
-GaleraFacts GaleraProbe::Gather(Clock::time_point deadline) {
-  GaleraFacts facts;
-  if (Status alive = session_->EnsureAnswering(deadline); !alive.ok()) {
-    facts.error = alive.error();
-    return facts;
-  }
-  facts.answers = true;
-  facts.version = session_->server_version();
-  auto status = session_->Query(kStatusStatement, deadline);
-  if (!status.ok()) {
-    facts.error = status.error();
-    return facts;
-  }
-  auto variables = session_->Query(kVariablesStatement, deadline);
-  if (!variables.ok()) {
-    facts.error = variables.error();
-    return facts;
-  }
-  ParseGaleraFacts(ToNameValueMap(*status), ToNameValueMap(*variables), &facts);
-  return facts;
+DatabaseVerdicts GaleraProbe::Judge(const GaleraFacts& facts) const {
+  // The probe's own outcome is the reader's: what clustercheck answers.
+  Outcome reader = EvaluateGaleraReader(facts, spec());
+  return {.member = reader, .writer = EvaluateGaleraWriter(facts, spec()), .reader = reader};
+}
+
+void GaleraProbe::Report(const GaleraFacts& facts, ProbeResult* result) const {
+  ReportGaleraFacts(facts, result);
 }
 
 }  // namespace rsagent::probes

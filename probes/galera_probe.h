@@ -1,7 +1,7 @@
 // The galera probe: a Galera node's wsrep status and settings from one
-// persistent connection (a MysqlSession, mysql_session.h), turned into the
-// "writer"/"reader" verdicts of galera_roles.h. Two statements per run, no
-// privilege needed beyond USAGE.
+// persistent connection (database_probe.h), turned into the "writer"/"reader"
+// verdicts of galera_roles.h. Two statements per run, no privilege needed
+// beyond USAGE.
 #pragma once
 
 #include <memory>
@@ -10,6 +10,8 @@
 
 #include "common/ip_address.h"
 #include "common/result.h"
+#include "conf/probe_kind_reader.h"
+#include "probes/database_probe.h"
 #include "probes/galera_facts.h"
 #include "probes/mysql_session.h"
 #include "probes/probe.h"
@@ -23,27 +25,20 @@ namespace rsagent::probes {
 // [probe.NAME] type = "galera"; yields the "writer" and "reader" roles. A
 // Galera node (MariaDB Galera, Percona XtraDB Cluster), judged by its wsrep
 // state; docs/mysql.md "The galera probe" maps clustercheck's options onto these.
-struct GaleraProbeSpec {
-  std::string socket;                 // unix socket, or
-  std::optional<Endpoint> address;    // host:port (exactly one of the two)
-  std::string credentials;            // option file with [client] user/password, mode 0600
+struct GaleraProbeSpec : conf::MysqlServer {  // socket or address, credentials (mode 0600)
   bool available_when_donor = false;  // a donor (state 2) that serves queries counts as synced
   friend bool operator==(const GaleraProbeSpec&, const GaleraProbeSpec&) = default;
   static GaleraProbeSpec Read(conf::TableReader& table);  // reports every problem into `table`
 };
 
-class GaleraProbe : public Probe {
+class GaleraProbe : public DatabaseProbe<GaleraFacts, GaleraProbeSpec> {
  public:
-  explicit GaleraProbe(GaleraProbeSpec spec);  // on a real connection to spec's server
-  GaleraProbe(GaleraProbeSpec spec, std::unique_ptr<MysqlSession> session);
-
-  ProbeResult Attempt(Clock::time_point deadline) override;
+  using DatabaseProbe::DatabaseProbe;  // (spec), on a real connection; (spec, session)
 
  private:
-  GaleraFacts Gather(Clock::time_point deadline);
-
-  GaleraProbeSpec spec_;
-  std::unique_ptr<MysqlSession> session_;
+  Status Read(DatabaseStatements& statements, GaleraFacts* facts) override;
+  DatabaseVerdicts Judge(const GaleraFacts& facts) const override;
+  void Report(const GaleraFacts& facts, ProbeResult* result) const override;
 };
 
 }  // namespace rsagent::probes

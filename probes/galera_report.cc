@@ -45,10 +45,6 @@ std::string Format(double value) {
 
 void ReportGaleraFacts(const GaleraFacts& f, ProbeResult* result) {
   auto& details = result->details;
-  AddMysqlSample(result, kMysqlUp, f.answers ? 1.0 : 0.0);
-  if (!f.error.empty()) details["error"] = f.error;
-  if (!f.answers) return;
-  if (!f.version.empty()) details["version"] = f.version;
   AddMysqlSample(result, kMysqlReadOnly, f.read_only ? 1.0 : 0.0);
   details["read_only"] = f.read_only ? "ON" : "OFF";
   if (!f.provider_loaded) {

@@ -9,7 +9,8 @@
 
 namespace rsagent::probes {
 
-// Appends to result->samples and result->details.
+// Appends to result->samples and result->details what is the node's own,
+// after ReportDatabaseFacts (up, error, version) said the facts were read.
 void ReportGaleraFacts(const GaleraFacts& facts, ProbeResult* result);
 
 }  // namespace rsagent::probes

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "probes/database_facts.h"
 #include "probes/mysql_row.h"
 
 namespace rsagent::probes {
@@ -28,11 +29,7 @@ struct GroupMember {
 inline constexpr const char* kGroupMemberStates[] = {"ONLINE", "RECOVERING", "OFFLINE", "ERROR",
                                                      "UNREACHABLE"};
 
-struct GroupReplicationFacts {
-  bool answers = false;  // SELECT 1 came back
-  std::string error;     // why not, or why a later query failed
-  std::string version;
-
+struct GroupReplicationFacts : DatabaseFacts {
   std::string server_uuid;
   bool read_only = false;
   bool super_read_only = false;

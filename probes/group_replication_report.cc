@@ -30,11 +30,6 @@ std::optional<double> Number(std::optional<int64_t> n) {
 
 void ReportGroupReplicationFacts(const GroupReplicationFacts& f, ProbeResult* result) {
   auto& details = result->details;
-  AddMysqlSample(result, kMysqlUp, f.answers ? 1.0 : 0.0);
-  if (!f.error.empty()) details["error"] = f.error;
-  if (!f.answers) return;
-  if (!f.version.empty()) details["version"] = f.version;
-  if (!f.error.empty()) return;
   AddMysqlSample(result, kMysqlReadOnly, f.read_only ? 1.0 : 0.0);
   AddMysqlSample(result, kMysqlSuperReadOnly, f.super_read_only ? 1.0 : 0.0);
   details["read_only"] = f.read_only ? "ON" : "OFF";

@@ -7,15 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "probes/database_facts.h"
 #include "probes/mysql_replica_status.h"
 #include "probes/mysql_semi_sync.h"
 
 namespace rsagent::probes {
 
-struct MysqlFacts {
-  bool answers = false;  // SELECT 1 came back
-  std::string error;     // why not, or why a later query failed
-  std::string version;
+struct MysqlFacts : DatabaseFacts {
   bool read_only = false;
   std::optional<bool> super_read_only;  // MySQL only
   bool replication_known = false;  // the replica status was read (else `error` says why)

@@ -184,9 +184,9 @@ Status MysqlProbe::ReadReplicaStatus(Clock::time_point deadline, MysqlFacts* fac
     if (!rows.ok() && session_->last_error_code() == ER_PARSE_ERROR) continue;
     if (!rows.ok() && IsPrivilegeError(session_->last_error_code())) {
       // Unknown, not "not a replica": the user may not look.
-      return Error{"replication state unknown: " + rows.error() + " (GRANT " +
-                   ReplicaMonitorGrant(version.value_or(ServerVersion{})) +
-                   " ON *.* TO the probe's user; docs/mysql.md \"Minimal grants\")"};
+      return Error{UnknownForLackOfGrant(
+          "replication state", rows.error(),
+          std::string(ReplicaMonitorGrant(version.value_or(ServerVersion{}))) + " ON *.*")};
     }
     RETURN_IF_ERROR(rows);
     ASSIGN_OR_RETURN(facts->channels, ParseReplicaRows(*rows));

@@ -33,6 +33,12 @@ bool IsPrivilegeError(unsigned error_code) {
          error_code == ER_TABLEACCESS_DENIED_ERROR || error_code == ER_DBACCESS_DENIED_ERROR;
 }
 
+std::string UnknownForLackOfGrant(std::string_view state, const std::string& error,
+                                  std::string_view grant) {
+  return std::string(state) + " unknown: " + error + " (GRANT " + std::string(grant) +
+         " TO the probe's user; docs/mysql.md \"Minimal grants\")";
+}
+
 Status EnsureAnswering(MysqlConnection& connection, const std::string& credentials_file,
                        Clock::time_point deadline) {
   if (!connection.connected() && !credentials_file.empty()) {

@@ -39,6 +39,10 @@ inline MysqlBackoff ProbeReconnectBackoff() {
 // The server refused a statement for lack of a privilege (table, database or
 // global): the state it would show is unknown, and the reason names the grant.
 bool IsPrivilegeError(unsigned error_code);
+// What such a refusal says: "`state` unknown: `error` (GRANT `grant` TO the
+// probe's user; docs/mysql.md ...)" — unknown, never "not a replica/member".
+std::string UnknownForLackOfGrant(std::string_view state, const std::string& error,
+                                  std::string_view grant);
 
 // Runs SELECT 1 on `connection`, connecting first when needed. Before a new
 // connect the credentials file (when one is configured) is re-read, so fixing

@@ -182,8 +182,14 @@ TEST_F(GaleraProbeTest, NotAnsweringSendsNothingElseAndServesNothing) {
 
 TEST_F(GaleraProbeTest, AFailedStatusQueryServesNothingAndSkipsTheVariables) {
   Reply("SHOW GLOBAL STATUS", {.rows = Error{"SHOW GLOBAL STATUS: Lost connection"}, .code = 2013});
-  ExpectAllDown(Attempt(), "SHOW GLOBAL STATUS: Lost connection");
+  const ProbeResult r = Attempt();
+  ExpectAllDown(r, "SHOW GLOBAL STATUS: Lost connection");
   EXPECT_EQ(session().sent.size(), 2u) << "no statement after the failed one";
+  // Up alone: no read_only 0 nor "no wsrep provider loaded" from facts never read.
+  ASSERT_EQ(r.samples.size(), 1u);
+  EXPECT_EQ(r.samples[0].name, "rsagent_mysql_up");
+  EXPECT_FALSE(r.details.contains("wsrep"));
+  EXPECT_FALSE(r.details.contains("read_only"));
 }
 
 TEST_F(GaleraProbeTest, AFailedVariablesQueryServesNothing) {

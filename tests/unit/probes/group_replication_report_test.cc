@@ -4,8 +4,8 @@
 
 #include <map>
 
-#include "tests/unit/probes/sample_map.h"
 #include "tests/unit/probes/group_replication_fixtures.h"
+#include "tests/unit/probes/sample_map.h"
 
 namespace rsagent::probes {
 namespace {
@@ -20,7 +20,6 @@ TEST(GroupReplicationReportTest, SecondaryMetricsAndDetails) {
   ProbeResult r;
   ReportGroupReplicationFacts(f, &r);
   auto s = SampleMap(r);
-  EXPECT_EQ(s["rsagent_mysql_up"], 1);
   EXPECT_EQ(s["rsagent_mysql_super_read_only"], 1);
   EXPECT_EQ(s["rsagent_mysql_group_members{state=ONLINE}"], 2);
   EXPECT_EQ(s["rsagent_mysql_group_members{state=RECOVERING}"], 1);
@@ -41,11 +40,7 @@ TEST(GroupReplicationReportTest, SecondaryMetricsAndDetails) {
 TEST(GroupReplicationReportTest, OwnNamesAndHelp) {
   ProbeResult r;
   ReportGroupReplicationFacts(HealthyGroupMember(kUuidA), &r);
-  for (const Sample& s : r.samples) {
-    EXPECT_TRUE(s.name.starts_with("rsagent_mysql_")) << s.name;
-    EXPECT_FALSE(s.help.empty()) << s.name;
-    EXPECT_FALSE(s.counter) << s.name;
-  }
+  testing::ExpectOwnNamesAndTypes(r);
   EXPECT_EQ(SampleMap(r)["rsagent_mysql_group_member_primary"], 1);
 }
 
@@ -68,26 +63,6 @@ TEST(GroupReplicationReportTest, NotRunningExportsNoGroupSeries) {
   for (const Sample& s : r.samples)
     EXPECT_FALSE(s.name.starts_with("rsagent_mysql_group")) << s.name;
   EXPECT_EQ(r.details["group_replication"], "not running");
-}
-
-TEST(GroupReplicationReportTest, NotAnsweringExportsOnlyUp) {
-  GroupReplicationFacts f;
-  f.error = "connect: refused";
-  ProbeResult r;
-  ReportGroupReplicationFacts(f, &r);
-  ASSERT_EQ(r.samples.size(), 1u);
-  EXPECT_EQ(r.samples[0].name, "rsagent_mysql_up");
-  EXPECT_EQ(r.samples[0].value, 0);
-  EXPECT_EQ(r.details["error"], "connect: refused");
-}
-
-TEST(GroupReplicationReportTest, FailedQueryExportsNoStaleFacts) {
-  GroupReplicationFacts f = HealthyGroupMember(kUuidA);
-  f.error = "group state unknown: denied";
-  ProbeResult r;
-  ReportGroupReplicationFacts(f, &r);
-  ASSERT_EQ(r.samples.size(), 1u);
-  EXPECT_EQ(r.samples[0].value, 1);
 }
 
 }  // namespace

@@ -1,0 +1,62 @@
+#include "probes/database_probe.h"
+
+#include "probes/mysql_metric.h"
+
+namespace rsagent::probes {
+
+namespace {
+
+// Why `what` failed, never empty.
+std::string FailureText(const std::string& error, std::string_view what) {
+  return error.empty() ? std::string(what) + " failed (no error message)" : error;
+}
+
+}  // namespace
+
+Result<std::vector<MysqlRow>> DatabaseStatements::Run(std::string_view sql) {
+  auto rows = session_.Query(sql, deadline_);
+  if (!rows.ok()) return Error{FailureText(rows.error(), sql.substr(0, sql.find(" WHERE")))};
+  return rows;
+}
+
+Result<std::vector<MysqlRow>> DatabaseStatements::RunNeeding(std::string_view sql,
+                                                             std::string_view state,
+                                                             std::string_view grant) {
+  auto rows = Run(sql);
+  if (!rows.ok() && IsPrivilegeError(session_.last_error_code())) {
+    return Error{UnknownForLackOfGrant(state, rows.error(), grant)};
+  }
+  return rows;
+}
+
+void GatherDatabaseFacts(MysqlSession& session, Clock::time_point deadline, DatabaseFacts* facts,
+                         const std::function<Status(DatabaseStatements&)>& read) {
+  if (Status alive = session.EnsureAnswering(deadline); !alive.ok()) {
+    facts->error = FailureText(alive.error(), "SELECT 1");
+    return;
+  }
+  facts->answers = true;
+  facts->version = session.server_version();
+  DatabaseStatements statements(session, deadline);
+  if (Status read_status = read(statements); !read_status.ok()) {
+    facts->error = FailureText(read_status.error(), "reading the server's state");
+  }
+}
+
+bool ReportDatabaseFacts(const DatabaseFacts& facts, ProbeResult* result) {
+  AddMysqlSample(result, kMysqlUp, facts.answers ? 1.0 : 0.0);
+  if (!facts.error.empty()) result->details["error"] = facts.error;
+  if (!facts.version.empty()) result->details["version"] = facts.version;
+  return facts.answers && facts.error.empty();
+}
+
+std::unique_ptr<MysqlSession> MakeDatabaseSession(const conf::MysqlServer& server) {
+  return MakeMysqlSession(MysqlTarget{server.socket, server.address}, server.credentials,
+                          ProbeReconnectBackoff());
+}
+
+void ReadDatabaseServer(conf::TableReader& table, conf::MysqlServer* server) {
+  ReadMysqlTarget(table, &server->socket, &server->address, &server->credentials);
+}
+
+}  // namespace rsagent::probes
