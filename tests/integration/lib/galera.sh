@@ -26,6 +26,7 @@ gal_node() {  # NAME ADDR
   lab_host "$name" "$addr"
   dir=$(mdb_dir "$name")
   mkdir -p "$dir/data"
+  dbsrv_remove_on_exit "$dir/data"  # a joiner's comes by SST
   chown -R mysql: "$dir"
   MDB_NS[$name]="${LAB_NS[$name]}"
   MDB_ADDR[$name]="$addr"
@@ -49,7 +50,7 @@ skip-name-resolve
 binlog_format = ROW
 default_storage_engine = InnoDB
 innodb_autoinc_lock_mode = 2
-innodb_buffer_pool_size = 8M
+$(dbsrv_small_innodb 8M 1M)
 innodb_log_file_size = 4M
 performance_schema = OFF
 wsrep_on = ON
@@ -71,8 +72,8 @@ _gal_launch() {  # NAME [EXTRA ARGS...]
   dir=$(mdb_dir "$name")
   _gal_write_cnf "$name"
   chown -R mysql: "$dir"
-  start_bg "${MDB_NS[$name]}" "$dir/stdout.log" mariadbd --defaults-file="$dir/my.cnf" "$@"
-  MDB_PID[$name]=$BG_PID
+  dbsrv_spawn MDB_PID "$name" "${MDB_NS[$name]}" "$dir/stdout.log" mariadbd \
+    --defaults-file="$dir/my.cnf" "$@"
 }
 
 # Waits until NAME answers and is Synced in a Primary component.
@@ -88,12 +89,8 @@ _gal_synced() {
 }
 
 gal_bootstrap() {  # NAME
-  local dir
-  dir=$(mdb_dir "$1")
   _gal_write_cnf "$1"
-  mariadb-install-db --defaults-file="$dir/my.cnf" --skip-test-db \
-    --auth-root-authentication-method=socket >"$dir/install.log" 2>&1 ||
-    fail "mariadb-install-db $1: $(tail -5 "$dir/install.log")"
+  mdb_install "$1"
   _gal_launch "$1" --wsrep-new-cluster
   gal_wait_synced "$1" 30
   log "galera $1 bootstrapped (pid ${MDB_PID[$1]}) in ${WAITED_MS} ms"

@@ -78,19 +78,16 @@ CNF
 # An initialized datadir for NAME: a copy of one made once (before any
 # server ran on it), without auto.cnf so each member gets its own server_uuid.
 _gr_datadir() {  # NAME
-  local dir template=/srv/template start
+  local dir template=/srv/template
   dir=$(_gr_dir "$1")
   if [[ ! -d $MYSQL_ROOT$template/data ]]; then
-    start=$(now_ms)
     mkdir -p "$MYSQL_ROOT$template"
     sed "s|^datadir = .*|datadir = $template/data|; s|^log-error = .*|log-error = $template/error.log|" \
       "$MYSQL_ROOT$dir/my.cnf" >"$MYSQL_ROOT$template/my.cnf"
-    chroot "$MYSQL_ROOT" /usr/sbin/mysqld --defaults-file="$template/my.cnf" \
-      --initialize-insecure >"$MYSQL_ROOT$template/init.log" 2>&1 ||
-      fail "mysqld --initialize: $(tail -5 "$MYSQL_ROOT$template/error.log")"
+    my_initialize "(the members' template)" "$template"
     rm -f "$MYSQL_ROOT$template/data/auto.cnf"
-    log "datadir initialized in $(($(now_ms) - start)) ms"
   fi
+  dbsrv_remove_on_exit "$MYSQL_ROOT$dir/data"
   cp -a "$MYSQL_ROOT$template/data" "$MYSQL_ROOT$dir/data"
 }
 
@@ -102,12 +99,7 @@ gr_start_mysqld() {  # NAME
     _gr_write_cnf "$name"
     _gr_datadir "$name"
   fi
-  start_bg "${MY_NS[$name]}" "$MYSQL_ROOT$dir/stdout.log" chroot "$MYSQL_ROOT" /usr/sbin/mysqld \
-    --defaults-file="$dir/my.cnf"
-  MY_PID[$name]=$BG_PID
-  wait_until 90 my "$name" "SELECT 1" ||
-    fail "mysql $name did not start: $(tail -5 "$MYSQL_ROOT$dir/error.log")"
-  log "mysql $name up (pid ${MY_PID[$name]}) in ${WAITED_MS} ms"
+  my_restart "$name" 90
 }
 
 # Users every member has, not written to the binary log (each member makes

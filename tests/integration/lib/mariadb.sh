@@ -5,6 +5,7 @@
 # /var/lib/mysql or the system's mysqld. Settings and timings: LAB-NOTES.md.
 #
 #   mdb_start NAME NS SERVER_ID BIND_ADDR  install + start; registers cleanup
+#   mdb_install NAME                       a new datadir (my.cnf written), removed at exit
 #   mdb NAME SQL                           run SQL as root over the socket
 #   mdb_value NAME SQL                     first column of the first row
 #   mdb_slave_field NAME FIELD             one column of SHOW SLAVE STATUS
@@ -12,6 +13,8 @@
 #   mdb_restart NAME                       start again on the same datadir
 #   mdb_pair A B                           master-master, GTID + semi-sync
 #   MDB_EXTRA_CNF                          lines appended to every my.cnf written
+
+source "$(dirname "${BASH_SOURCE[0]}")/db_server.sh"
 
 # Per-instance state, keyed by NAME.
 declare -A MDB_NS MDB_PID MDB_ADDR
@@ -47,33 +50,38 @@ slave_net_timeout = 5
 # gtid_slave_pos (else a kill -9 can leave relay-log.info naming a relay log
 # that is gone, and replication does not start at all).
 relay_log_recovery = ON
-innodb_buffer_pool_size = 8M
+$(dbsrv_small_innodb 8M 1M)
 innodb_log_file_size = 4M
 performance_schema = OFF
 ${MDB_EXTRA_CNF:-}
 EOF
 }
 
+# A new datadir for NAME (its my.cnf written), removed at exit.
+mdb_install() {  # NAME
+  local dir
+  dir=$(mdb_dir "$1")
+  mkdir -p "$dir/data"
+  dbsrv_remove_on_exit "$dir/data"
+  dbsrv_init "mariadb-install-db $1" "$dir/install.log" "$dir/install.log" \
+    mariadb-install-db --defaults-file="$dir/my.cnf" --skip-test-db \
+    --auth-root-authentication-method=socket
+}
+
 _mdb_launch() {  # NAME
-  local name="$1" dir
-  dir=$(mdb_dir "$name")
-  start_bg "${MDB_NS[$name]}" "$dir/stdout.log" mariadbd --defaults-file="$dir/my.cnf"
-  MDB_PID[$name]=$BG_PID
-  wait_until 30 mdb "$name" "SELECT 1" ||
-    fail "mariadb $name did not start: $(tail -5 "$dir/error.log")"
-  log "mariadb $name up (pid ${MDB_PID[$name]}) in ${WAITED_MS} ms"
+  local dir
+  dir=$(mdb_dir "$1")
+  dbsrv_launch MDB_PID "$1" "${MDB_NS[$1]}" "$dir/stdout.log" mariadb 30 mdb "$dir/error.log" \
+    mariadbd --defaults-file="$dir/my.cnf"
 }
 
 mdb_start() {  # NAME NS SERVER_ID BIND_ADDR
-  local name="$1" dir
-  dir=$(mdb_dir "$name")
-  mkdir -p "$dir/data"
+  local name="$1"
+  mkdir -p "$(mdb_dir "$name")"
   MDB_NS[$name]="$2"
   MDB_ADDR[$name]="$4"
   _mdb_write_cnf "$name" "$3" "$4"
-  mariadb-install-db --defaults-file="$dir/my.cnf" --skip-test-db \
-    --auth-root-authentication-method=socket >"$dir/install.log" 2>&1 ||
-    fail "mariadb-install-db $name: $(tail -5 "$dir/install.log")"
+  mdb_install "$name"
   _mdb_launch "$name"
 }
 
@@ -91,18 +99,8 @@ mdb_slave_field() {  # NAME FIELD
     --connect-timeout=2 -e "SHOW SLAVE STATUS\G" | sed -n "s/^ *$2: //p"
 }
 
-mdb_stop() {
-  local pid="${MDB_PID[$1]}"
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-mdb_kill() {
-  local pid="${MDB_PID[$1]}"
-  kill -CONT "$pid" 2>/dev/null || true
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+mdb_stop() { dbsrv_stop "${MDB_PID[$1]}"; }
+mdb_kill() { dbsrv_kill "${MDB_PID[$1]}"; }
 
 mdb_restart() { _mdb_launch "$1"; }
 

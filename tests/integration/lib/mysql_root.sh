@@ -8,7 +8,9 @@
 #   my_cnf DIR SERVER_ID BIND PORT      the common [mysqld] settings (stdout)
 #   my_start NAME NS SERVER_ID PORT [BIND]   initialize + start (bind 127.0.0.1 unless
 #                                       BIND); $MY_EXTRA_CNF is appended to my.cnf
-#   my_stop NAME / my_restart NAME      graceful stop / start again on the same datadir
+#   my_stop NAME / my_restart NAME [SECONDS]   graceful stop / start again on the same
+#                                       datadir (waiting up to SECONDS, default 60)
+#   my_initialize LABEL DIR             a new datadir in DIR (in the root, with its my.cnf)
 #   my NAME SQL                         SQL as root over the socket (mysql client in the root)
 #   my_value NAME SQL                   first column of the first row
 #   my_sock NAME                        the socket's path outside the root
@@ -16,6 +18,8 @@
 #   my_pair A B                         master-master: GTID auto-position, semi-sync
 #                                       (needs MY_EXTRA_CNF="$MY_PAIR_CNF" at start, and
 #                                       MY_ADDR[NAME] = the address the peer connects to)
+
+source "$(dirname "${BASH_SOURCE[0]}")/db_server.sh"
 
 declare -A MY_NS MY_PID MY_ADDR
 
@@ -27,7 +31,7 @@ mysql_root() {
 }
 
 # The [mysqld] settings every test server has: its own files under DIR (in
-# the root), small buffers, GTIDs, performance_schema.
+# the root), small InnoDB files and buffers, GTIDs, performance_schema.
 my_cnf() {  # DIR SERVER_ID BIND_ADDRESS PORT
   cat <<CNF
 [mysqld]
@@ -43,7 +47,7 @@ skip-name-resolve
 server-id = $2
 gtid-mode = ON
 enforce-gtid-consistency = ON
-innodb_buffer_pool_size = 16M
+$(dbsrv_small_innodb 16M 12M)
 innodb_redo_log_capacity = 8M
 performance_schema = ON
 CNF
@@ -54,31 +58,30 @@ my_sock() { echo "$MYSQL_ROOT/srv/$1/mysqld.sock"; }
 my_start() {  # NAME NS SERVER_ID PORT [BIND]
   local name="$1" dir="/srv/$1"
   MY_NS[$name]="$2"
-  mkdir -p "$MYSQL_ROOT$dir/data"
+  mkdir -p "$MYSQL_ROOT$dir"
   {
     my_cnf "$dir" "$3" "${5:-127.0.0.1}" "$4"
     printf '%s\n' "${MY_EXTRA_CNF:-}"
   } >"$MYSQL_ROOT$dir/my.cnf"
-  chroot "$MYSQL_ROOT" /usr/sbin/mysqld --defaults-file="$dir/my.cnf" --initialize-insecure \
-    >"$MYSQL_ROOT$dir/init.log" 2>&1 ||
-    fail "mysqld --initialize $name: $(tail -5 "$MYSQL_ROOT$dir/error.log")"
+  my_initialize "$name" "$dir"
   my_restart "$name"
 }
 
-my_restart() {  # NAME
-  local name="$1" dir="/srv/$1"
-  start_bg "${MY_NS[$name]}" "$MYSQL_ROOT$dir/stdout.log" chroot "$MYSQL_ROOT" /usr/sbin/mysqld \
-    --defaults-file="$dir/my.cnf"
-  MY_PID[$name]=$BG_PID
-  wait_until 60 my "$name" "SELECT 1" ||
-    fail "mysql $name did not start: $(tail -5 "$MYSQL_ROOT$dir/error.log")"
-  log "mysql $name up (pid ${MY_PID[$name]}) in ${WAITED_MS} ms"
+# A new datadir in DIR (inside the root, its my.cnf there), removed at exit.
+my_initialize() {  # LABEL DIR
+  mkdir -p "$MYSQL_ROOT$2/data"
+  dbsrv_remove_on_exit "$MYSQL_ROOT$2/data"
+  dbsrv_init "mysqld --initialize $1" "$MYSQL_ROOT$2/init.log" "$MYSQL_ROOT$2/error.log" \
+    chroot "$MYSQL_ROOT" /usr/sbin/mysqld --defaults-file="$2/my.cnf" --initialize-insecure
 }
 
-my_stop() {
-  kill -TERM "${MY_PID[$1]}" 2>/dev/null || true
-  wait "${MY_PID[$1]}" 2>/dev/null || true
+my_restart() {  # NAME [SECONDS]
+  local dir="$MYSQL_ROOT/srv/$1"
+  dbsrv_launch MY_PID "$1" "${MY_NS[$1]}" "$dir/stdout.log" mysql "${2:-60}" my "$dir/error.log" \
+    chroot "$MYSQL_ROOT" /usr/sbin/mysqld --defaults-file="/srv/$1/my.cnf"
 }
+
+my_stop() { dbsrv_stop "${MY_PID[$1]}"; }
 
 my() {  # NAME SQL
   ip netns exec "${MY_NS[$1]}" chroot "$MYSQL_ROOT" mysql --no-defaults -S "/srv/$1/mysqld.sock" \
@@ -87,11 +90,7 @@ my() {  # NAME SQL
 
 my_value() { my "$1" "$2" | head -1; }
 
-my_kill() {
-  kill -CONT "${MY_PID[$1]}" 2>/dev/null || true
-  kill -KILL "${MY_PID[$1]}" 2>/dev/null || true
-  wait "${MY_PID[$1]}" 2>/dev/null || true
-}
+my_kill() { dbsrv_kill "${MY_PID[$1]}"; }
 
 # A master of a master-master pair: both plugins of semi-sync loaded at start
 # (settings in my.cnf survive a restart), a 3 s fallback to async, a short
