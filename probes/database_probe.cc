@@ -29,6 +29,17 @@ Result<std::vector<MysqlRow>> DatabaseStatements::RunNeeding(std::string_view sq
   return rows;
 }
 
+Status RequireVariables(const NameValueMap& variables, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    auto it = variables.find(name);
+    if (it == variables.end() || it->second.empty()) {
+      return Error{std::string(name) + " unknown: SHOW GLOBAL VARIABLES returned no " + name +
+                   " value"};
+    }
+  }
+  return Status::Ok();
+}
+
 void GatherDatabaseFacts(MysqlSession& session, Clock::time_point deadline, DatabaseFacts* facts,
                          const std::function<Status(DatabaseStatements&)>& read) {
   if (Status alive = session.EnsureAnswering(deadline); !alive.ok()) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +46,11 @@ class DatabaseStatements {
   MysqlSession& session_;
   const Clock::time_point deadline_;
 };
+
+// Every one of `names` has a value in `variables` (SHOW GLOBAL VARIABLES'
+// reply), else "NAME unknown: ...": a missing or empty read_only must never
+// read as OFF (writable).
+Status RequireVariables(const NameValueMap& variables, std::initializer_list<const char*> names);
 
 // SELECT 1 (connecting when needed), then `read`, the kind's statements, into
 // `facts`; an error with no text still reads as one ("... failed (no error

@@ -33,7 +33,9 @@ GaleraProbeSpec GaleraProbeSpec::Read(conf::TableReader& table) {
 Status GaleraProbe::Read(DatabaseStatements& statements, GaleraFacts* facts) {
   ASSIGN_OR_RETURN(auto status, statements.Run(kStatusStatement));
   ASSIGN_OR_RETURN(auto variables, statements.Run(kVariablesStatement));
-  ParseGaleraFacts(ToNameValueMap(status), ToNameValueMap(variables), facts);
+  const NameValueMap variable_map = ToNameValueMap(variables);
+  RETURN_IF_ERROR(RequireVariables(variable_map, {"read_only"}));  // super_read_only: PXC only
+  ParseGaleraFacts(ToNameValueMap(status), variable_map, facts);
   return Status::Ok();
 }
 

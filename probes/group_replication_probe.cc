@@ -44,9 +44,11 @@ GroupReplicationProbeSpec GroupReplicationProbeSpec::Read(conf::TableReader& tab
 
 Status GroupReplicationProbe::Read(DatabaseStatements& statements, GroupReplicationFacts* facts) {
   ASSIGN_OR_RETURN(auto variables, statements.Run(kVariablesStatement));
+  const NameValueMap variable_map = ToNameValueMap(variables);
+  RETURN_IF_ERROR(RequireVariables(variable_map, {"read_only", "super_read_only"}));
   ASSIGN_OR_RETURN(auto members, statements.RunNeeding(kMembersStatement, kState, kMembersGrant));
   ASSIGN_OR_RETURN(auto stats, statements.RunNeeding(kStatsStatement, kState, kStatsGrant));
-  return ParseGroupReplicationFacts(ToNameValueMap(variables), members, stats, facts);
+  return ParseGroupReplicationFacts(variable_map, members, stats, facts);
 }
 
 DatabaseVerdicts GroupReplicationProbe::Judge(const GroupReplicationFacts& facts) const {

@@ -98,6 +98,14 @@ TEST_F(GaleraProbeTest, MariaDb12ReadOnlyWordsAndPxcSuperReadOnlyAreNoWriter) {
   EXPECT_TRUE(Role(r, "reader").ok);
 }
 
+// An unknown read_only must not read as OFF (writable): the reply is not understood.
+TEST_F(GaleraProbeTest, AReplyWithoutReadOnlyServesNothing) {
+  variables_.erase("read_only");
+  ExpectAllDown(Attempt(), "read_only unknown: SHOW GLOBAL VARIABLES returned no read_only value");
+  variables_["read_only"] = "";
+  ExpectAllDown(Attempt(), "read_only unknown: SHOW GLOBAL VARIABLES returned no read_only value");
+}
+
 TEST_F(GaleraProbeTest, NoWsrepProviderOrWsrepOffIsNotAGaleraNode) {
   status_.clear();
   variables_.erase("wsrep_on");

@@ -121,6 +121,18 @@ TEST_F(GroupReplicationProbeTest, APrimaryStillSuperReadOnlyIsNoWriterYet) {
   EXPECT_EQ(Role(Attempt(), "writer").reason, "read_only is ON");
 }
 
+// An unknown read_only or super_read_only must not read as OFF (writable).
+TEST_F(GroupReplicationProbeTest, AReplyWithoutReadOnlyOrSuperReadOnlyServesNothing) {
+  super_read_only_ = "";
+  ExpectAllDown(Attempt(),
+                "super_read_only unknown: SHOW GLOBAL VARIABLES returned no super_read_only value");
+  super_read_only_ = "OFF";
+  read_only_ = "";
+  session().sent.clear();
+  ExpectAllDown(Attempt(), "read_only unknown: SHOW GLOBAL VARIABLES returned no read_only value");
+  EXPECT_EQ(session().sent.size(), 2u) << "the group is not read with the reply not understood";
+}
+
 TEST_F(GroupReplicationProbeTest, AnOnlineSecondaryWithinMaxLagIsAReader) {
   AsSecondary();
   applier_queue_ = 100;  // at max_lag
