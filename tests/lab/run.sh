@@ -5,6 +5,11 @@
 #
 #   tests/lab/run.sh DEB OUT
 #
+#   LAB_ENTRY=keepalived_rules.sh tests/lab/run.sh DEB OUT
+#     instead of the drills, checks keepalived's misc_dynamic rules on real
+#     IPVS (guest/keepalived_rules.sh, ~3 min): prints OUT/result.md, exit 0
+#     when keepalived applies every rule the example states.
+#
 # OUT gets the raw results, report.md, timeline.svg and prometheus.svg (the
 # agents' metrics over the drills, through a real Prometheus on this host). Exit 0 when every
 # drill's outcome is right (timings are reported, never judged), 1 otherwise.
@@ -43,7 +48,12 @@ cp -r "$src/tests/integration/lib" "$stage/lib"
 cp "$src"/conf/examples/* "$stage/conf/"
 
 lab_build_image "$TMP/image" "$deb" "$stage" "${GUEST_PACKAGES[@]}" "${deb_deps[@]}"
-lab_boot "$TMP/image" "$out" "${LAB_GUEST_TIMEOUT:-900}"
+entry=${LAB_ENTRY:-drills.sh}
+lab_boot "$TMP/image" "$out" "${LAB_GUEST_TIMEOUT:-900}" "$entry"
 [[ -f $out/rc ]] || fail "the guest left no exit code"
+if [[ $entry != drills.sh ]]; then
+  cat "$out/result.md" 2>/dev/null || echo "no result.md: see $out/console.log" >&2
+  exit "$(cat "$out/rc")"
+fi
 lab_prometheus "$out"
 python3 "$here/report.py" "$out"

@@ -1,6 +1,7 @@
 # Boots the lab VM and reads its results back (source after common.sh).
 #
-#   lab_boot IMAGE_DIR OUT GUEST_TIMEOUT_S
+#   lab_boot IMAGE_DIR OUT GUEST_TIMEOUT_S [ENTRY]
+#     ENTRY: what the guest runs from /lab/guest (default drills.sh).
 #     qemu under TCG (Debian's kernel cannot run on this host's /dev/kvm),
 #     no network device at all (-nic none: qemu would otherwise add a NIC
 #     with user networking, which reaches outside). The root disk is
@@ -10,7 +11,7 @@
 #     qemu is killed by pid at exit; the wait is bounded.
 
 lab_boot() {
-  local img="$1" out="$2" guest_timeout="$3"
+  local img="$1" out="$2" guest_timeout="$3" entry="${4:-drills.sh}"
   local result="$TMP/result.img" start qemu_pid follow_pid
   mkdir -p "$out"
   truncate -s 64M "$result"
@@ -21,7 +22,7 @@ lab_boot() {
     -kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
     -drive "file=$img/rootfs.img,format=raw,if=virtio,snapshot=on" \
     -drive "file=$result,format=raw,if=virtio" \
-    -append "console=ttyS0 panic=-1 quiet lab_timeout=$guest_timeout" \
+    -append "console=ttyS0 panic=-1 quiet lab_timeout=$guest_timeout lab_entry=$entry" \
     >"$out/qemu.log" 2>&1 &
   qemu_pid=$!
   on_exit "kill -9 $qemu_pid; wait $qemu_pid"
