@@ -23,10 +23,16 @@ std::optional<double> Number(const NameValueMap& map, std::string_view key) {
   return value;
 }
 
+// A whole number as the server prints it. Not through a double: "4.5" is no
+// state (it was read as 4, Synced) and "1e300" overflowed the cast (UB).
 std::optional<int> Integer(const NameValueMap& map, std::string_view key) {
-  auto value = Number(map, key);
-  if (!value) return std::nullopt;
-  return static_cast<int>(*value);
+  auto it = map.find(key);
+  if (it == map.end()) return std::nullopt;
+  const std::string& text = it->second;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 }  // namespace
@@ -50,7 +56,7 @@ void ParseGaleraFacts(const NameValueMap& status, const NameValueMap& variables,
   facts->pxc_maint_mode = Get(variables, "pxc_maint_mode");
   facts->read_only = IsReadOnly(Get(variables, "read_only"));
   if (variables.contains("super_read_only")) {
-    facts->super_read_only = IsOn(Get(variables, "super_read_only"));
+    facts->super_read_only = !IsOff(Get(variables, "super_read_only"));
   }
 
   facts->flow_control_paused = Number(status, "wsrep_flow_control_paused");

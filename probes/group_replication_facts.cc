@@ -55,7 +55,7 @@ Status ParseGroupReplicationFacts(const NameValueMap& variables,
                                   GroupReplicationFacts* facts) {
   facts->server_uuid = Get(variables, "server_uuid");
   facts->read_only = IsReadOnly(Get(variables, "read_only"));
-  facts->super_read_only = IsOn(Get(variables, "super_read_only"));
+  facts->super_read_only = !IsOff(Get(variables, "super_read_only"));
   facts->members.clear();
   for (const MysqlRow& row : members) {
     GroupMember m{.id = Column(row, "MEMBER_ID"),

@@ -147,7 +147,7 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
   }
   facts.read_only = IsReadOnly(read_only->second);
   if (auto it = variable_map.find("super_read_only"); it != variable_map.end()) {
-    facts.super_read_only = IsOn(it->second);
+    facts.super_read_only = !IsOff(it->second);
   }
   facts.semi_sync = ParseSemiSync(variable_map, ToNameValueMap(*status));
 

@@ -22,9 +22,11 @@ bool IsOn(std::string_view value) {
   return text == "ON" || text == "1" || text == "YES" || text == "TRUE";
 }
 
-bool IsReadOnly(std::string_view value) {
+bool IsOff(std::string_view value) {
   const std::string text = Upper(value);
-  return !text.empty() && text != "OFF" && text != "0";
+  return text == "OFF" || text == "0";
 }
+
+bool IsReadOnly(std::string_view value) { return !value.empty() && !IsOff(value); }
 
 }  // namespace rsagent::probes

@@ -70,6 +70,20 @@ TEST(GaleraFactsTest, MariadbTwelveReadOnlyWordsAreReadOnly) {
   }
 }
 
+TEST(GaleraFactsTest, StatesAndSizesAreWholeNumbersOrUnknown) {
+  // "4.5" was read as 4 (Synced), "1e300" overflowed the cast to int (UB:
+  // crafted for fuzz.galera_replies, which 90 s of fuzzing had not reached).
+  for (const char* bad : {"4.5", "4.0", "1e300", "-1e300", "nan", "", "4 ", "99999999999"}) {
+    NameValueMap status = SyncedStatus();
+    status["wsrep_local_state"] = bad;
+    status["wsrep_cluster_size"] = bad;
+    GaleraFacts f;
+    ParseGaleraFacts(status, MariadbVariables(), &f);
+    EXPECT_FALSE(f.local_state.has_value()) << bad;
+    EXPECT_FALSE(f.cluster_size.has_value()) << bad;
+  }
+}
+
 TEST(GaleraFactsTest, NoProviderAndGarbageNumbers) {
   NameValueMap status = {{"wsrep_local_state", "four"}, {"wsrep_cluster_size", ""}};
   GaleraFacts f;

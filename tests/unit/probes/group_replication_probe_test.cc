@@ -133,6 +133,19 @@ TEST_F(GroupReplicationProbeTest, AReplyWithoutReadOnlyOrSuperReadOnlyServesNoth
   EXPECT_EQ(session().sent.size(), 2u) << "the group is not read with the reply not understood";
 }
 
+TEST_F(GroupReplicationProbeTest, ASuperReadOnlyThatIsNotOffIsNoWriter) {
+  // Found by fuzz.group_replication_replies: ")OFF" read through IsOn was
+  // OFF, and a primary whose super_read_only nobody can read was writable.
+  for (const char* value : {")OFF", "OFF ", "maybe"}) {
+    super_read_only_ = value;
+    EXPECT_EQ(Role(Attempt(), "writer").reason,
+              "super_read_only is ON (a new primary applies its backlog first)")
+        << value;
+  }
+  super_read_only_ = "0";
+  EXPECT_TRUE(Role(Attempt(), "writer").ok);
+}
+
 TEST_F(GroupReplicationProbeTest, AnOnlineSecondaryWithinMaxLagIsAReader) {
   AsSecondary();
   applier_queue_ = 100;  // at max_lag
