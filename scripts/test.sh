@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 # Disk: the three build trees, the cached roots (/var/cache/rsagent-*) and the
-# tests' temporary roots and datadirs took ~12 GB in a cold run. A run on a
+# tests' temporary roots and datadirs took ~13 GB in a cold run. A run on a
 # fuller disk fails late and far from the cause (mkfs, cp, the linker: ENOSPC),
 # so say it first.
-need_mb=12000
+need_mb=13000
 free_mb=$(df -Pm . /tmp /var/cache | awk 'NR > 1 {print $4}' | sort -n | head -1)
 if ((free_mb < need_mb)); then
   echo "test.sh: warning: only ${free_mb} MB free (on ., /tmp or /var/cache); a full run needs ~${need_mb} MB — tests may fail with 'No space left on device'" >&2
