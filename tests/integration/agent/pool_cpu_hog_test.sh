@@ -39,8 +39,9 @@ cpu_cgroup() {  # NAME
     exit 77
   fi
   mkdir "$cg" || fail "mkdir $cg"
-  # Registered before anything joins it: runs after those are killed.
-  on_exit "for i in 1 2 3 4 5; do rmdir '$cg' && break; sleep 0.2; done"
+  # Registered before anything joins it, so it runs after their own cleanup;
+  # it kills what is left (nginx daemonizes away from the pid started).
+  on_exit "for p in \$(cat '$cg/cgroup.procs'); do kill -9 \$p; done; for t in 1 2 3 4 5; do rmdir '$cg' && break; sleep 0.2; done"
   CGROUP=$cg
 }
 

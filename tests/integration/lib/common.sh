@@ -21,8 +21,11 @@ on_exit() { _CLEANUP+=("$*"); }
 _run_cleanup() {
   local rc=$?
   set +e
-  for ((i = ${#_CLEANUP[@]} - 1; i >= 0; i--)); do
-    eval "${_CLEANUP[$i]}" >/dev/null 2>&1
+  # A name no entry uses: entries are eval'd in this scope, and one that
+  # loops over `i` would move this loop (pool_cpu_hog left namespaces behind).
+  local _cleanup_at
+  for ((_cleanup_at = ${#_CLEANUP[@]} - 1; _cleanup_at >= 0; _cleanup_at--)); do
+    eval "${_CLEANUP[$_cleanup_at]}" >/dev/null 2>&1
   done
   exit "$rc"
 }
