@@ -2,6 +2,7 @@
 # behind a DR director stand-in that follows them, with a client that writes
 # through the VIP (source after common.sh, netns.sh, mariadb.sh).
 #
+#   wp_require                  a test's requirements (SKIP without MariaDB), make_tmp
 #   wp_setup FENCE              switch, director, client, db a (.21) and b (.22),
 #                               the pair replicating, both agents, the director
 #   wp_agent_start X / wp_agent_kill X      the agent of node X (a or b)
@@ -22,6 +23,15 @@ WP_VIP=192.168.1.101
 declare -gA WP_IP=([a]=192.168.1.21 [b]=192.168.1.22)
 declare -gA WP_AGENT_PID=()
 WP_PYTHON=/usr/bin/python3
+
+# What a pair test needs (root, MariaDB or SKIP, pymysql), then its TMP.
+wp_require() {
+  require_root
+  command -v mariadbd >/dev/null || { log "SKIP: no mariadbd"; exit 77; }
+  require_cmd mariadb mariadb-install-db curl ip nft
+  "$WP_PYTHON" -c 'import pymysql' 2>/dev/null || fail "no python3-pymysql (run scripts/install-deps.sh)"
+  make_tmp
+}
 
 wp_peer() { [[ $1 == a ]] && echo b || echo a; }
 

@@ -12,11 +12,7 @@ source "$RSAGENT_SOURCE_DIR/tests/integration/lib/netns.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/mariadb.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/writer_pair.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/writer_faults.sh"
-require_root
-command -v mariadbd >/dev/null || { log "SKIP: no mariadbd"; exit 77; }
-require_cmd mariadb mariadb-install-db curl ip nft
-"$WP_PYTHON" -c 'import pymysql' 2>/dev/null || fail "no python3-pymysql (run scripts/install-deps.sh)"
-make_tmp
+wp_require
 
 SEEDS=${SEEDS:-"101 202 303"}
 FAULTS=${FAULTS:-3}

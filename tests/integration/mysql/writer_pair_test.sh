@@ -18,11 +18,7 @@ source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/netns.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/mariadb.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/writer_pair.sh"
-require_root
-command -v mariadbd >/dev/null || { log "SKIP: no mariadbd"; exit 77; }
-require_cmd mariadb mariadb-install-db curl ip nft
-"$WP_PYTHON" -c 'import pymysql' 2>/dev/null || fail "no python3-pymysql (run scripts/install-deps.sh)"
-make_tmp
+wp_require
 
 wp_setup true
 expect_writer() {  # NODE SECONDS WHAT

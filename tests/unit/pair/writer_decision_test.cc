@@ -207,6 +207,51 @@ TEST(WriterDecision, PartitionTheWriterKeepsTheRoleTheStandbyCannotTakeIt) {
   EXPECT_EQ(standby.state.role, WriterRole::kStandby);
 }
 
+TEST(WriterDecision, StandbyDiesTheWriterKeepsTheRole) {
+  // The standby's mysqld refuses connections and its agent says so.
+  RoundInput in = Healthy(PeerReport(WriterRole::kStandby, 2, Mysqld::kDead));
+  in.peer_sql = {.reachable = false, .error = "connect: refused"};
+  auto out = DecideRound(Writer(3), in);
+  EXPECT_TRUE(out.writer);
+  EXPECT_EQ(out.state.role, WriterRole::kWriter);
+  EXPECT_EQ(out.report.reason, "writer (term 3)");
+  // The standby's whole host gone (its agent does not answer either).
+  in.peer_agent = {.reachable = false, .error = "connect 10.77.0.2:9480: refused"};
+  EXPECT_TRUE(DecideRound(Writer(3), in).writer);
+}
+
+TEST(WriterDecision, BothDownOneReturnsAloneIsNoWriter) {
+  // Both hosts went down; this one is back (a new mysqld), the peer's
+  // mysqld refuses connections and its agent does not answer.
+  RoundInput in = Healthy({});
+  in.local.started = 5000;
+  in.local.continuous = false;
+  in.peer_sql = {.reachable = false, .error = "connect to 10.77.0.2:3306: refused"};
+  in.peer_agent = {.reachable = false, .error = "connect 10.77.0.2:9480: refused"};
+  const std::string why =
+      "cannot confirm I hold the peer's commits: cannot read the GTID position of 10.77.0.2 "
+      "(connect to 10.77.0.2:3306: refused); its agent does not answer either";
+  // Whether it was the standby ...
+  auto standby = DecideRound({.term = 4, .writer_term = 3}, in);
+  EXPECT_FALSE(standby.writer);
+  EXPECT_EQ(standby.state.role, WriterRole::kStandby);
+  EXPECT_EQ(standby.report.reason, why);
+  // ... or the writer: a new mysqld drops the role, and nothing proves it
+  // holds what the peer may have committed.
+  auto writer = DecideRound(Writer(4), in);
+  EXPECT_FALSE(writer.writer);
+  EXPECT_EQ(writer.state.role, WriterRole::kStandby);
+  EXPECT_EQ(writer.report.reason, "mysqld restarted since it took the writer role; " + why);
+  // The peer's agent is back and says its mysqld is dead, and vouches: this
+  // server restarted since, so what semi-sync delivered may be gone.
+  in.peer_agent = {.reachable = true, .report = PeerReport(WriterRole::kStandby, 4, Mysqld::kDead)};
+  in.peer_agent.report.vouch = true;
+  in.peer_agent.report.last_gtid = "1-1-10";
+  auto vouched = DecideRound({.term = 4, .writer_term = 3}, in);
+  EXPECT_FALSE(vouched.writer);
+  EXPECT_FALSE(vouched.report.eligible);
+}
+
 TEST(WriterDecision, AgentPartitionOnlyTheStandbyWaitsForThePeerAgent) {
   RoundInput in = Healthy({});
   in.peer_agent = {.reachable = false, .error = "connect 10.77.0.2:9480: timed out"};
