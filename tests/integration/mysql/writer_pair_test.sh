@@ -13,7 +13,8 @@
 #   5. switchover under load: 0 failed and 0 conflicting writes; refused
 #      (still the writer, nothing failed) while a client holds a connection;
 #   6. writer host gone (mysqld and agent): no writer; promote needs --yes,
-#      then makes the survivor the writer.
+#      then makes the survivor the writer (logged, and kept across the
+#      agent's restart).
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/common.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/netns.sh"
 source "$RSAGENT_SOURCE_DIR/tests/integration/lib/mariadb.sh"
@@ -176,6 +177,12 @@ out=$(promote b --yes 2>&1) || fail "promote --yes: $out"
 log "promote: $out"
 expect_writer b 10 "promote"
 grep -q '"note": "promoted by admin at' "$TMP/state-b/writer.json" || fail "not persisted: $(cat "$TMP/state-b/writer.json")"
+grep -q "pair: promoted by admin: writer of db-writer in term" "$TMP"/agent-b.log.* ||
+  fail "promote not logged: $(tail -n 5 "$(ls -t "$TMP"/agent-b.log.* | head -1)")"
+# Persisted like drain: the promoted role survives the agent's restart.
+wp_agent_kill b
+wp_agent_start b
+expect_writer b 10 "b's agent restarted after promote"
 # a returns: it must not take the role back.
 mdb_restart a
 wp_agent_start a

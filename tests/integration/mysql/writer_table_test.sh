@@ -9,7 +9,8 @@
 #      the writer keeps the role, the standby says it cannot read the peer;
 #   2b. partition agent<->agent only: the same, the standby cannot tell who
 #      is the writer;
-#   2c. the standby's agent down: the writer keeps the role;
+#   2c. the standby's agent down: the writer keeps the role, a switchover
+#      is refused with the reason;
 #   3. the writer's host unreachable (from the peer and the director): no
 #      writer, the standby says why; healed, the same writer again;
 #   4. both down, one returns alone: no writer, with the reason; the other
@@ -98,12 +99,16 @@ wp_heal a
 wait_until 20 reason_has b "peer 192.168.1.21 is the writer" || fail "b after the agents' heal: $(wp_reason b)"
 pass "partition agent<->agent: a kept the role, b said: $reason"
 
-# 2c. The standby's agent down (its mysqld up).
+# 2c. The standby's agent down (its mysqld up); a switchover is refused.
 wp_agent_kill b
 stays_writer a 4 "b's agent down"
+out=$(lab_exec a "$RSAGENT" switchover db-writer -c "$TMP/agent-a.toml" 2>&1) &&
+  fail "switchover to a peer whose agent is down succeeded: $out"
+grep -q "the peer's agent does not answer" <<<"$out" || fail "switchover refusal: $out"
+stays_writer a 1 "switchover refused"
 wp_agent_start b
 wait_until 20 reason_has b "peer 192.168.1.21 is the writer" || fail "b's agent back: $(wp_reason b)"
-pass "standby's agent down: a kept the role; back, b is standby"
+pass "standby's agent down: a kept the role, switchover refused ($out); back, b is standby"
 
 # 3. a's host unreachable: cut from b and from the director (and the client).
 t=$(now_ms)
