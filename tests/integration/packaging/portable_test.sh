@@ -20,12 +20,15 @@ declare -A STABLE_SONAMES=(
   [libmariadb.so.3]="mariadb-connector-c (AppStream)"
   [libnl-3.so.200]=libnl3 [libnl-route-3.so.200]=libnl3
   [libcurl.so.4]=libcurl
-  [libbpf.so.1]="libbpf (RHEL 9.2 and later: libbpf 1.x)"
+  # libbpf is linked statically (netsetup/CMakeLists.txt): its soname is
+  # libbpf.so.0 on Ubuntu 22.04 and RHEL 9.0/9.1. What it needs is stable.
+  [libelf.so.1]=elfutils-libelf [libz.so.1]=zlib
 )
-# Version tag prefix -> the newest RHEL 9 has (glibc 2.34, GCC 11, OpenSSL 3.0).
+# Version tag prefix -> the newest RHEL 9 has (glibc 2.34, GCC 11, OpenSSL 3.0,
+# elfutils 0.186: ELFUTILS_1.7 is elf_compress, 0.165; zlib 1.2.11: ZLIB_1.2.9).
 declare -A CEILING=(
   [GLIBC]=2.34 [GLIBCXX]=3.4.29 [CXXABI]=1.3.13 [GCC]=7.0.0 [OPENSSL]=3.0.0
-  [LIBBPF]=1.0.0
+  [ELFUTILS]=1.7 [ZLIB]=1.2.9
 )
 # Unnumbered tags the RHEL 9 libraries define (mariadb-connector-c, libnl3).
 RHEL_TAGS=" libmysqlclient_18 libmariadb_3 libnl_3 "
@@ -68,7 +71,7 @@ mapfile -t tags < <(sed -n '/^Version References:/,$ s/^ *0x[0-9a-f]* 0x[0-9a-f]
 declare -A binary_tags
 for tag in "${tags[@]}"; do binary_tags[$tag]=1; done
 found=()
-for prefix in GLIBC GLIBCXX CXXABI GCC OPENSSL LIBBPF; do
+for prefix in GLIBC GLIBCXX CXXABI GCC OPENSSL ELFUTILS ZLIB; do
   newest=$(printf '%s\n' "${tags[@]}" | sed -n "s/^${prefix}_\([0-9.]*\)$/\1/p" | sort -V | tail -n 1)
   [[ -n $newest ]] || continue
   found+=("${prefix}_$newest")
@@ -80,7 +83,7 @@ for prefix in GLIBC GLIBCXX CXXABI GCC OPENSSL LIBBPF; do
   fi
 done
 for tag in "${tags[@]}"; do
-  [[ $tag =~ ^(GLIBC|GLIBCXX|CXXABI|GCC|OPENSSL|LIBBPF)_[0-9.]+$ || "$RHEL_TAGS$BINARY_ONLY_TAGS" == *" $tag "* ]] ||
+  [[ $tag =~ ^(GLIBC|GLIBCXX|CXXABI|GCC|OPENSSL|ELFUTILS|ZLIB)_[0-9.]+$ || "$RHEL_TAGS$BINARY_ONLY_TAGS" == *" $tag "* ]] ||
     fail "unknown symbol version $tag (not checked against RHEL 9)"
 done
 log "symbol version ceiling found: ${found[*]}"
@@ -100,7 +103,7 @@ while read -r req _; do
     "(checked against: ${!STABLE_SONAMES[*]}, /bin/sh, systemd, rpmlib, rtld)"
   tag=$(sed -n 's/^[^(]*(\([^)]*\))(64bit)$/\1/p' <<<"$req")
   [[ -z $tag || $RHEL_TAGS == *" $tag "* ]] && continue
-  [[ $tag =~ ^(GLIBC|GLIBCXX|CXXABI|GCC|OPENSSL|LIBBPF)_[0-9.]+$ && -n ${binary_tags[$tag]:-} ]] ||
+  [[ $tag =~ ^(GLIBC|GLIBCXX|CXXABI|GCC|OPENSSL|ELFUTILS|ZLIB)_[0-9.]+$ && -n ${binary_tags[$tag]:-} ]] ||
     fail "the RPM requires $req: RHEL 9's ${STABLE_SONAMES[$so]} provides no such version"
 done <"$TMP/requires.txt"
 pass "rpm -qpR: everything from RHEL 9 BaseOS/AppStream"
