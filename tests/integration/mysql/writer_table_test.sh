@@ -3,6 +3,7 @@
 # writer_pair_test.sh does not walk, against the same real MariaDB pair with
 # [pair] agents behind the director stand-in, a client writing through the
 # VIP all along:
+#   0. fence: the standby is read_only=ON, its reader verdict still UP;
 #   1. the standby's mysqld dies: the writer keeps the role; the standby
 #      returns as standby;
 #   2. partition between the two servers, both reachable by the director:
@@ -64,6 +65,21 @@ expect_reason() {  # NODE PATTERN
 
 wp_setup true
 wp_wait_one_writer 30 a || fail "cold start: a is not the one writer"
+
+# 0. Fence: the standby b is read_only=ON, and its reader verdict keeps its
+# meaning (a reader service added by a reload answers 200 on both).
+for x in a b; do
+  printf '\n[service.db-reader]\nvip = "%s"\nport = 3306\nprobes = ["mysql"]\nrole = "reader"\n' \
+    "$WP_VIP" >>"$TMP/agent-$x.toml"
+  out=$(lab_exec "$x" "$RSAGENT" reload -c "$TMP/agent-$x.toml" 2>&1) || fail "reload $x: $out"
+done
+reader_up() { [[ $(http_code "${LAB_NS[dir]}" "http://${WP_IP[$1]}:9480/health/db-reader") == 200 ]]; }
+wait_until 10 reader_up b || fail "fenced standby b is no reader: $(ip netns exec "${LAB_NS[dir]}" curl -s -m 2 "http://${WP_IP[b]}:9480/status")"
+wait_until 10 reader_up a || fail "writer a is no reader"
+[[ $(mdb_value b "SELECT @@read_only") == 1 ]] || fail "fence: the standby b is not read_only"
+wp_wait_one_writer 10 a || fail "after the reload: a is not the one writer"
+pass "fence: standby b read_only=ON and db-reader 200 on both; a still the one writer"
+
 wp_client_start table
 sleep 2
 
