@@ -41,6 +41,7 @@ snapshot >"$TMP/before.txt"
 
 rpm_in_root -i --nodeps "$rpm1"
 expected="755 root:root /usr/sbin/rsagent
+755 root:root /usr/bin/rsagent-check
 644 root:root /etc/rsagent/rsagent.toml
 644 root:root /etc/sysconfig/rsagent
 644 root:root /usr/lib/systemd/system/rsagent.service
