@@ -3,12 +3,12 @@
 # NEEDED list holds only sonames every target ships under the same name, its
 # symbol versions are no newer than the oldest target's (RHEL 9: glibc 2.34,
 # GCC 11's libstdc++ / libgcc_s, OpenSSL 3.0), and the RPM requires nothing
-# outside RHEL 9 BaseOS/AppStream. Prints the NEEDED list and the ceilings
-# found. spdlog, fmt and toml++ are header-only for this (deps/CMakeLists.txt).
+# outside RHEL 9 BaseOS/AppStream, the .deb's Depends nothing Ubuntu 22.04
+# lacks. Prints the NEEDED list, the ceilings found, rpm -qpR and Depends. spdlog, fmt and toml++ are header-only for this (deps/CMakeLists.txt).
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/packages.sh"
 
-require_cmd objdump cpack rpm rpmbuild
+require_cmd objdump cpack rpm rpmbuild dpkg-deb
 make_tmp
 
 # soname -> the RHEL 9 package that ships it (BaseOS unless marked), the same
@@ -107,3 +107,27 @@ while read -r req _; do
     fail "the RPM requires $req: RHEL 9's ${STABLE_SONAMES[$so]} provides no such version"
 done <"$TMP/requires.txt"
 pass "rpm -qpR: everything from RHEL 9 BaseOS/AppStream"
+
+# The .deb's Depends (dpkg-shlibdeps), each against the oldest Debian-family
+# target, Ubuntu 22.04. The mirror serves no Ubuntu suite, so there is no
+# install test there; this list (jammy's version of each package; Debian 13
+# and Ubuntu 24.04 ship the t64 ones, which provide these names) is what the
+# .deb is held to instead.
+declare -A JAMMY=(
+  [init-system-helpers]=1.62 [libc6]=2.35 [libcurl4]=7.81.0 [libelf1]=0.186
+  [libgcc-s1]=12.3.0 [libmariadb3]=1:10.6.7 [libnl-3-200]=3.5.0
+  [libnl-route-3-200]=3.5.0 [libstdc++6]=12.3.0 [zlib1g]=1:1.2.11
+)
+deb_file=$(build_package DEB "$TMP/deb")
+depends=$(dpkg-deb -f "$deb_file" Depends) || fail "dpkg-deb -f Depends"
+log "Depends: $depends"
+IFS=',' read -ra deps <<<"$depends"
+for dep in "${deps[@]}"; do
+  [[ $dep =~ ^\ *([a-z0-9.+-]+)(\ \((>=|=|>>)\ ([^\)]+)\))?\ *$ ]] ||
+    fail "Depends entry '$dep' is not NAME (>= VERSION): alternatives or pins are not checked here"
+  name=${BASH_REMATCH[1]} version=${BASH_REMATCH[4]}
+  [[ -n ${JAMMY[$name]:-} ]] || fail "the .deb depends on $name, not in Ubuntu 22.04's list (${!JAMMY[*]})"
+  [[ -z $version ]] || dpkg --compare-versions "${JAMMY[$name]}" ge "$version" ||
+    fail "the .deb needs $name >= $version; Ubuntu 22.04 has ${JAMMY[$name]}"
+done
+pass "Depends: every package in Ubuntu 22.04 at the version asked (${#deps[@]} packages)"
