@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "common/clock.h"
 #include "common/socket.h"
 #include "netsetup/rtnl.h"
+#include "tests/unit/netsetup/private_namespace.h"
 
 namespace rsagent::netsetup {
 namespace {
@@ -32,13 +32,8 @@ IpAddress Ip(const char* text) { return *IpAddress::Parse(text); }
 class DrKeeperTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (a private network namespace)";
-    // Moves this thread, and the threads it starts, into a fresh namespace
-    // that has only a loopback link, down, and the default sysctls.
-    ASSERT_EQ(unshare(CLONE_NEWNET), 0) << "unshare(CLONE_NEWNET) failed";
-    auto rtnl = Rtnl::Open();
-    ASSERT_TRUE(rtnl.ok()) << rtnl.error();
-    rtnl_ = std::move(rtnl).value();
+    OpenRtnlInPrivateNamespace(&rtnl_);
+    if (IsSkipped() || HasFatalFailure()) return;
     ArpSysctls sysctls;
     ASSERT_TRUE(sysctls.Write("all", {0, 0}).ok());
     config_.addresses = {Ip("192.0.2.10"), Ip("2001:db8::10")};
