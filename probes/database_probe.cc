@@ -4,14 +4,9 @@
 
 namespace rsagent::probes {
 
-namespace {
-
-// Why `what` failed, never empty.
 std::string FailureText(const std::string& error, std::string_view what) {
   return error.empty() ? std::string(what) + " failed (no error message)" : error;
 }
-
-}  // namespace
 
 Result<std::vector<MysqlRow>> DatabaseStatements::Run(std::string_view sql) {
   auto rows = session_.Query(sql, deadline_);

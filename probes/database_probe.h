@@ -47,6 +47,10 @@ class DatabaseStatements {
   const Clock::time_point deadline_;
 };
 
+// Why `what` failed, never empty: the verdicts read an empty error as "no
+// failure", and a server (or the client library) may give no message.
+std::string FailureText(const std::string& error, std::string_view what);
+
 // Every one of `names` has a value in `variables` (SHOW GLOBAL VARIABLES'
 // reply), else "NAME unknown: ...": a missing or empty read_only must never
 // read as OFF (writable).

@@ -70,12 +70,11 @@ Status ParseGroupReplicationFacts(const NameValueMap& variables,
   }
   for (const MysqlRow& row : stats) {
     if (Column(row, "MEMBER_ID") != facts->server_uuid) continue;
-    auto certifier = Count(row, "COUNT_TRANSACTIONS_IN_QUEUE");
-    if (!certifier.ok()) return Error{certifier.error()};
-    auto applier = Count(row, "COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE");
-    if (!applier.ok()) return Error{applier.error()};
-    facts->certifier_queue = *certifier;
-    facts->applier_queue = *applier;
+    // Both or neither: a failed count leaves no half-read queue behind.
+    ASSIGN_OR_RETURN(auto certifier, Count(row, "COUNT_TRANSACTIONS_IN_QUEUE"));
+    ASSIGN_OR_RETURN(auto applier, Count(row, "COUNT_TRANSACTIONS_REMOTE_IN_APPLIER_QUEUE"));
+    facts->certifier_queue = certifier;
+    facts->applier_queue = applier;
   }
   return Status::Ok();
 }

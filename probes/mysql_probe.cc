@@ -8,6 +8,7 @@
 
 #include "conf/toml_reader.h"
 #include "conf/value_checks.h"
+#include "probes/database_probe.h"
 #include "probes/mysql_flavour.h"
 #include "probes/mysql_report.h"
 #include "probes/mysql_roles.h"
@@ -67,12 +68,6 @@ std::optional<double> ParseLagSeconds(const std::string& text) {
     return std::nullopt;
   }
   return seconds;
-}
-
-// Why a query failed, never empty: the roles read an empty error as "no
-// failure", and a server (or the client library) may give no message.
-std::string FailureText(const std::string& error, const char* what) {
-  return error.empty() ? std::string(what) + " failed (no error message)" : error;
 }
 
 MysqlTarget TargetOf(const MysqlProbeSpec& spec) { return {spec.socket, spec.address}; }
@@ -140,12 +135,11 @@ MysqlFacts MysqlProbe::Gather(Clock::time_point deadline) {
   NameValueMap variable_map = ToNameValueMap(*variables);
   // Every server has read_only: a reply without it (NULL, empty) is not one
   // we understand, and an unknown read_only must not read as OFF (writable).
-  const auto read_only = variable_map.find("read_only");
-  if (read_only == variable_map.end() || read_only->second.empty()) {
-    facts.error = "read_only unknown: SHOW GLOBAL VARIABLES returned no read_only value";
+  if (Status known = RequireVariables(variable_map, {"read_only"}); !known.ok()) {
+    facts.error = known.error();
     return facts;
   }
-  facts.read_only = IsReadOnly(read_only->second);
+  facts.read_only = IsReadOnly(variable_map.at("read_only"));
   if (auto it = variable_map.find("super_read_only"); it != variable_map.end()) {
     facts.super_read_only = !IsOff(it->second);
   }
