@@ -4,7 +4,8 @@
 # symbol versions are no newer than the oldest target's (RHEL 9: glibc 2.34,
 # GCC 11's libstdc++ / libgcc_s, OpenSSL 3.0), and the RPM requires nothing
 # outside RHEL 9 BaseOS/AppStream, the .deb's Depends nothing Ubuntu 22.04
-# lacks. Prints the NEEDED list, the ceilings found, rpm -qpR and Depends. spdlog, fmt and toml++ are header-only for this (deps/CMakeLists.txt).
+# lacks. Prints the NEEDED list, the ceilings found, rpm -qpR and Depends.
+# spdlog, fmt and toml++ are header-only for this (deps/CMakeLists.txt).
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/packages.sh"
 
