@@ -180,17 +180,17 @@ Result<std::vector<MysqlRow>> MysqlConnection::Query(std::string_view sql,
   int status = mysql_real_query_start(&query_result, mysql_, sql.data(), sql.size());
   if (!Await(mysql_, status, deadline,
              [&](int ready) { return mysql_real_query_cont(&query_result, mysql_, ready); })) {
-    return Error{Fail(std::string(sql), true).error()};
+    return Fail(std::string(sql), true);
   }
-  if (query_result != 0) return Error{Fail(std::string(sql), false).error()};
+  if (query_result != 0) return Fail(std::string(sql), false);
   MYSQL_RES* result = nullptr;
   status = mysql_store_result_start(&result, mysql_);
   if (!Await(mysql_, status, deadline,
              [&](int ready) { return mysql_store_result_cont(&result, mysql_, ready); })) {
-    return Error{Fail(std::string(sql), true).error()};
+    return Fail(std::string(sql), true);
   }
   if (result == nullptr) {
-    if (mysql_errno(mysql_) != 0) return Error{Fail(std::string(sql), false).error()};
+    if (mysql_errno(mysql_) != 0) return Fail(std::string(sql), false);
     last_error_code_ = 0;
     return std::vector<MysqlRow>{};  // a statement without a result set
   }
