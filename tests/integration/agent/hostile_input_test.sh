@@ -170,3 +170,57 @@ ip netns exec "$NS" "$RSAGENT" probe controls -c "$TMP/rsagent.toml" >"$TMP/prob
 check_safe "$TMP/probe.txt" "rsagent probe" || fail "rsagent probe output unsafe: $(cat -v "$TMP/probe.txt")"
 alive
 pass "agent alive after all of it"
+
+# The same text in the log (issue 14): with log_format = "json" a probe that
+# passes, then fails printing quotes, a backslash, a newline, CR/ESC/BEL,
+# Latin-1 and a cut UTF-8 sequence, logs its UP -> DOWN events with that
+# reason; every line of the run is one JSON object of valid UTF-8.
+kill -TERM "$AGENT_PID"
+wait "$AGENT_PID" || fail "agent exited $?"
+cat >"$TMP/json.toml" <<'CONF'
+[agent]
+listen = "127.0.0.1:9480"
+state_dir = "@TMP@/state"
+control_socket = "@TMP@/control.sock"
+shutdown_grace = "0s"
+log_format = "json"
+
+[probe.evil]
+type = "exec"
+shell = true
+command = '''test -e @TMP@/fail || exit 0; printf 'q"uote\\back\r\033[2J\007 \374 \303 \303\274"}{\nX-Injected: nl'; exit 1'''
+interval = "500ms"
+timeout = "400ms"
+rise = 1
+fall = 1
+
+[service.evil]
+port = 4
+probes = ["evil"]
+CONF
+sed -i "s|@TMP@|$TMP|g" "$TMP/json.toml"
+"$RSAGENT" check-config -c "$TMP/json.toml"
+start_bg "$NS" "$TMP/json.log" "$RSAGENT" run -c "$TMP/json.toml"
+AGENT_PID=$BG_PID
+wait_until 5 http_is "$NS" $H/health/evil 200 || fail "evil never UP: $(cat "$TMP/json.log")"
+touch "$TMP/fail"
+wait_until 5 http_is "$NS" $H/health/evil 503 || fail "evil still UP with the flag"
+sleep 0.5
+kill -TERM "$AGENT_PID"
+wait "$AGENT_PID" || fail "agent exited $?"
+python3 - "$TMP/json.log" <<'PY' || fail "json log under hostile reasons: $(cat -v "$TMP/json.log")"
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.endswith(b"\n"), "the log does not end with a newline"
+lines = raw.split(b"\n")[:-1]
+events = [json.loads(l.decode("utf-8", "strict")) for l in lines]  # raises on a broken line
+down = [e for e in events if e.get("rsagent.to") == "DOWN" and e.get("rsagent.from") == "UP"]
+assert {e.get("event.action") for e in down} >= {"probe-state-change", "service-state-change"}, down
+for e in down:
+    reason = e["rsagent.reason"]
+    assert 'q"uote\\back' in reason and "\ufffd" in reason, reason
+    assert not any(ord(c) < 0x20 for c in reason), repr(reason)
+    assert "X-Injected" not in reason and '"}{' in reason, repr(reason)
+print(f"{len(lines)} lines, all JSON; UP -> DOWN reasons: {[e['rsagent.reason'] for e in down]}")
+PY
+pass "json log: every line parses, hostile reasons stay inside their field"
