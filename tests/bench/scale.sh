@@ -23,7 +23,7 @@ REFERENCE=d90b0fe
 source "$BENCH_DIR/lib/cli.sh"
 bench_parse_args "$0 [--quick] [--build DIR] [--reference REV] [--report FILE] [--only scale|starved]" \
   --build --reference --report --only -- "$@"
-bench_build rsagent rsagent-bench-load
+bench_build rsagent rsagent-bench-load rsagent-bench-watch
 
 source "$SOURCE_DIR/tests/integration/lib/common.sh"
 source "$SOURCE_DIR/tests/integration/lib/nginx.sh"
