@@ -279,6 +279,7 @@ section_starved() {
     local poller=$!
     stress-ng --cpu "$cores" --timeout "${HOG_SECONDS}s" --quiet &
     local hog=$!
+    on_exit "grep -qs stress-ng /proc/$hog/comm && kill $hog"  # an interrupted run leaves no hog
     wait "$hog" || true
     scale_status >"$TMP/after.json"
     downs=$(down_count "$TMP/before.json" "$TMP/after.json")
@@ -287,6 +288,7 @@ section_starved() {
     # Frozen servers under the same hog: DOWN within fall × interval + timeout.
     stress-ng --cpu "$cores" --timeout "$((FREEZE_TRIALS * 30))s" --quiet &
     hog=$!
+    on_exit "grep -qs stress-ng /proc/$hog/comm && kill $hog"
     for ((trial = 1; trial <= FREEZE_TRIALS; trial++)); do
       web=$(freeze_time "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" /health/web)
       FREEZE_WEB[$which]+=" $web"
