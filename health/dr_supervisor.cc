@@ -9,7 +9,7 @@ namespace rsagent::agent {
 namespace {
 
 // Verify-only mode re-reads the kernel this often.
-constexpr auto kInspectEvery = std::chrono::seconds(1);
+constexpr std::chrono::milliseconds kInspectEvery{1000};
 
 }  // namespace
 
@@ -100,15 +100,17 @@ Status DrSupervisor::Reconfigure(const conf::VipConfig& config) {
   return Status::Ok();
 }
 
-void DrSupervisor::Tick() {
-  if (keeper_ || config_.addresses.empty()) return;
+std::chrono::milliseconds DrSupervisor::Tick() {
+  if (keeper_ || config_.addresses.empty()) return kInspectEvery;
   const auto now = Clock::now();
-  if (now < next_inspect_) return;
+  if (now < next_inspect_) {
+    return std::chrono::ceil<std::chrono::milliseconds>(next_inspect_ - now);
+  }
   next_inspect_ = now + kInspectEvery;
   auto status = netsetup::DrKeeper::InspectOnce(config_);
   if (status) {
     model_.SetDrStatus(*status, now);
-    return;
+    return kInspectEvery;
   }
   netsetup::DrStatus unknown;
   for (const auto& vip : config_.addresses) {
@@ -116,6 +118,7 @@ void DrSupervisor::Tick() {
   }
   unknown.arp_error = status.error();
   model_.SetDrStatus(unknown, now);
+  return kInspectEvery;
 }
 
 void DrSupervisor::OnStop() {

@@ -3,6 +3,7 @@
 // verifies, once a second. Either way the model learns every change.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -26,8 +27,10 @@ class DrSupervisor {
   // warning that says how to remove them once drained.
   Status Reconfigure(const conf::VipConfig& config);
   // Verify-only mode: re-reads the kernel at most once a second. Call it
-  // from the thread that owns this object (the daemon's main loop).
-  void Tick();
+  // from the thread that owns this object (the daemon's main loop); returns
+  // how long until it has work again (at most a second: a reload may turn
+  // verifying on).
+  std::chrono::milliseconds Tick();
   // After the shutdown grace: removes the VIPs only if remove_on_stop.
   void OnStop();
 

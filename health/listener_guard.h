@@ -26,7 +26,7 @@ class ListenerGuard {
   // Subscribes and starts the thread. An error (the kernel refuses the
   // subscription without CAP_NET_ADMIN) leaves scheduled probes in charge.
   static Result<std::unique_ptr<ListenerGuard>> Start(HealthModel& model);
-  ~ListenerGuard();  // stops the thread within one wait (200 ms)
+  ~ListenerGuard();  // interrupts the wait and joins the thread
 
   // One report applied to the model's current probes: every watching probe
   // with a target on a reported port (any port, after an overrun) that

@@ -6,7 +6,9 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -57,18 +59,25 @@ Result<std::unique_ptr<ListenerWatch>> ListenerWatch::Open() {
                    ErrnoText(errno)};
     }
   }
-  return std::unique_ptr<ListenerWatch>(new ListenerWatch(std::move(fd)));
+  UniqueFd interrupt(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!interrupt.valid()) return Error{"sock_diag: eventfd: " + ErrnoText(errno)};
+  return std::unique_ptr<ListenerWatch>(new ListenerWatch(std::move(fd), std::move(interrupt)));
+}
+
+void ListenerWatch::Interrupt() {
+  const uint64_t one = 1;
+  (void)!write(interrupt_.get(), &one, sizeof one);
 }
 
 Result<ListenerWatch::Event> ListenerWatch::Wait(std::chrono::milliseconds timeout) {
   Event event;
-  pollfd pfd{fd_.get(), POLLIN, 0};
-  const int ready = poll(&pfd, 1, static_cast<int>(timeout.count()));
+  pollfd fds[2] = {{fd_.get(), POLLIN, 0}, {interrupt_.get(), POLLIN, 0}};
+  const int ready = poll(fds, 2, static_cast<int>(timeout.count()));
   if (ready < 0) {
     if (errno == EINTR) return event;
     return Error{"sock_diag: poll: " + ErrnoText(errno)};
   }
-  if (ready == 0) return event;
+  if (ready == 0 || (fds[1].revents & POLLIN) != 0) return event;
   std::vector<uint8_t> buf(32768);  // new[]'s alignment suits nlmsghdr
   for (;;) {
     const ssize_t n = recv(fd_.get(), buf.data(), buf.size(), MSG_DONTWAIT);

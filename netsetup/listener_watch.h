@@ -25,12 +25,18 @@ class ListenerWatch {
 
   static Result<std::unique_ptr<ListenerWatch>> Open();
 
-  // Waits at most `timeout`, then drains every pending report.
+  // Waits at most `timeout`, then drains every pending report. Returns
+  // early, with no report, once Interrupt() has been called.
   Result<Event> Wait(std::chrono::milliseconds timeout);
+  // From any thread: ends the Wait in progress and every later one at once,
+  // so the watching thread needs no periodic wake-up to notice a stop.
+  void Interrupt();
 
  private:
-  explicit ListenerWatch(UniqueFd fd) : fd_(std::move(fd)) {}
+  ListenerWatch(UniqueFd fd, UniqueFd interrupt)
+      : fd_(std::move(fd)), interrupt_(std::move(interrupt)) {}
   UniqueFd fd_;
+  UniqueFd interrupt_;  // eventfd, readable once interrupted
 };
 
 }  // namespace rsagent::netsetup
