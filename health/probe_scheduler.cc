@@ -1,6 +1,10 @@
 #include "health/probe_scheduler.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -12,14 +16,17 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/socket.h"
 #include "health/cpu_starvation.h"
 
 namespace rsagent::agent {
 
 namespace {
 
-// Probes due this close together start in one timer wake-up: fewer wake-ups
-// at 1,000 probes, and 5 ms early never matters to a health check.
+using std::chrono::milliseconds;
+
+// Probes due this close together start in one wake-up of the leader: fewer
+// wake-ups at 1,000 probes, and 5 ms early never matters to a health check.
 constexpr auto kCoalesce = std::chrono::milliseconds(5);
 
 enum class Where { kWaiting, kReady, kRunning };
@@ -31,7 +38,6 @@ struct Entry {
   Clock::duration timeout;
   std::unique_ptr<probes::Probe> probe;  // touched only by the worker holding the entry
   Clock::time_point due;
-  Clock::time_point ready_since;  // when it joined the ready queue
   Where where = Where::kWaiting;
   bool removed = false;
 };
@@ -55,84 +61,96 @@ struct SchedulerState {
   // they return no removed probe reports.
   std::mutex sink_mu;
   mutable std::mutex mu;
-  std::condition_variable timer_cv, work_cv, exit_cv;
+  std::condition_variable lead_cv, exit_cv;
+  // timerfd: armed while nobody leads (the last leader is running an
+  // attempt); when it fires a follower takes over. Disarmed by whoever leads.
+  UniqueFd watchdog;
+  UniqueFd closed;  // eventfd, readable once closing: ends followers' waits
   std::map<ProbeScheduler::Id, std::shared_ptr<Entry>> entries;           // added, not removed
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;  // lazily pruned
   std::deque<std::shared_ptr<Entry>> ready;  // due, or removed and waiting to be destroyed
-  Clock::time_point timer_wakes_at = Clock::time_point::max();
-  Clock::time_point last_request;  // of a worker for a queue that did not move
+  Clock::time_point leader_wakes_at = Clock::time_point::max();  // while the leader waits
+  bool has_leader = false;
   size_t workers = 0;
-  size_t idle = 0;    // waiting for work
-  size_t wanted = 0;  // idle workers woken to drain the queue, not yet up
+  size_t followers = 0;  // waiting on the watchdog
   size_t stopping = 0;
-  bool timer_alive = false;
   bool closing = false;
   ProbeScheduler::Id next_id = 1;
 
-  // Workers that are, or are about to be, taking entries off the queue.
-  size_t Draining() const { return workers - idle + wanted; }
+  // After a change to the timers or the ready queue; caller holds mu.
+  void WakeLeaderFor(Clock::time_point due) {
+    if (has_leader && due < leader_wakes_at) lead_cv.notify_one();
+  }
 };
 
 namespace {
 
 void WorkerLoop(std::shared_ptr<SchedulerState> s);
 
-// One more worker for the ready queue: an idle one, else a new one while the
-// pool may grow; at the bound, the first worker to finish takes the queue.
-// Caller holds s->mu.
-void RequestWorker(const std::shared_ptr<SchedulerState> &s) {
-  s->last_request = Clock::now();
-  if (s->idle > s->wanted) {
-    ++s->wanted;
-    s->work_cv.notify_one();
-  } else if (s->workers < ProbeScheduler::kMaxWorkers) {
-    ++s->workers;
-    std::thread([s] { WorkerLoop(s); }).detach();
+void SetWatchdog(const SchedulerState &s, Clock::duration after) {
+  itimerspec spec{};
+  if (after > Clock::duration::zero()) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(after).count();
+    spec.it_value = {.tv_sec = static_cast<time_t>(ns / 1'000'000'000),
+                     .tv_nsec = static_cast<long>(ns % 1'000'000'000)};
   }
+  (void)timerfd_settime(s.watchdog.get(), 0, &spec, nullptr);  // only EINVAL/EBADF: not here
 }
 
-// Caller holds s->mu. One worker drains the queue while attempts are quick
-// (a woken thread per attempt cost more than a local tcp probe); another is
-// asked for when the queue has not moved for kHandoff, so a hung attempt
-// holds up the others by at most that much each.
-void KeepQueueMoving(const std::shared_ptr<SchedulerState> &s, Clock::time_point now) {
-  if (s->ready.empty()) return;
-  if (s->Draining() == 0 ||
-      now - std::max(s->ready.front()->ready_since, s->last_request) >= ProbeScheduler::kHandoff) {
-    RequestWorker(s);
-  }
-}
-
-void TimerLoop(std::shared_ptr<SchedulerState> s) {
-  std::unique_lock lock(s->mu);
-  while (!s->closing) {
+// Leads until a probe is ready, then returns it: moves the probes that are
+// due to the ready queue, else sleeps until the next one is. When closing,
+// returns only removed probes left to destroy, then nothing. Caller holds
+// s.mu through `lock` and has set has_leader.
+std::shared_ptr<Entry> Lead(SchedulerState &s, std::unique_lock<std::mutex> &lock) {
+  bool watchdog_armed = true;  // perhaps: the previous leader armed it
+  for (;;) {
     const Clock::time_point now = Clock::now();
-    while (!s->timers.empty() && s->timers.top().first <= now + kCoalesce) {
-      const auto [due, id] = s->timers.top();
-      s->timers.pop();
-      auto it = s->entries.find(id);
-      if (it == s->entries.end() || it->second->where != Where::kWaiting ||
+    while (!s.timers.empty() && s.timers.top().first <= now + kCoalesce) {
+      const auto [due, id] = s.timers.top();
+      s.timers.pop();
+      auto it = s.entries.find(id);
+      if (it == s.entries.end() || it->second->where != Where::kWaiting ||
           it->second->due != due) {
         continue;  // removed, or a stale timer
       }
       it->second->where = Where::kReady;
-      it->second->ready_since = now;
-      s->ready.push_back(it->second);
+      s.ready.push_back(it->second);
     }
-    KeepQueueMoving(s, now);
-    s->timer_wakes_at = s->timers.empty() ? Clock::time_point::max() : s->timers.top().first;
-    if (!s->ready.empty()) {
-      s->timer_wakes_at =
-          std::min(s->timer_wakes_at, std::max(s->ready.front()->ready_since, s->last_request) +
-                                          ProbeScheduler::kHandoff);
+    if (!s.ready.empty()) {
+      std::shared_ptr<Entry> e = std::move(s.ready.front());
+      s.ready.pop_front();
+      return e;
     }
-    const auto wait = s->timer_wakes_at == Clock::time_point::max()
-                          ? Clock::duration(std::chrono::hours(1))
-                          : s->timer_wakes_at - Clock::now();
-    if (wait > Clock::duration::zero()) s->timer_cv.wait_for(lock, wait);
+    if (s.closing) return nullptr;
+    // Followers sleep while someone leads; the next attempt arms it again.
+    if (watchdog_armed) SetWatchdog(s, Clock::duration::zero());
+    watchdog_armed = false;
+    s.leader_wakes_at = s.timers.empty() ? Clock::time_point::max() : s.timers.top().first;
+    if (s.leader_wakes_at == Clock::time_point::max()) {
+      s.lead_cv.wait_for(lock, std::chrono::hours(1));
+    } else {
+      s.lead_cv.wait_until(lock, s.leader_wakes_at);
+    }
+    s.leader_wakes_at = Clock::time_point::min();  // awake: nobody need notify
   }
-  s->timer_alive = false;
-  s->exit_cv.notify_all();
+}
+
+// Waits on the watchdog as a follower; false when this thread should retire
+// (beyond the core, nothing for kIdleRetire, and somebody leads). Caller
+// holds s->mu through `lock`; it is released while waiting.
+bool Follow(SchedulerState &s, std::unique_lock<std::mutex> &lock) {
+  ++s.followers;
+  lock.unlock();
+  pollfd fds[2] = {{s.watchdog.get(), POLLIN, 0}, {s.closed.get(), POLLIN, 0}};
+  const int woke =
+      poll(fds, 2, static_cast<int>(milliseconds(ProbeScheduler::kIdleRetire).count()));
+  if (woke > 0 && (fds[0].revents & POLLIN) != 0) {
+    uint64_t expirations;
+    (void)!read(s.watchdog.get(), &expirations, sizeof expirations);  // EAGAIN: another took it
+  }
+  lock.lock();
+  --s.followers;
+  return woke != 0 || s.workers <= ProbeScheduler::kCoreWorkers || !s.has_leader;
 }
 
 // Runs one attempt of `e` (marked kRunning by the caller, who held the lock
@@ -159,48 +177,54 @@ void RunAttempt(SchedulerState &s, Entry &e) {
   if (!removed) s.sink(e.name, result, timing);
 }
 
-// Takes entries off the ready queue until it is empty, then waits to be
-// asked again (RequestWorker); retires after kIdleRetire beyond the core.
+// Runs `e`'s attempt, or destroys its probe if it was removed, off the lock,
+// then puts it back on the timers. Caller holds s->mu through `lock`.
+void Run(const std::shared_ptr<SchedulerState> &s, std::unique_lock<std::mutex> &lock,
+         const std::shared_ptr<Entry> &e) {
+  if (!e->removed) {
+    e->where = Where::kRunning;
+    lock.unlock();
+    RunAttempt(*s, *e);
+    lock.lock();
+  }
+  if (e->removed) {
+    if (e->where == Where::kRunning) --s->stopping;
+    std::unique_ptr<probes::Probe> gone = std::move(e->probe);
+    lock.unlock();
+    gone.reset();  // may say goodbye to a server (bounded), off every lock
+    lock.lock();
+    s->exit_cv.notify_all();
+    return;
+  }
+  // Fixed rate; after an overrun start again now rather than in a burst.
+  const Clock::time_point now = Clock::now();
+  e->due += e->interval;
+  if (e->due < now) e->due = now;
+  e->where = Where::kWaiting;
+  s->timers.emplace(e->due, e->id);
+  s->WakeLeaderFor(e->due);
+}
+
+// Leads when nobody does, else follows. A leader that has a probe to run
+// hands the lead over for the attempt: it arms the watchdog, and starts
+// a thread when no follower is left to answer it.
 void WorkerLoop(std::shared_ptr<SchedulerState> s) {
   std::unique_lock lock(s->mu);
   for (;;) {
-    if (s->ready.empty()) {
-      if (s->closing) break;
-      ++s->idle;
-      const bool woke = s->work_cv.wait_for(lock, ProbeScheduler::kIdleRetire,
-                                            [&] { return s->closing || s->wanted > 0; });
-      --s->idle;
-      if (s->wanted > 0) {
-        --s->wanted;
-      } else if (!woke && s->workers > ProbeScheduler::kCoreWorkers) {
-        break;
-      }
+    if (s->has_leader) {
+      if (s->closing || !Follow(*s, lock)) break;
       continue;
     }
-    std::shared_ptr<Entry> e = std::move(s->ready.front());
-    s->ready.pop_front();
-    if (!e->removed) {
-      e->where = Where::kRunning;
-      lock.unlock();
-      RunAttempt(*s, *e);
-      lock.lock();
+    s->has_leader = true;
+    std::shared_ptr<Entry> e = Lead(*s, lock);
+    s->has_leader = false;
+    if (!e) break;  // closing, nothing left to destroy
+    SetWatchdog(*s, ProbeScheduler::kHandoff);
+    if (!s->closing && s->followers == 0 && s->workers < ProbeScheduler::kMaxWorkers) {
+      ++s->workers;
+      std::thread([s] { WorkerLoop(s); }).detach();
     }
-    if (e->removed) {
-      if (e->where == Where::kRunning) --s->stopping;
-      std::unique_ptr<probes::Probe> gone = std::move(e->probe);
-      lock.unlock();
-      gone.reset();  // may say goodbye to a server (bounded), off every lock
-      lock.lock();
-      s->exit_cv.notify_all();
-      continue;
-    }
-    // Fixed rate; after an overrun start again now rather than in a burst.
-    const Clock::time_point now = Clock::now();
-    e->due += e->interval;
-    if (e->due < now) e->due = now;
-    e->where = Where::kWaiting;
-    s->timers.emplace(e->due, e->id);
-    if (e->due < s->timer_wakes_at) s->timer_cv.notify_one();
+    Run(s, lock, e);
   }
   --s->workers;
   s->exit_cv.notify_all();
@@ -210,9 +234,15 @@ void WorkerLoop(std::shared_ptr<SchedulerState> s) {
 
 ProbeScheduler::ProbeScheduler(ResultSink sink, std::string cpu_pressure)
     : shared_(std::make_shared<SchedulerState>(std::move(sink), std::move(cpu_pressure))) {
+  shared_->watchdog.Reset(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  shared_->closed.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!shared_->watchdog.valid() || !shared_->closed.valid()) {
+    // Only at start-up, in a process with no descriptors to spare: no probe
+    // could connect anyway.
+    spdlog::critical("probe scheduler: timerfd/eventfd: {}", ErrnoText(errno));
+    std::abort();
+  }
   std::lock_guard lock(shared_->mu);
-  shared_->timer_alive = true;
-  std::thread([s = shared_] { TimerLoop(s); }).detach();
   shared_->workers = kCoreWorkers;
   for (size_t i = 0; i < kCoreWorkers; ++i) std::thread([s = shared_] { WorkerLoop(s); }).detach();
 }
@@ -230,12 +260,13 @@ ProbeScheduler::~ProbeScheduler() {
     }
   }
   shared_->entries.clear();
-  shared_->timer_cv.notify_all();
-  shared_->work_cv.notify_all();
+  shared_->lead_cv.notify_all();
+  const uint64_t one = 1;
+  (void)!write(shared_->closed.get(), &one, sizeof one);
   sinking.unlock();  // nothing reports from here on; attempts ending need it to
                      // see that
   const bool done = shared_->exit_cv.wait_for(
-      lock, kAbandonAfter, [&] { return !shared_->timer_alive && shared_->workers == 0; });
+      lock, kAbandonAfter, [&] { return shared_->workers == 0; });
   if (!done) {
     spdlog::warn("exiting with {} probe attempt(s) still in flight; they are abandoned",
                  shared_->stopping);
@@ -258,7 +289,7 @@ ProbeScheduler::Id ProbeScheduler::Add(const conf::ProbeConfig &config,
   e->id = shared_->next_id++;
   shared_->entries.emplace(e->id, e);
   shared_->timers.emplace(e->due, e->id);
-  if (e->due < shared_->timer_wakes_at) shared_->timer_cv.notify_one();
+  shared_->WakeLeaderFor(e->due);
   return e->id;
 }
 
@@ -278,16 +309,15 @@ void ProbeScheduler::Remove(Id id) {
       break;  // a worker will find it removed
     case Where::kWaiting:
       e->where = Where::kReady;
-      e->ready_since = Clock::now();
       shared_->ready.push_back(e);  // a worker destroys the probe, off this thread
-      KeepQueueMoving(shared_, e->ready_since);
+      shared_->WakeLeaderFor(Clock::time_point::min());
       break;
   }
 }
 
 size_t ProbeScheduler::threads() const {
   std::lock_guard lock(shared_->mu);
-  return shared_->workers + (shared_->timer_alive ? 1 : 0);
+  return shared_->workers;
 }
 
 size_t ProbeScheduler::stopping() const {

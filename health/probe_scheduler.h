@@ -1,9 +1,13 @@
 // Runs every probe on its own schedule with a small, bounded set of threads
-// (issue 16: a thread per probe cost more than the probes): one timer thread
-// moves probes that are due to a ready queue, and a pool of workers runs
-// their attempts. One worker drains the queue while attempts are quick; when
-// the queue has not moved for kHandoff, another is woken or started, up to
-// kMaxWorkers; beyond kCoreWorkers they retire after kIdleRetire. So
+// (issue 16: a thread per probe cost more than the probes). The threads are
+// one pool, leader and followers: the leader sleeps until the next probe is
+// due and then runs that attempt itself; followers sleep on a watchdog
+// timer that the leader arms when it starts an attempt. A quick attempt ends
+// before the watchdog fires and its thread leads again, so a due probe costs
+// one wake-up. An attempt that takes kHandoff lets the watchdog wake a
+// follower, which takes over leading; a pool with no follower left grows
+// to kMaxWorkers, and threads beyond kCoreWorkers retire after kIdleRetire
+// with nothing to do. So
 //
 // - while fewer than kMaxWorkers attempts are in flight, a due probe starts
 //   within kHandoff per attempt ahead of it that hangs (a hung exec, a
@@ -69,7 +73,7 @@ class ProbeScheduler {
   // even from an attempt in flight.
   void Remove(Id id);
 
-  size_t threads() const;  // the timer thread and the workers alive
+  size_t threads() const;  // the workers alive, at most kMaxWorkers
   // Removed probes whose attempt in flight has not ended yet.
   size_t stopping() const;
 

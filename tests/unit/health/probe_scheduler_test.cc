@@ -5,8 +5,12 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "common/clock.h"
@@ -90,7 +94,7 @@ TEST(ProbeScheduler, HungAttemptsDoNotDelayAnotherProbe) {
             ProbeScheduler::kHandoff * ProbeScheduler::kMaxWorkers + milliseconds(100))
       << "waited for a hung attempt";
   EXPECT_EQ(budget_short->load(), 0);
-  EXPECT_LE(scheduler.threads(), ProbeScheduler::kMaxWorkers + 1);
+  EXPECT_LE(scheduler.threads(), ProbeScheduler::kMaxWorkers);
 }
 
 TEST(ProbeScheduler, BeyondThePoolALateAttemptStillGetsItsWholeTimeout) {
@@ -102,7 +106,7 @@ TEST(ProbeScheduler, BeyondThePoolALateAttemptStillGetsItsWholeTimeout) {
                   std::make_unique<FakeProbe>(std::chrono::hours(1), budget_short));
   }
   std::this_thread::sleep_for(milliseconds(1500));
-  EXPECT_EQ(scheduler.threads(), ProbeScheduler::kMaxWorkers + 1) << "the bound on threads";
+  EXPECT_EQ(scheduler.threads(), ProbeScheduler::kMaxWorkers) << "the bound on threads";
   std::lock_guard lock(results.mu);
   for (const auto &[name, delay] : results.worst_delay) {
     // The bound: a due probe waits at most for the first attempt in flight
@@ -122,7 +126,7 @@ TEST(ProbeScheduler, ThreadsStayBoundedForManyProbes) {
                   std::make_unique<FakeProbe>(milliseconds(0), budget_short, milliseconds(200)));
   }
   std::this_thread::sleep_for(milliseconds(1000));
-  EXPECT_LE(scheduler.threads(), ProbeScheduler::kMaxWorkers + 1);
+  EXPECT_LE(scheduler.threads(), ProbeScheduler::kMaxWorkers);
   int total = 0;
   for (int i = 0; i < 500; ++i) {
     const int n = results.Count("p" + std::to_string(i));
@@ -211,6 +215,140 @@ TEST(ProbeScheduler, ATimeoutOnAStarvedHostSaysSo) {
   EXPECT_NE(reasons[0].find("timed out after 300ms; host CPU starved during the attempt"),
             std::string::npos)
       << reasons[0];
+}
+
+// A probe whose attempts take what a seeded schedule says (instant, a few
+// ms, beyond the handoff, or until the deadline) and that checks, per
+// attempt, that no other attempt of its own is in flight and that it was
+// given its whole timeout.
+class ScriptedProbe : public probes::Probe {
+ public:
+  struct Checks {
+    std::atomic<int> overlapping{0}, budget_short{0}, in_flight{0};
+  };
+  ScriptedProbe(std::vector<milliseconds> takes, milliseconds timeout,
+                std::shared_ptr<Checks> checks)
+      : takes_(std::move(takes)), timeout_(timeout), checks_(std::move(checks)) {}
+  probes::ProbeResult Attempt(Clock::time_point deadline) override {
+    if (busy_.exchange(true)) ++checks_->overlapping;
+    ++checks_->in_flight;
+    // Slack for a preempted worker, as FakeProbe's; a wait taken out of the
+    // timeout shows as whole handoffs or more.
+    if (deadline - Clock::now() < timeout_ - milliseconds(100)) ++checks_->budget_short;
+    std::this_thread::sleep_until(std::min(Clock::now() + takes_[next_++ % takes_.size()], deadline));
+    --checks_->in_flight;
+    busy_ = false;
+    return {.outcome = {.ok = true}};
+  }
+
+ private:
+  std::vector<milliseconds> takes_;
+  size_t next_ = 0;
+  milliseconds timeout_;
+  std::shared_ptr<Checks> checks_;
+  std::atomic<bool> busy_{false};
+};
+
+// Seeded random schedules of probes (quick, slow, hung), added and removed
+// while they run: no report after Remove() returns, no attempt overlapping
+// its own probe's previous one, every attempt given its whole timeout, the
+// pool within kMaxWorkers, every probe that lives long enough reports, and
+// destruction within its bound. Three schedules from a random seed;
+// RSAGENT_SEED=N replays schedule N (tests/unit/health/scheduler_soak.sh
+// runs many).
+TEST(ProbeScheduler, RandomSchedulesKeepTheInvariants) {
+  const char *seed_env = std::getenv("RSAGENT_SEED");
+  if (seed_env && *seed_env == 0) seed_env = nullptr;
+  const uint64_t first = seed_env ? std::strtoull(seed_env, nullptr, 10) : std::random_device{}();
+  const int schedules = seed_env ? 1 : 3;
+  for (int round = 0; round < schedules; ++round) {
+    const uint64_t seed = first + round;
+    std::printf("schedule seed %llu (RSAGENT_SEED=%llu replays it)\n",
+                static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
+    std::fflush(stdout);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+    auto checks = std::make_shared<ScriptedProbe::Checks>();
+    std::mutex mu;
+    std::set<std::string> removed;   // Remove() returned for these
+    std::map<std::string, int> reports;
+    std::vector<std::string> late;   // reported after their Remove()
+    std::chrono::microseconds worst_delay{0};
+    auto scheduler = std::make_unique<ProbeScheduler>(
+        [&](const std::string &name, const probes::ProbeResult &, const AttemptTiming &t) {
+          std::lock_guard lock(mu);
+          ++reports[name];
+          if (removed.contains(name)) late.push_back(name);
+          worst_delay = std::max(worst_delay, t.ScheduleDelay());
+        });
+    struct Live {
+      ProbeScheduler::Id id;
+      std::string name;
+      SteadyTime added;
+      milliseconds interval, timeout;
+    };
+    std::vector<Live> live;
+    size_t max_threads = 0;
+    std::vector<std::string> silent;  // lived long enough, never reported
+    int serial = 0;
+    auto add = [&] {
+      const milliseconds interval(20 + pick(180));
+      const milliseconds timeout(std::max(10, static_cast<int>(interval.count()) - pick(15)));
+      std::vector<milliseconds> takes;
+      for (int i = 0; i < 4; ++i) {
+        switch (pick(8)) {
+          case 0: takes.push_back(std::chrono::hours(1)); break;  // hung: until the deadline
+          case 1: takes.push_back(milliseconds(15 + pick(30))); break;  // beyond the handoff
+          case 2: case 3: takes.push_back(milliseconds(1 + pick(5))); break;
+          default: takes.push_back(milliseconds(0));
+        }
+      }
+      const std::string name = "p" + std::to_string(serial++);
+      conf::ProbeConfig config = Every(name, interval, timeout);
+      live.push_back({scheduler->Add(config, std::make_unique<ScriptedProbe>(
+                                                 std::move(takes), timeout, checks)),
+                      name, Clock::now(), interval, config.timeout});
+    };
+    for (int i = 0, n = 5 + pick(30); i < n; ++i) add();
+    const SteadyTime end = Clock::now() + milliseconds(1500 + pick(1000));
+    while (Clock::now() < end) {
+      std::this_thread::sleep_for(milliseconds(pick(60)));
+      max_threads = std::max(max_threads, scheduler->threads());
+      if (pick(3) == 0) add();
+      if (!live.empty() && pick(3) == 0) {
+        const size_t i = rng() % live.size();
+        const auto lived = Clock::now() - live[i].added;
+        scheduler->Remove(live[i].id);
+        std::lock_guard lock(mu);
+        removed.insert(live[i].name);
+        // Started within a quarter interval, waited for at most the pool's
+        // bound, and ran for at most its timeout: it must have reported.
+        if (lived > live[i].interval / 4 + live[i].timeout + milliseconds(600) &&
+            reports[live[i].name] == 0) {
+          silent.push_back(live[i].name);
+        }
+        live.erase(live.begin() + static_cast<long>(i));
+      }
+    }
+    const SteadyTime closing = Clock::now();
+    scheduler.reset();
+    EXPECT_LT(Clock::now() - closing, ProbeScheduler::kAbandonAfter + milliseconds(500));
+    std::lock_guard lock(mu);
+    for (const Live &l : live) removed.insert(l.name);  // nothing reports after destruction
+    EXPECT_TRUE(late.empty()) << late.size() << " report(s) after Remove, first " << late[0];
+    EXPECT_TRUE(silent.empty()) << silent.size() << " probe(s) never reported, first " << silent[0];
+    EXPECT_EQ(checks->overlapping.load(), 0);
+    EXPECT_EQ(checks->budget_short.load(), 0) << "a wait was taken out of a timeout";
+    EXPECT_LE(max_threads, ProbeScheduler::kMaxWorkers);
+    // The stated bounds: kHandoff per hung attempt ahead while the pool can
+    // grow, else the first attempt in flight to end (a timeout, < 200 ms);
+    // 200 ms more for a loaded host.
+    EXPECT_LT(worst_delay, std::max<Clock::duration>(ProbeScheduler::kHandoff *
+                                                         ProbeScheduler::kMaxWorkers,
+                                                     milliseconds(200)) +
+                               milliseconds(200));
+  }
 }
 
 }  // namespace
