@@ -5,7 +5,9 @@
 # IOSchedulingClass=) and the shipped examples' timings: no DOWN verdict at
 # all (each would be false). Then, under the same hog, nginx frozen with
 # SIGSTOP: DOWN within its bound, with the timeout in the reason; /status
-# shows each attempt's schedule_delay.
+# shows each attempt's schedule_delay. Last, a host really starved (twice as
+# many hogs as cores) with nginx frozen: the timeout's reason says the host's
+# CPU was starved (PSI), so nobody blames the server alone.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/nginx.sh"
 source "$(dirname "$0")/../lib/mariadb.sh"
@@ -105,3 +107,38 @@ wait_until 15 http_is "$NS" "http://127.0.0.1:9480/health" 200 || fail "not UP a
 kill "$hog" 2>/dev/null || true
 wait "$hog" 2>/dev/null || true
 pass "frozen nginx under the hog: DOWN in $down_ms ms, UP again after SIGCONT"
+
+# Twice as many hogs as cores: some task always waits for a CPU (PSI "some"
+# near 100 %). A timeout now coincides with host-wide starvation, and the
+# reason must say so (health/cpu_starvation.h: 25 % or more of the attempt).
+if [[ ! -r /proc/pressure/cpu ]]; then
+  log "no /proc/pressure/cpu (kernel without PSI): the starvation note is not checked"
+  exit 0
+fi
+stress-ng --cpu $((2 * cores)) --timeout 30s --quiet &
+hog=$!
+on_exit "kill $hog 2>/dev/null"
+sleep 2
+psi_before=$(sed -n 's/^some .*total=//p' /proc/pressure/cpu)
+t0=$(now_ms)
+# shellcheck disable=SC2086
+kill -STOP $nginx_pids
+nginx_reason() {
+  status | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["probes"] if p["name"] == "nginx"][0]["reason"])'
+}
+starved_reason() { nginx_reason | grep -q "host CPU starved during the attempt"; }
+wait_until 15 starved_reason || true
+reason=$(nginx_reason)
+psi_ms=$(($(now_ms) - t0))
+psi_share=$(awk -v a="$psi_before" -v b="$(sed -n 's/^some .*total=//p' /proc/pressure/cpu)" -v ms="$psi_ms" \
+  'BEGIN { printf "%.0f%%", (b - a) / (ms * 10) }')
+# shellcheck disable=SC2086
+kill -CONT $nginx_pids
+kill "$hog" 2>/dev/null || true
+wait "$hog" 2>/dev/null || true
+log "frozen nginx on a starved host (PSI cpu some $psi_share over $psi_ms ms): $reason"
+grep -q "timed out" <<<"$reason" || fail "no timeout in the reason on a starved host: $reason"
+grep -Eq "host CPU starved during the attempt \(tasks waited for a CPU [0-9]+% of the time, /proc/pressure/cpu\)" <<<"$reason" ||
+  fail "a timeout on a starved host (PSI $psi_share) does not say so: $reason"
+wait_until 15 http_is "$NS" "http://127.0.0.1:9480/health" 200 || fail "not UP again after SIGCONT"
+pass "frozen nginx on a starved host: the timeout says the host CPU was starved (PSI $psi_share)"
