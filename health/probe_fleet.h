@@ -22,7 +22,6 @@ class ProbeFleet {
   size_t size() const { return running_.size(); }
   // Stopped probes whose attempt in flight has not ended yet.
   size_t stopping() const { return scheduler_.stopping(); }
-  size_t threads() const { return scheduler_.threads(); }
 
  private:
   struct Running {
