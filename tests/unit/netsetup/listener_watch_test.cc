@@ -12,18 +12,20 @@
 
 #include "common/clock.h"
 
-// Real sockets on the loopback of a network namespace of the test's own (the
-// subscription needs CAP_NET_ADMIN, and another process's listeners must not
-// show up in what is asserted).
+// Real sockets in a network namespace of the test's own (the subscription
+// needs CAP_NET_ADMIN, and another process's listeners must not show up in
+// what is asserted).
 namespace rsagent::netsetup {
 namespace {
 
 using std::chrono::milliseconds;
 
-// A listener on an ephemeral port of 127.0.0.1.
+// A listener on an ephemeral port of the wildcard address: the namespace's
+// loopback stays down (no `ip` command needed, as in a build root), and no
+// packet is ever sent.
 UniqueFd Listen(uint16_t* port) {
   UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a{.sin_family = AF_INET, .sin_port = 0, .sin_addr = {htonl(INADDR_LOOPBACK)}};
+  sockaddr_in a{.sin_family = AF_INET, .sin_port = 0, .sin_addr = {htonl(INADDR_ANY)}};
   socklen_t len = sizeof a;
   if (bind(fd.get(), reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd.get(), 4) != 0 ||
       getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) {
@@ -38,7 +40,6 @@ class ListenerWatchTest : public ::testing::Test {
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (a private network namespace)";
     ASSERT_EQ(unshare(CLONE_NEWNET), 0) << "unshare(CLONE_NEWNET) failed";
-    ASSERT_EQ(system("ip link set lo up"), 0);
     auto opened = ListenerWatch::Open();
     ASSERT_TRUE(opened.ok()) << opened.error();
     watch_ = std::move(opened).value();
